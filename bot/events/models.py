@@ -1,0 +1,622 @@
+"""Pydantic models of SageMaker EventBridge events: the envelope and each detail-type.
+
+Every field is optional and every model keeps unknown fields, because real events are messy. A
+value that cannot be coerced is kept as it arrived (``Lenient``) so that rendering can still show
+it; one bad field never rejects an event.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, TypeVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+
+from bot.events.coerce import first_string, parse_number, parse_tags, parse_timestamp
+from bot.events.identity import Arn, ResourceKind, ResourceRef
+from bot.events.status import normalize_status
+
+T = TypeVar("T")
+
+
+def _keep_raw_on_error(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except ValidationError:
+        return value
+
+
+def _text(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return str(value)
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def _try(parser: Any) -> Any:
+    def parse(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return parser(value)
+        except (ValueError, TypeError):
+            return value  # degrade to the raw value; templates show it as it came
+
+    return parse
+
+
+Lenient = Annotated[T, WrapValidator(_keep_raw_on_error)]
+"""A field that keeps the raw value when it does not validate as ``T``."""
+
+Timestamp = Annotated[datetime | Any, BeforeValidator(_try(parse_timestamp))]
+Number = Annotated[int | float | Any, BeforeValidator(_try(parse_number))]
+TagMap = Annotated[dict[str, str] | Any, BeforeValidator(_try(parse_tags))]
+Text = Annotated[str | None, BeforeValidator(_text)]
+StatusText = Annotated[str | None, BeforeValidator(normalize_status)]
+Obj = Lenient[dict[str, Any] | None]
+Objs = Lenient[list[Any] | None]
+
+
+class Lax(BaseModel):
+    """Base of every model here: keeps unknown fields, never strict."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=False)
+
+
+# --- shared nested shapes -------------------------------------------------------------------
+
+
+class ResourceConfigModel(Lax):
+    InstanceType: Text = None
+    InstanceCount: Number = None
+    VolumeSizeInGB: Number = None
+
+
+class VariantStatusModel(Lax):
+    Status: StatusText = None
+    StatusMessage: Text = None
+    StartTime: Timestamp = None
+
+
+class ProductionVariantModel(Lax):
+    VariantName: Text = None
+    CurrentWeight: Number = None
+    DesiredWeight: Number = None
+    CurrentInstanceCount: Number = None
+    DesiredInstanceCount: Number = None
+    InstanceType: Text = None
+    VariantStatus: Lenient[list[VariantStatusModel] | None] = None
+
+
+class PendingDeploymentModel(Lax):
+    EndpointConfigName: Text = None
+    StartTime: Timestamp = None
+    ProductionVariants: Lenient[list[ProductionVariantModel] | None] = None
+
+
+class TransitionModel(Lax):
+    Status: StatusText = None
+    StartTime: Timestamp = None
+    EndTime: Timestamp = None
+    StatusMessage: Text = None
+
+
+# --- details ----------------------------------------------------------------------------------
+
+
+class Detail(Lax):
+    """Common behaviour. Subclasses name where their identity, status and times live."""
+
+    kind: ClassVar[ResourceKind] = ResourceKind.OTHER
+    name_field: ClassVar[str] = ""
+    arn_field: ClassVar[str] = ""
+    status_field: ClassVar[str] = ""
+    failure_field: ClassVar[str] = "FailureReason"
+    previous_status_field: ClassVar[str] = ""
+
+    Tags: TagMap = None
+    CreationTime: Timestamp = None
+    LastModifiedTime: Timestamp = None
+
+    def field(self, name: str) -> Any:
+        """A field by its event name, declared or extra; ``None`` when absent."""
+        if not name:
+            return None
+        value = getattr(self, name, None)
+        if value is None and self.model_extra:
+            value = self.model_extra.get(name)
+        return value
+
+    @property
+    def arn(self) -> str | None:
+        value = self.field(self.arn_field)
+        return value if isinstance(value, str) and value else None
+
+    @property
+    def name(self) -> str | None:
+        value = self.field(self.name_field)
+        if isinstance(value, str) and value:
+            return value
+        arn = Arn.parse(self.arn)
+        return arn.resource if arn and arn.resource else None
+
+    @property
+    def status(self) -> str | None:
+        return normalize_status(self.field(self.status_field))
+
+    @property
+    def previous_status(self) -> str | None:
+        """The status before this change, for the event types that carry it."""
+        return normalize_status(self.field(self.previous_status_field))
+
+    @property
+    def failure_reason(self) -> str | None:
+        value = self.field(self.failure_field)
+        return _text(value) if value not in (None, "") else None
+
+    @property
+    def last_modified(self) -> datetime | None:
+        value = self.LastModifiedTime
+        return value if isinstance(value, datetime) else None
+
+    def parent(self) -> ResourceRef | None:
+        return None
+
+    def label(self) -> str | None:
+        return None
+
+
+class ModelDetail(Detail):
+    kind = ResourceKind.MODEL
+    name_field = "ModelName"
+    arn_field = "ModelArn"
+    status_field = "ModelStatus"
+    ModelName: Text = None
+    ModelArn: Text = None
+    PrimaryContainer: Obj = None
+    Containers: Objs = None
+    ExecutionRoleArn: Text = None
+
+
+class TrainingJobDetail(Detail):
+    kind = ResourceKind.TRAINING
+    name_field = "TrainingJobName"
+    arn_field = "TrainingJobArn"
+    status_field = "TrainingJobStatus"
+    TrainingJobName: Text = None
+    TrainingJobArn: Text = None
+    TrainingJobStatus: StatusText = None
+    SecondaryStatus: StatusText = None
+    FailureReason: Text = None
+    HyperParameters: Obj = None
+    AlgorithmSpecification: Obj = None
+    InputDataConfig: Objs = None
+    OutputDataConfig: Obj = None
+    ResourceConfig: Lenient[ResourceConfigModel | None] = None
+    StoppingCondition: Obj = None
+    TrainingStartTime: Timestamp = None
+    TrainingEndTime: Timestamp = None
+    BillableTimeInSeconds: Number = None
+    TuningJobArn: Text = None
+    ModelArtifacts: Obj = None
+    FinalMetricDataList: Objs = None
+    SecondaryStatusTransitions: Lenient[list[TransitionModel] | None] = None
+
+    def parent(self) -> ResourceRef | None:
+        arn = Arn.parse(self.TuningJobArn)
+        if arn is None:
+            return None
+        return ResourceRef(
+            ResourceKind.TUNING, arn.resource, self.TuningJobArn, arn.account, arn.region
+        )
+
+
+class TuningJobDetail(Detail):
+    kind = ResourceKind.TUNING
+    name_field = "HyperParameterTuningJobName"
+    arn_field = "HyperParameterTuningJobArn"
+    status_field = "HyperParameterTuningJobStatus"
+    HyperParameterTuningJobName: Text = None
+    HyperParameterTuningJobArn: Text = None
+    HyperParameterTuningJobStatus: StatusText = None
+    HyperParameterTuningJobConfig: Obj = None
+    TrainingJobDefinition: Obj = None
+    TrainingJobStatusCounters: Obj = None
+    ObjectiveStatusCounters: Obj = None
+    BestTrainingJob: Obj = None
+    HyperParameterTuningEndTime: Timestamp = None
+    FailureReason: Text = None
+
+
+class TransformJobDetail(Detail):
+    kind = ResourceKind.TRANSFORM
+    name_field = "TransformJobName"
+    arn_field = "TransformJobArn"
+    status_field = "TransformJobStatus"
+    TransformJobName: Text = None
+    TransformJobArn: Text = None
+    TransformJobStatus: StatusText = None
+    FailureReason: Text = None
+    ModelName: Text = None
+    TransformInput: Obj = None
+    TransformOutput: Obj = None
+    TransformResources: Lenient[ResourceConfigModel | None] = None
+    TransformStartTime: Timestamp = None
+    TransformEndTime: Timestamp = None
+
+
+class ProcessingJobDetail(Detail):
+    kind = ResourceKind.PROCESSING
+    name_field = "ProcessingJobName"
+    arn_field = "ProcessingJobArn"
+    status_field = "ProcessingJobStatus"
+    ProcessingJobName: Text = None
+    ProcessingJobArn: Text = None
+    ProcessingJobStatus: StatusText = None
+    FailureReason: Text = None
+    ExitMessage: Text = None
+    ProcessingInputs: Objs = None
+    ProcessingOutputConfig: Obj = None
+    ProcessingResources: Obj = None
+    AppSpecification: Obj = None
+    ProcessingStartTime: Timestamp = None
+    ProcessingEndTime: Timestamp = None
+
+    @property
+    def cluster(self) -> ResourceConfigModel | None:
+        resources = self.ProcessingResources
+        cluster = resources.get("ClusterConfig") if isinstance(resources, dict) else None
+        try:
+            return ResourceConfigModel.model_validate(cluster) if isinstance(cluster, dict) else None
+        except ValidationError:
+            return None
+
+
+class EndpointDetail(Detail):
+    kind = ResourceKind.ENDPOINT
+    name_field = "EndpointName"
+    arn_field = "EndpointArn"
+    status_field = "EndpointStatus"
+    EndpointName: Text = None
+    EndpointArn: Text = None
+    EndpointConfigName: Text = None
+    EndpointStatus: StatusText = None
+    FailureReason: Text = None
+    ProductionVariants: Lenient[list[ProductionVariantModel] | None] = None
+    PendingDeploymentSummary: Lenient[PendingDeploymentModel | None] = None
+
+
+class EndpointDeploymentDetail(EndpointDetail):
+    kind = ResourceKind.DEPLOYMENT
+
+    @property
+    def target_config(self) -> str | None:
+        pending = self.PendingDeploymentSummary
+        if isinstance(pending, PendingDeploymentModel) and pending.EndpointConfigName:
+            return pending.EndpointConfigName
+        return self.EndpointConfigName
+
+    @property
+    def name(self) -> str | None:
+        endpoint = super().name
+        if endpoint is None:
+            return None
+        return f"{endpoint} → {self.target_config}" if self.target_config else endpoint
+
+    @property
+    def arn(self) -> str | None:
+        endpoint_arn = super().arn
+        if endpoint_arn is None:
+            return None
+        return f"{endpoint_arn}/deployment/{self.target_config or '-'}"
+
+    def parent(self) -> ResourceRef | None:
+        arn = Arn.parse(self.EndpointArn)
+        name = self.EndpointName or (arn.resource if arn else None)
+        if not name:
+            return None
+        return ResourceRef(
+            ResourceKind.ENDPOINT,
+            name,
+            self.EndpointArn,
+            arn.account if arn else None,
+            arn.region if arn else None,
+        )
+
+
+class FeatureGroupDetail(Detail):
+    kind = ResourceKind.FEATURE_GROUP
+    name_field = "FeatureGroupName"
+    arn_field = "FeatureGroupArn"
+    status_field = "FeatureGroupStatus"
+    FeatureGroupName: Text = None
+    FeatureGroupArn: Text = None
+    FeatureGroupStatus: StatusText = None
+    OfflineStoreStatus: Obj = None
+    FailureReason: Text = None
+    RecordIdentifierFeatureName: Text = None
+    EventTimeFeatureName: Text = None
+    FeatureDefinitions: Objs = None
+    OnlineStoreConfig: Obj = None
+    OfflineStoreConfig: Obj = None
+
+    @property
+    def offline_store_status(self) -> str | None:
+        value = self.OfflineStoreStatus
+        raw = value.get("Status") if isinstance(value, dict) else value
+        return normalize_status(raw)
+
+
+class ModelPackageDetail(Detail):
+    kind = ResourceKind.MODEL_PACKAGE
+    name_field = ""
+    arn_field = "ModelPackageArn"
+    status_field = "ModelPackageStatus"
+    ModelPackageGroupName: Text = None
+    ModelPackageVersion: Number = None
+    ModelPackageName: Text = None
+    ModelPackageArn: Text = None
+    ModelPackageDescription: Text = None
+    ModelPackageStatus: StatusText = None
+    ModelApprovalStatus: StatusText = None
+    ApprovalDescription: Text = None
+    InferenceSpecification: Obj = None
+    ModelMetrics: Obj = None
+    MetadataProperties: Obj = None
+    CustomerMetadataProperties: Obj = None
+    ModelPackageStatusDetails: Obj = None
+
+    @property
+    def name(self) -> str | None:
+        if self.ModelPackageGroupName and self.ModelPackageVersion is not None:
+            return f"{self.ModelPackageGroupName}/{self.ModelPackageVersion}"
+        return self.ModelPackageName or super().name
+
+    @property
+    def status(self) -> str | None:
+        # Once a package is built, what people act on is its approval status.
+        package = self.ModelPackageStatus
+        if package in (None, "Completed") and self.ModelApprovalStatus:
+            return self.ModelApprovalStatus
+        return package
+
+    @property
+    def pending_approval(self) -> bool:
+        return self.ModelApprovalStatus == "PendingManualApproval"
+
+
+class PipelineExecutionDetail(Detail):
+    kind = ResourceKind.PIPELINE
+    arn_field = "pipelineExecutionArn"
+    status_field = "currentPipelineExecutionStatus"
+    previous_status_field = "previousPipelineExecutionStatus"
+    failure_field = "failureReason"
+    pipelineArn: Text = None
+    pipelineExecutionArn: Text = None
+    pipelineExecutionDisplayName: Text = None
+    pipelineExecutionDescription: Text = None
+    currentPipelineExecutionStatus: StatusText = None
+    previousPipelineExecutionStatus: StatusText = None
+    executionStartTime: Timestamp = None
+    executionEndTime: Timestamp = None
+    failureReason: Text = None
+
+    @property
+    def name(self) -> str | None:
+        return execution_name(self.pipelineExecutionArn)
+
+    @property
+    def pipeline_name(self) -> str | None:
+        arn = Arn.parse(self.pipelineArn) or Arn.parse(self.pipelineExecutionArn)
+        return arn.resource.split("/", 1)[0] if arn else None
+
+    @property
+    def execution_id(self) -> str | None:
+        arn = Arn.parse(self.pipelineExecutionArn)
+        return arn.resource.rsplit("/", 1)[-1] if arn and "/execution/" in arn.resource else None
+
+    def label(self) -> str | None:
+        return self.pipelineExecutionDisplayName
+
+    @property
+    def last_modified(self) -> datetime | None:
+        for value in (self.executionEndTime, self.executionStartTime):
+            if isinstance(value, datetime):
+                return value
+        return None
+
+
+class PipelineStepDetail(Detail):
+    kind = ResourceKind.STEP
+    status_field = "currentStepStatus"
+    previous_status_field = "previousStepStatus"
+    failure_field = "failureReason"
+    pipelineArn: Text = None
+    pipelineExecutionArn: Text = None
+    stepName: Text = None
+    stepType: Text = None
+    stepDisplayName: Text = None
+    currentStepStatus: StatusText = None
+    previousStepStatus: StatusText = None
+    stepStartTime: Timestamp = None
+    stepEndTime: Timestamp = None
+    failureReason: Text = None
+    cacheHitResult: Obj = None
+    metadata: Obj = None
+
+    @property
+    def name(self) -> str | None:
+        return self.stepName
+
+    @property
+    def arn(self) -> str | None:
+        # Steps have no ARN of their own; this key is unique within the execution.
+        if self.pipelineExecutionArn and self.stepName:
+            return f"{self.pipelineExecutionArn}/step/{self.stepName}"
+        return None
+
+    @property
+    def job_arn(self) -> str | None:
+        """The ARN of the job the step ran (training, processing, ...), when the event has it."""
+        metadata = self.metadata
+        if not isinstance(metadata, dict):
+            return None
+        for value in metadata.values():
+            if isinstance(value, dict) and isinstance(value.get("arn"), str):
+                return str(value["arn"])
+        return None
+
+    @property
+    def cache_hit(self) -> bool:
+        return isinstance(self.cacheHitResult, dict) and bool(self.cacheHitResult)
+
+    @property
+    def last_modified(self) -> datetime | None:
+        for value in (self.stepEndTime, self.stepStartTime):
+            if isinstance(value, datetime):
+                return value
+        return None
+
+    def parent(self) -> ResourceRef | None:
+        arn = Arn.parse(self.pipelineExecutionArn)
+        name = execution_name(self.pipelineExecutionArn)
+        if arn is None or name is None:
+            return None
+        return ResourceRef(
+            ResourceKind.PIPELINE, name, self.pipelineExecutionArn, arn.account, arn.region
+        )
+
+
+class ImageDetail(Detail):
+    kind = ResourceKind.IMAGE
+    name_field = "ImageName"
+    arn_field = "ImageArn"
+    status_field = "ImageStatus"
+    ImageName: Text = None
+    ImageArn: Text = None
+    ImageStatus: StatusText = None
+    FailureReason: Text = None
+    Version: Number = None
+    DisplayName: Text = None
+    Description: Text = None
+
+
+class ImageVersionDetail(Detail):
+    kind = ResourceKind.IMAGE_VERSION
+    arn_field = "ImageVersionArn"
+    status_field = "ImageVersionStatus"
+    ImageArn: Text = None
+    ImageVersionArn: Text = None
+    ImageVersionStatus: StatusText = None
+    FailureReason: Text = None
+    Version: Number = None
+    BaseImage: Text = None
+    ContainerImage: Text = None
+
+    @property
+    def image_name(self) -> str | None:
+        arn = Arn.parse(self.ImageArn)
+        if arn:
+            return arn.resource
+        version_arn = Arn.parse(self.ImageVersionArn)
+        return version_arn.resource.split("/", 1)[0] if version_arn else None
+
+    @property
+    def name(self) -> str | None:
+        image = self.image_name
+        if image and self.Version is not None:
+            return f"{image} v{self.Version}"
+        return image or super().name
+
+    def parent(self) -> ResourceRef | None:
+        arn = Arn.parse(self.ImageArn)
+        if arn is None:
+            return None
+        return ResourceRef(ResourceKind.IMAGE, arn.resource, self.ImageArn, arn.account, arn.region)
+
+
+class ModelCardDetail(Detail):
+    kind = ResourceKind.MODEL_CARD
+    name_field = "ModelCardName"
+    arn_field = "ModelCardArn"
+    status_field = "ModelCardStatus"
+    ModelCardName: Text = None
+    ModelCardArn: Text = None
+    ModelCardVersion: Number = None
+    ModelCardStatus: StatusText = None
+    ModelId: Text = None
+    CreatedBy: Obj = None
+    LastModifiedBy: Obj = None
+    AccountId: Text = None
+
+
+class GenericDetail(Detail):
+    """Any other detail-type: identity and status are guessed from the usual field names."""
+
+    @property
+    def arn(self) -> str | None:
+        for key, value in (self.model_extra or {}).items():
+            if key.lower().endswith("arn") and isinstance(value, str) and value.startswith("arn:"):
+                return value
+        return None
+
+    @property
+    def name(self) -> str | None:
+        for key, value in (self.model_extra or {}).items():
+            if key.lower().endswith("name") and isinstance(value, str) and value:
+                return value
+        return super().name
+
+    @property
+    def status(self) -> str | None:
+        extra = self.model_extra or {}
+        for key, value in extra.items():
+            if key.lower().endswith("status") and isinstance(value, str | int):
+                return normalize_status(value)
+        for key in ("currentStatus", "State", "state"):
+            if isinstance(extra.get(key), str):
+                return normalize_status(extra[key])
+        return None
+
+    @property
+    def failure_reason(self) -> str | None:
+        for key, value in (self.model_extra or {}).items():
+            if key.lower() in ("failurereason", "failure_reason") and value:
+                return _text(value)
+        return None
+
+
+def execution_name(execution_arn: object) -> str | None:
+    """``…:pipeline/P/execution/X`` → ``P/X``."""
+    arn = Arn.parse(execution_arn)
+    if arn is None:
+        return None
+    pipeline, _, execution = arn.resource.partition("/execution/")
+    return f"{pipeline}/{execution}" if execution else arn.resource or None
+
+
+# --- envelope ---------------------------------------------------------------------------------
+
+
+class EventEnvelope(Lax):
+    """The EventBridge envelope. ``detail`` stays a dict; the registry picks its model."""
+
+    version: Text = None
+    id: Text = None
+    detail_type: Text = Field(default=None, alias="detail-type")
+    source: Lenient[Annotated[str | None, BeforeValidator(_try(first_string))]] = None
+    account: Text = None
+    time: Timestamp = None
+    region: Text = None
+    resources: Lenient[list[str] | None] = None
+    detail: Any = None

@@ -1,0 +1,123 @@
+"""From a raw event (a dict) to a ``SageMakerEvent``: envelope, typed detail, identity, status."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.errors import EventInputError
+from bot.events.identity import Arn, ResourceKind, ResourceRef
+from bot.events.models import Detail, EventEnvelope, GenericDetail
+from bot.events.registry import GENERIC, EventSpec, spec_for
+from bot.events.status import STYLES, StatusClass, StatusStyle, classify, status_rank
+
+
+@dataclass(frozen=True, slots=True)
+class SageMakerEvent:
+    """One event, understood: what it is about and what state that thing is in now."""
+
+    envelope: EventEnvelope
+    detail: Detail
+    spec: EventSpec
+    resource: ResourceRef
+    parent: ResourceRef | None
+    status: str | None
+    status_class: StatusClass
+    raw: dict[str, Any]
+
+    @property
+    def kind(self) -> ResourceKind:
+        return self.resource.kind
+
+    @property
+    def id(self) -> str | None:
+        return self.envelope.id
+
+    @property
+    def time(self) -> datetime | None:
+        value = self.envelope.time
+        return value if isinstance(value, datetime) else None
+
+    @property
+    def style(self) -> StatusStyle:
+        return STYLES[self.status_class]
+
+    @property
+    def failure_reason(self) -> str | None:
+        return self.detail.failure_reason
+
+    @property
+    def is_known_type(self) -> bool:
+        return self.spec is not GENERIC
+
+    @property
+    def order_key(self) -> tuple[float, float, int]:
+        """Newer sorts higher: event time, then LastModifiedTime, then the status's life order."""
+        event_time = self.time.timestamp() if self.time else 0.0
+        modified = self.detail.last_modified
+        return (event_time, modified.timestamp() if modified else 0.0, self.rank)
+
+    @property
+    def rank(self) -> int:
+        return status_rank(self.status, self.kind)
+
+
+def load_event_json(text: str) -> dict[str, Any]:
+    """Parse event text; anything but a JSON object is an ``EventInputError``."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise EventInputError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from exc
+    if not isinstance(value, dict):
+        raise EventInputError(f"expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def parse_event(raw: dict[str, Any]) -> SageMakerEvent:
+    """Understand any JSON object as well as it allows. Never raises on content."""
+    if not isinstance(raw, dict):
+        raise EventInputError(f"expected a JSON object, got {type(raw).__name__}")
+    envelope = EventEnvelope.model_validate(raw)
+    spec = spec_for(envelope.detail_type)
+    detail_data = envelope.detail if isinstance(envelope.detail, dict) else {}
+    detail: Detail = spec.model.model_validate(detail_data)
+    if not isinstance(envelope.detail, dict) and envelope.detail is not None:
+        # Keep a detail that is not an object visible to the generic template.
+        detail = GenericDetail.model_validate({"detail": envelope.detail})
+    resource = _resource(spec, detail, envelope)
+    status = detail.status
+    return SageMakerEvent(
+        envelope=envelope,
+        detail=detail,
+        spec=spec,
+        resource=resource,
+        parent=detail.parent(),
+        status=status,
+        status_class=classify(status, resource.kind),
+        raw=raw,
+    )
+
+
+def _resource(spec: EventSpec, detail: Detail, envelope: EventEnvelope) -> ResourceRef:
+    resources = envelope.resources if isinstance(envelope.resources, list) else []
+    arn_text = detail.arn
+    if arn_text is None and spec is GENERIC:
+        arn_text = next((r for r in reversed(resources) if isinstance(r, str)), None)
+    arn = Arn.parse(arn_text) or Arn.parse(next(iter(resources), None))
+    kind = spec.kind
+    name = detail.name or (arn.resource if arn and arn.resource else None)
+    if kind is ResourceKind.OTHER and arn and arn.resource_type:
+        name = name or arn.resource
+    return ResourceRef(
+        kind=kind,
+        name=name or envelope.id or "unknown",
+        arn=arn_text,
+        # The resource's own ARN says where it lives; the envelope is the fallback.
+        account=(arn.account if arn and arn.account else None) or envelope.account,
+        region=(arn.region if arn and arn.region else None) or envelope.region,
+        label=detail.label(),
+    )

@@ -1,0 +1,131 @@
+"""Status normalisation and classification.
+
+SageMaker spells one status several ways (``InService`` in the API, ``IN_SERVICE`` in some
+events, ``CREATED`` for images). Everything is normalised to the API's CamelCase spelling and
+then classified into the handful of outcomes a person cares about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+# Canonical spellings from botocore's SageMaker service model (shapes.*.enum), merged.
+_KNOWN_STATUSES = (
+    "InProgress Completed Failed Stopping Stopped Deleting DeleteFailed "
+    "Starting LaunchingMLInstances PreparingTrainingStack Downloading DownloadingTrainingImage "
+    "Training Uploading MaxRuntimeExceeded Interrupted MaxWaitTimeExceeded Updating Restarting "
+    "Pending OutOfService Creating SystemUpdating RollingBack InService UpdateRollbackFailed "
+    "Approved Rejected PendingManualApproval Executing Succeeded CompletedWithFailures "
+    "Created CreateFailed Active Blocked Disabled UpdateFailed Draft PendingReview Archived "
+    "ActivatingTraffic Baking PendingMaintenance InMaintenance Scheduled Paused Ready "
+    "Inactive Deleted Running Rollingback SystemFailed"
+).split()
+_BY_KEY = {s.replace("_", "").lower(): s for s in _KNOWN_STATUSES}
+_WORDS = re.compile(r"[A-Za-z0-9]+")
+
+
+def normalize_status(raw: object) -> str | None:
+    """Return the CamelCase spelling of a status; unknown words are CamelCased, not dropped."""
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    if not text:
+        return None
+    key = re.sub(r"[\s_\-]", "", text).lower()
+    if key in _BY_KEY:
+        return _BY_KEY[key]
+    if "_" in text or text.isupper():
+        return "".join(w.capitalize() for w in _WORDS.findall(text)) or text
+    return text
+
+
+class StatusClass(StrEnum):
+    """What a status means to a person, whatever the resource."""
+
+    IN_PROGRESS = "in_progress"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    STOPPED = "stopped"
+    WAITING = "waiting_for_approval"
+    DELETED = "deleted"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusStyle:
+    emoji: str
+    colour: str
+    label: str
+
+
+STYLES: dict[StatusClass, StatusStyle] = {
+    StatusClass.IN_PROGRESS: StatusStyle(":hourglass_flowing_sand:", "#2684FF", "In progress"),
+    StatusClass.SUCCEEDED: StatusStyle(":white_check_mark:", "#2EB67D", "Succeeded"),
+    StatusClass.FAILED: StatusStyle(":x:", "#E01E5A", "Failed"),
+    StatusClass.STOPPED: StatusStyle(":octagonal_sign:", "#9E9E9E", "Stopped"),
+    StatusClass.WAITING: StatusStyle(":raised_hand:", "#ECB22E", "Waiting for approval"),
+    StatusClass.DELETED: StatusStyle(":wastebasket:", "#616061", "Deleted"),
+    StatusClass.UNKNOWN: StatusStyle(":grey_question:", "#BDBDBD", "Unknown"),
+}
+
+_IN_PROGRESS = {
+    "InProgress", "Starting", "Executing", "Stopping", "Creating", "Updating", "SystemUpdating",
+    "RollingBack", "Rollingback", "Pending", "LaunchingMLInstances", "PreparingTrainingStack",
+    "Downloading", "DownloadingTrainingImage", "Training", "Uploading", "Restarting",
+    "ActivatingTraffic", "Baking", "Draft", "Running", "Scheduled", "PendingMaintenance",
+    "InMaintenance",
+}  # fmt: skip
+_SUCCEEDED = {"Completed", "Succeeded", "InService", "Created", "Active", "Approved", "Ready"}
+_FAILED = {
+    "Failed", "CompletedWithFailures", "CreateFailed", "DeleteFailed", "UpdateFailed",
+    "UpdateRollbackFailed", "MaxRuntimeExceeded", "MaxWaitTimeExceeded", "Interrupted",
+    "OutOfService", "SystemFailed", "Blocked",
+}  # fmt: skip
+_STOPPED = {"Stopped", "Archived", "Disabled", "Inactive", "Paused", "Rejected"}
+_DELETED = {"Deleting", "Deleted"}
+_WAITING = {"PendingManualApproval", "PendingReview"}
+
+# Statuses whose meaning depends on the resource kind.
+_KIND_OVERRIDES: dict[tuple[str, str], StatusClass] = {
+    # A deleted model is the end of a model's life, not a failure.
+    ("model", "Deleting"): StatusClass.DELETED,
+}
+
+
+def classify(status: str | None, kind: str | None = None) -> StatusClass:
+    """Classify a normalised status, with per-kind overrides where a word means something else."""
+    if status is None:
+        return StatusClass.UNKNOWN
+    if kind and (kind, status) in _KIND_OVERRIDES:
+        return _KIND_OVERRIDES[(kind, status)]
+    for members, cls in (
+        (_WAITING, StatusClass.WAITING),
+        (_FAILED, StatusClass.FAILED),
+        (_DELETED, StatusClass.DELETED),
+        (_STOPPED, StatusClass.STOPPED),
+        (_SUCCEEDED, StatusClass.SUCCEEDED),
+        (_IN_PROGRESS, StatusClass.IN_PROGRESS),
+    ):
+        if status in members:
+            return cls
+    return StatusClass.UNKNOWN
+
+
+# Natural order of states in a resource's life: used to order events with equal timestamps.
+_RANK = {
+    StatusClass.UNKNOWN: 0,
+    StatusClass.IN_PROGRESS: 1,
+    StatusClass.WAITING: 2,
+    StatusClass.SUCCEEDED: 3,
+    StatusClass.STOPPED: 3,
+    StatusClass.FAILED: 3,
+    StatusClass.DELETED: 4,
+}
+_STATUS_RANK = {"Pending": 0, "Starting": 1, "Creating": 1, "Stopping": 2, "Updating": 2}
+
+
+def status_rank(status: str | None, kind: str | None = None) -> int:
+    """A number that grows along a resource's life; ties broken by a few well-known words."""
+    return _RANK[classify(status, kind)] * 10 + _STATUS_RANK.get(status or "", 5)

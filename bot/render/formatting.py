@@ -1,0 +1,138 @@
+"""Formatting helpers exposed to templates as filters and globals. Pure functions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.render.escape import Trusted, link, mrkdwn_escape, url_component
+
+
+def dig(obj: Any, *path: str | int) -> Any:
+    """Walk attributes, dict keys and list indexes; ``None`` as soon as a step is missing."""
+    for step in path:
+        if obj is None:
+            return None
+        if isinstance(step, int):
+            obj = obj[step] if isinstance(obj, list | tuple) and -len(obj) <= step < len(obj) else None
+        elif isinstance(obj, dict):
+            obj = obj.get(step)
+        elif isinstance(obj, BaseModel):
+            extra = obj.model_extra or {}
+            obj = getattr(obj, step, None) if step in type(obj).model_fields else extra.get(step)
+        else:
+            obj = None
+    return obj
+
+
+def when(value: Any) -> Trusted | str:
+    """A time Slack shows in each reader's time zone; raw values are shown as they came."""
+    if isinstance(value, datetime):
+        iso = value.strftime("%Y-%m-%d %H:%M:%S UTC")
+        epoch = int(value.timestamp())
+        return Trusted(f"<!date^{epoch}^{{date_short_pretty}} {{time_secs}}|{iso}>")
+    return "" if value is None else str(value)
+
+
+def plain_time(value: Any) -> str:
+    """A time as plain text (for header and fallback text, where date tokens do not render)."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return "" if value is None else str(value)
+
+
+def duration(start: Any, end: Any) -> str:
+    """``1h 02m 03s`` between two datetimes; empty when either is missing or not a time."""
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        return ""
+    seconds = int((end - start).total_seconds())
+    if seconds < 0:
+        return ""
+    return seconds_text(seconds)
+
+
+def seconds_text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    seconds = int(value)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m {secs:02d}s"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{secs}s"
+
+
+def number(value: Any) -> str:
+    """Integers with thousands separators; floats trimmed; anything else as it came."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e15 else str(value)
+    return str(value)
+
+
+def s3(uri: Any) -> Trusted | str:
+    """``s3://bucket/key`` as a link to the S3 console; other values as they came."""
+    if not isinstance(uri, str) or not uri.startswith("s3://"):
+        return "" if uri is None else str(uri)
+    bucket, _, key = uri[5:].partition("/")
+    if not bucket:
+        return uri
+    url = f"https://s3.console.aws.amazon.com/s3/buckets/{url_component(bucket)}"
+    if key:
+        url += f"?prefix={url_component(key)}"
+    return link(url, uri)
+
+
+def compact_json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def pairs(mapping: Any, limit: int = 20) -> list[tuple[str, str]]:
+    """Items of a dict as text pairs, at most ``limit``; a non-dict gives one pair of its text."""
+    if isinstance(mapping, dict):
+        return [(str(k), _scalar(v)) for k, v in list(mapping.items())[:limit]]
+    if mapping in (None, "", [], {}):
+        return []
+    return [("value", _scalar(mapping))]
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return compact_json(value)
+
+
+def join_trusted(items: Iterable[Any], separator: str = " · ") -> Trusted:
+    """Join values, escaping those that are not already trusted."""
+    return Trusted(separator.join(mrkdwn_escape(i) for i in items if i not in (None, "")))
+
+
+def button_value(**fields: Any) -> Trusted:
+    """Compact JSON for a button's ``value``: what its handler needs, nothing more.
+
+    The value is never shown as mrkdwn, so it is kept verbatim (only JSON-escaped) for the
+    handler to parse back.
+    """
+    return Trusted(compact_json({k: v for k, v in fields.items() if v not in (None, "")}))
+
+
+def present(facts: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """Drop the facts whose value is missing, so messages show only what is known."""
+    return [(label, value) for label, value in facts if value not in (None, "", [], {})]
+
+
+def mention(user_id: Any) -> Trusted | str:
+    """``<@U123>`` for a real Slack user id; anything else is shown as text, never a mention."""
+    text = str(user_id or "")
+    if text[:1] in ("U", "W") and text[1:].isalnum() and text.isupper() and 2 < len(text) < 24:
+        return Trusted(f"<@{text}>")
+    return text

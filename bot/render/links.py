@@ -1,0 +1,106 @@
+"""Links to the AWS console for a resource: region- and partition-aware, every name encoded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.events.identity import Arn, ResourceKind, ResourceRef
+from bot.render.escape import url_component as enc
+
+_LOG_GROUPS = {
+    ResourceKind.TRAINING: "/aws/sagemaker/TrainingJobs",
+    ResourceKind.PROCESSING: "/aws/sagemaker/ProcessingJobs",
+    ResourceKind.TRANSFORM: "/aws/sagemaker/TransformJobs",
+}
+
+# Fragments of the SageMaker console (``#/...``) per kind.
+_CONSOLE_PATHS = {
+    ResourceKind.TRAINING: "jobs/{name}",
+    ResourceKind.TUNING: "hyper-tuning-jobs/{name}",
+    ResourceKind.PROCESSING: "processing-jobs/{name}",
+    ResourceKind.TRANSFORM: "transform-jobs/{name}",
+    ResourceKind.ENDPOINT: "endpoints/{name}",
+    ResourceKind.MODEL: "models/{name}",
+    ResourceKind.IMAGE: "images/{name}",
+    ResourceKind.MODEL_CARD: "model-cards/{name}",
+    ResourceKind.FEATURE_GROUP: "feature-groups/{name}",
+}
+
+
+def console_host(region: str) -> str:
+    """The console host of a region's partition (commercial, China, GovCloud)."""
+    if region.startswith("cn-"):
+        return f"https://{region}.console.amazonaws.cn"
+    if region.startswith("us-gov-"):
+        return f"https://{region}.console.amazonaws-us-gov.com"
+    return f"https://{region}.console.aws.amazon.com"
+
+
+def sagemaker_console(region: str, fragment: str) -> str:
+    return f"{console_host(region)}/sagemaker/home?region={enc(region)}#/{fragment}"
+
+
+def log_group_url(region: str, log_group: str, stream_prefix: str | None = None) -> str:
+    """CloudWatch Logs console URL; the console wants ``$25``-style double encoding."""
+
+    def cw(text: str) -> str:
+        return enc(enc(text)).replace("%", "$")
+
+    url = (
+        f"{console_host(region)}/cloudwatch/home?region={enc(region)}"
+        f"#logsV2:log-groups/log-group/{cw(log_group)}"
+    )
+    if stream_prefix:
+        url += "/log-events$3FlogStreamNameFilter$3D" + cw(stream_prefix)
+    return url
+
+
+def pipeline_execution_url(region: str, execution_arn: str) -> str | None:
+    arn = Arn.parse(execution_arn)
+    if arn is None or "/execution/" not in arn.resource:
+        return None
+    pipeline, _, execution = arn.resource.partition("/execution/")
+    return sagemaker_console(
+        region, f"pipelines/{enc(pipeline)}/executions/{enc(execution)}"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceLinks:
+    console: str | None = None
+    logs: str | None = None
+    pipeline: str | None = None
+
+
+def resource_links(
+    resource: ResourceRef,
+    *,
+    pipeline_execution_arn: str | None = None,
+    model_package_group: str | None = None,
+) -> ResourceLinks:
+    """Console, logs and pipeline links for a resource; ``None`` where none makes sense."""
+    region = resource.region
+    if not region:
+        return ResourceLinks()
+    console = None
+    kind = resource.kind
+    if kind in _CONSOLE_PATHS:
+        console = sagemaker_console(region, _CONSOLE_PATHS[kind].format(name=enc(resource.name)))
+    elif kind is ResourceKind.MODEL_PACKAGE and model_package_group:
+        console = sagemaker_console(region, f"model-registry/{enc(model_package_group)}")
+    elif kind is ResourceKind.DEPLOYMENT and resource.arn:
+        endpoint = Arn.parse(resource.arn)
+        if endpoint:
+            name = endpoint.resource.split("/", 1)[0]
+            console = sagemaker_console(region, f"endpoints/{enc(name)}")
+    logs = None
+    if kind in _LOG_GROUPS:
+        logs = log_group_url(region, _LOG_GROUPS[kind], f"{resource.name}/")
+    elif kind in (ResourceKind.ENDPOINT, ResourceKind.DEPLOYMENT):
+        endpoint_name = resource.name.split(" → ", 1)[0]
+        logs = log_group_url(region, f"/aws/sagemaker/Endpoints/{endpoint_name}")
+    execution = pipeline_execution_arn or (resource.arn if kind is ResourceKind.PIPELINE else None)
+    pipeline = pipeline_execution_url(region, execution) if execution else None
+    if kind is ResourceKind.PIPELINE:
+        console, pipeline = pipeline, None
+    return ResourceLinks(console=console, logs=logs, pipeline=pipeline)

@@ -1,0 +1,155 @@
+"""Event → Slack message. Pure: a ``SageMakerEvent`` and context in, a Block Kit dict out.
+
+Templates are JSON text rendered by Jinja2. User templates (a directory set in the settings)
+take precedence over the built-in ones. If a template fails or emits something that is not a
+message, the built-in generic template renders the event instead, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from bot.errors import TemplateError
+from bot.events.identity import ResourceKind
+from bot.events.parse import SageMakerEvent
+from bot.events.status import STYLES, StatusClass
+from bot.render import escape, formatting
+from bot.render.limits import enforce_message
+from bot.render.links import resource_links
+
+logger = logging.getLogger(__name__)
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+TEMPLATE_SUFFIX = ".json.j2"
+
+Message = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """An approval decision already taken, shown instead of the Approve/Reject buttons."""
+
+    status: str  # "Approved" or "Rejected"
+    user_id: str
+    at: Any  # datetime
+    comment: str | None = None
+
+
+@dataclass(slots=True)
+class RenderContext:
+    """What a template may know beyond the event itself. Delivery and commands fill it in."""
+
+    mode: str = "parent"  # "parent": the message for the channel; "reply": a thread reply
+    previous_status: str | None = None
+    steps: list[dict[str, Any]] = field(default_factory=list)  # pipeline checklist
+    rollup: dict[str, Any] | None = None  # tuning job counters seen from its training jobs
+    decision: Decision | None = None
+    show_actions: bool = True
+    note: str | None = None  # a line of context, e.g. "created from its first step event"
+
+
+def _environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs])
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        finalize=escape.finalize,
+        autoescape=False,  # escaping is done by ``finalize``, for mrkdwn and JSON, not HTML
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        auto_reload=False,
+    )
+    env.filters.update(
+        link=escape.link,
+        code=escape.code,
+        code_block=escape.code_block,
+        when=formatting.when,
+        plain_time=formatting.plain_time,
+        number=formatting.number,
+        seconds=formatting.seconds_text,
+        s3=formatting.s3,
+        pairs=formatting.pairs,
+        json=formatting.compact_json,
+        mention=formatting.mention,
+    )
+    env.globals.update(
+        dig=formatting.dig,
+        duration=formatting.duration,
+        join=formatting.join_trusted,
+        button_value=formatting.button_value,
+        link=escape.link,
+        present=formatting.present,
+        Kind=ResourceKind,
+        StatusClass=StatusClass,
+        STYLES=STYLES,
+    )
+    return env
+
+
+class Renderer:
+    """Renders events with the built-in templates, overridden by those in ``override_dir``."""
+
+    def __init__(self, override_dir: Path | None = None) -> None:
+        dirs = [override_dir] if override_dir else []
+        self._env = _environment([*dirs, BUILTIN_TEMPLATES])
+
+    def render(self, event: SageMakerEvent, context: RenderContext | None = None) -> Message:
+        """Render an event; falls back to the generic template if its own template fails."""
+        context = context or RenderContext()
+        try:
+            return self._render_template(event.spec.template, event, context)
+        except TemplateError:
+            if event.spec.template == "generic":
+                raise
+            logger.exception(
+                "template %s failed; rendering event %s generically", event.spec.template, event.id
+            )
+            return self._render_template("generic", event, context)
+
+    def _render_template(
+        self, name: str, event: SageMakerEvent, context: RenderContext
+    ) -> Message:
+        try:
+            template = self._env.get_template(name + TEMPLATE_SUFFIX)
+            text = template.render(_variables(event, context))
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"template {name} failed: {exc}") from exc
+        try:
+            message = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise TemplateError(f"template {name} did not produce JSON: {exc}") from exc
+        if not isinstance(message, dict) or not isinstance(message.get("blocks"), list):
+            raise TemplateError(f"template {name} did not produce a message object")
+        # Templates end block lists with a null so every block can end with a comma.
+        message["blocks"] = [b for b in message["blocks"] if b is not None]
+        return enforce_message(message)
+
+
+def _variables(event: SageMakerEvent, context: RenderContext) -> dict[str, Any]:
+    detail = event.detail
+    pipeline_execution = detail.field("pipelineExecutionArn")
+    resource = event.resource
+    return {
+        "e": event,
+        "d": detail,
+        "r": resource,
+        "env": event.envelope,
+        "status": event.status,
+        "status_class": event.status_class,
+        "style": event.style,
+        "kind_title": resource.kind.title,
+        "links": resource_links(
+            resource,
+            pipeline_execution_arn=pipeline_execution if isinstance(pipeline_execution, str) else None,
+            model_package_group=detail.field("ModelPackageGroupName"),
+        ),
+        "ctx": context,
+    }
