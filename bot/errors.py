@@ -1,4 +1,4 @@
-"""Error hierarchy. One root class; one place (the caller at the edge) maps them to what users see."""
+"""Error hierarchy: one root class; the edge (CLI, handlers, listeners) maps them for users."""
 
 
 class ChatOpsError(Exception):

@@ -277,7 +277,9 @@ class ProcessingJobDetail(Detail):
         resources = self.ProcessingResources
         cluster = resources.get("ClusterConfig") if isinstance(resources, dict) else None
         try:
-            return ResourceConfigModel.model_validate(cluster) if isinstance(cluster, dict) else None
+            return (
+                ResourceConfigModel.model_validate(cluster) if isinstance(cluster, dict) else None
+            )
         except ValidationError:
             return None
 

@@ -28,12 +28,8 @@ SPECS: tuple[EventSpec, ...] = (
     ),
     EventSpec("SageMaker Transform Job State Change", models.TransformJobDetail, "transform_job"),
     EventSpec("SageMaker Endpoint State Change", models.EndpointDetail, "endpoint"),
-    EventSpec(
-        "SageMaker Feature Group State Change", models.FeatureGroupDetail, "feature_group"
-    ),
-    EventSpec(
-        "SageMaker Model Package State Change", models.ModelPackageDetail, "model_package"
-    ),
+    EventSpec("SageMaker Feature Group State Change", models.FeatureGroupDetail, "feature_group"),
+    EventSpec("SageMaker Model Package State Change", models.ModelPackageDetail, "model_package"),
     EventSpec(
         "SageMaker Model Building Pipeline Execution Status Change",
         models.PipelineExecutionDetail,

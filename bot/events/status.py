@@ -12,16 +12,61 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 # Canonical spellings from botocore's SageMaker service model (shapes.*.enum), merged.
-_KNOWN_STATUSES = (
-    "InProgress Completed Failed Stopping Stopped Deleting DeleteFailed "
-    "Starting LaunchingMLInstances PreparingTrainingStack Downloading DownloadingTrainingImage "
-    "Training Uploading MaxRuntimeExceeded Interrupted MaxWaitTimeExceeded Updating Restarting "
-    "Pending OutOfService Creating SystemUpdating RollingBack InService UpdateRollbackFailed "
-    "Approved Rejected PendingManualApproval Executing Succeeded CompletedWithFailures "
-    "Created CreateFailed Active Blocked Disabled UpdateFailed Draft PendingReview Archived "
-    "ActivatingTraffic Baking PendingMaintenance InMaintenance Scheduled Paused Ready "
-    "Inactive Deleted Running Rollingback SystemFailed"
-).split()
+_KNOWN_STATUSES = [
+    "InProgress",
+    "Completed",
+    "Failed",
+    "Stopping",
+    "Stopped",
+    "Deleting",
+    "DeleteFailed",
+    "Starting",
+    "LaunchingMLInstances",
+    "PreparingTrainingStack",
+    "Downloading",
+    "DownloadingTrainingImage",
+    "Training",
+    "Uploading",
+    "MaxRuntimeExceeded",
+    "Interrupted",
+    "MaxWaitTimeExceeded",
+    "Updating",
+    "Restarting",
+    "Pending",
+    "OutOfService",
+    "Creating",
+    "SystemUpdating",
+    "RollingBack",
+    "InService",
+    "UpdateRollbackFailed",
+    "Approved",
+    "Rejected",
+    "PendingManualApproval",
+    "Executing",
+    "Succeeded",
+    "CompletedWithFailures",
+    "Created",
+    "CreateFailed",
+    "Active",
+    "Blocked",
+    "Disabled",
+    "UpdateFailed",
+    "Draft",
+    "PendingReview",
+    "Archived",
+    "ActivatingTraffic",
+    "Baking",
+    "PendingMaintenance",
+    "InMaintenance",
+    "Scheduled",
+    "Paused",
+    "Ready",
+    "Inactive",
+    "Deleted",
+    "Running",
+    "Rollingback",
+    "SystemFailed",
+]
 _BY_KEY = {s.replace("_", "").lower(): s for s in _KNOWN_STATUSES}
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 
+from bot.events.identity import Arn, ResourceKind, ResourceRef
 from bot.render.escape import Trusted, link, mrkdwn_escape, url_component
+from bot.render.links import pipeline_execution_url, resource_links, sagemaker_console
 
 
 def dig(obj: Any, *path: str | int) -> Any:
@@ -18,7 +22,11 @@ def dig(obj: Any, *path: str | int) -> Any:
         if obj is None:
             return None
         if isinstance(step, int):
-            obj = obj[step] if isinstance(obj, list | tuple) and -len(obj) <= step < len(obj) else None
+            obj = (
+                obj[step]
+                if isinstance(obj, list | tuple) and -len(obj) <= step < len(obj)
+                else None
+            )
         elif isinstance(obj, dict):
             obj = obj.get(step)
         elif isinstance(obj, BaseModel):
@@ -136,3 +144,59 @@ def mention(user_id: Any) -> Trusted | str:
     if text[:1] in ("U", "W") and text[1:].isalnum() and text.isupper() and 2 < len(text) < 24:
         return Trusted(f"<@{text}>")
     return text
+
+
+def as_list(value: Any) -> list[Any]:
+    """A list or tuple as a list; anything else (a raw string, a dict, ``None``) as ``[]``."""
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+# ARN resource types (``arn:…:sagemaker:…:<type>/<name>``) that have a console page of their own.
+_ARN_KINDS = {
+    "training-job": ResourceKind.TRAINING,
+    "hyper-parameter-tuning-job": ResourceKind.TUNING,
+    "processing-job": ResourceKind.PROCESSING,
+    "transform-job": ResourceKind.TRANSFORM,
+    "endpoint": ResourceKind.ENDPOINT,
+    "model": ResourceKind.MODEL,
+    "model-package": ResourceKind.MODEL_PACKAGE,
+    "image": ResourceKind.IMAGE,
+    "model-card": ResourceKind.MODEL_CARD,
+    "feature-group": ResourceKind.FEATURE_GROUP,
+}
+
+
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+
+
+@dataclass(frozen=True, slots=True)
+class ArnInfo:
+    """What a template shows for an ARN it finds in an event (a step's job, a package's source)."""
+
+    resource_type: str
+    resource: str  # everything after ``<type>/``, e.g. ``group/3`` or ``P/execution/X``
+    name: str  # the last path segment
+    console: str | None = None
+    logs: str | None = None
+
+
+def arn_info(value: Any) -> ArnInfo | None:
+    """Name and console/log links of the resource an ARN names; ``None`` if it is not an ARN."""
+    arn = Arn.parse(value)
+    if arn is None or not arn.resource:
+        return None
+    name = arn.resource.rstrip("/").rsplit("/", 1)[-1] or arn.resource
+    console = logs = None
+    # The region becomes part of a URL's host: only a real region name may get there.
+    if _REGION.match(arn.region) and arn.service == "sagemaker":
+        kind = _ARN_KINDS.get(arn.resource_type)
+        if kind is not None:
+            ref = ResourceRef(kind, name, str(value), arn.account, arn.region)
+            group = arn.resource.split("/", 1)[0] if kind is ResourceKind.MODEL_PACKAGE else None
+            found = resource_links(ref, model_package_group=group)
+            console, logs = found.console, found.logs
+        elif arn.resource_type == "pipeline":
+            console = pipeline_execution_url(arn.region, str(value)) or sagemaker_console(
+                arn.region, f"pipelines/{url_component(arn.resource.split('/', 1)[0])}"
+            )
+    return ArnInfo(arn.resource_type, arn.resource, name, console, logs)

@@ -60,9 +60,7 @@ def pipeline_execution_url(region: str, execution_arn: str) -> str | None:
     if arn is None or "/execution/" not in arn.resource:
         return None
     pipeline, _, execution = arn.resource.partition("/execution/")
-    return sagemaker_console(
-        region, f"pipelines/{enc(pipeline)}/executions/{enc(execution)}"
-    )
+    return sagemaker_console(region, f"pipelines/{enc(pipeline)}/executions/{enc(execution)}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,7 +61,7 @@ def _environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
         loader=loader,
         undefined=jinja2.StrictUndefined,
         finalize=escape.finalize,
-        autoescape=False,  # escaping is done by ``finalize``, for mrkdwn and JSON, not HTML
+        autoescape=False,  # noqa: S701 - output is Slack JSON; ``finalize`` escapes for it
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
@@ -79,6 +79,7 @@ def _environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
         pairs=formatting.pairs,
         json=formatting.compact_json,
         mention=formatting.mention,
+        as_list=formatting.as_list,
     )
     env.globals.update(
         dig=formatting.dig,
@@ -87,6 +88,7 @@ def _environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
         button_value=formatting.button_value,
         link=escape.link,
         present=formatting.present,
+        arn_info=formatting.arn_info,
         Kind=ResourceKind,
         StatusClass=StatusClass,
         STYLES=STYLES,
@@ -104,19 +106,23 @@ class Renderer:
     def render(self, event: SageMakerEvent, context: RenderContext | None = None) -> Message:
         """Render an event; falls back to the generic template if its own template fails."""
         context = context or RenderContext()
+        if event.spec.template != "generic":
+            try:
+                return self._render_template(event.spec.template, event, context)
+            except TemplateError:
+                logger.exception(
+                    "template %s failed; rendering event %s generically",
+                    event.spec.template,
+                    event.id,
+                )
         try:
-            return self._render_template(event.spec.template, event, context)
-        except TemplateError:
-            if event.spec.template == "generic":
-                raise
-            logger.exception(
-                "template %s failed; rendering event %s generically", event.spec.template, event.id
-            )
             return self._render_template("generic", event, context)
+        except TemplateError:
+            # Even a broken generic override must not lose the event.
+            logger.exception("generic template failed; sending a minimal message")
+            return minimal_message(event)
 
-    def _render_template(
-        self, name: str, event: SageMakerEvent, context: RenderContext
-    ) -> Message:
+    def _render_template(self, name: str, event: SageMakerEvent, context: RenderContext) -> Message:
         try:
             template = self._env.get_template(name + TEMPLATE_SUFFIX)
             text = template.render(_variables(event, context))
@@ -131,6 +137,22 @@ class Renderer:
         # Templates end block lists with a null so every block can end with a comma.
         message["blocks"] = [b for b in message["blocks"] if b is not None]
         return enforce_message(message)
+
+
+def minimal_message(event: SageMakerEvent) -> Message:
+    """A message built without templates: the last resort, so no event is ever dropped."""
+    resource = event.resource
+    line = (
+        f"{event.style.emoji} {resource.kind.title} *{escape.mrkdwn_escape(resource.display_name)}*"
+        f": {escape.mrkdwn_escape(event.status or 'state change')}"
+    )
+    if event.failure_reason:
+        line += f"\n{escape.code_block(event.failure_reason)}"
+    message = {
+        "text": line,
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": line}}],
+    }
+    return enforce_message(message)
 
 
 def _variables(event: SageMakerEvent, context: RenderContext) -> dict[str, Any]:
@@ -148,7 +170,9 @@ def _variables(event: SageMakerEvent, context: RenderContext) -> dict[str, Any]:
         "kind_title": resource.kind.title,
         "links": resource_links(
             resource,
-            pipeline_execution_arn=pipeline_execution if isinstance(pipeline_execution, str) else None,
+            pipeline_execution_arn=pipeline_execution
+            if isinstance(pipeline_execution, str)
+            else None,
             model_package_group=detail.field("ModelPackageGroupName"),
         ),
         "ctx": context,

@@ -1,0 +1,1 @@
+"""Delivery: routing events to channels, threading, dedup and ordering. I/O is passed in."""

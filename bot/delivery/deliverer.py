@@ -1,0 +1,333 @@
+"""The heart of the bot: one event → the right channels, once, in the right thread.
+
+For each (channel, resource) there is one parent message. The first event posts it; each
+later distinct state posts a reply in its thread and updates the parent in place, unless a newer
+state is already shown. Children (steps, deployments, image versions, trials) reply in their
+parent's thread and update its checklist or roll-up. Every decision is a conditional write in
+the store, so duplicates, reordering and concurrent workers all give the same conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from bot.delivery import state as st
+from bot.delivery.routing import route
+from bot.errors import ChatOpsError, SlackDeliveryError
+from bot.events.identity import ResourceKind, ResourceRef
+from bot.events.parse import SageMakerEvent, parse_event
+from bot.events.status import StatusClass
+from bot.render.renderer import RenderContext, Renderer
+from bot.settings import Settings
+from bot.slack.gateway import SlackGateway
+from bot.store.base import Store, Subscription, ThreadRecord
+
+logger = logging.getLogger(__name__)
+
+
+class ThreadBusyError(ChatOpsError):
+    """Another worker is creating this thread's parent right now; try the event again later."""
+
+
+class Outcome(StrEnum):
+    POSTED = "posted"  # a new parent message
+    REPLIED = "replied"  # a reply (and usually a parent update)
+    ROLLED_UP = "rolled_up"  # folded into the parent (tuning trials), no reply
+    DUPLICATE = "duplicate"  # this state was already delivered: no Slack call
+
+
+class DeliveryMetrics(Protocol):
+    def count(self, name: str, value: float = 1) -> None: ...
+
+
+class _NoMetrics:
+    def count(self, name: str, value: float = 1) -> None:
+        return None
+
+
+@dataclass
+class DeliveryReport:
+    event_id: str | None
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeliveryOptions:
+    default_channel: str | None = None
+    broadcast_failures: bool = True
+    rollup_tuning: bool = True
+    lease_seconds: float = 60.0
+    finished_ttl_seconds: float = 30 * 86400
+    wait_for_thread_seconds: float = 3.0
+    subscriptions_cache_seconds: float = 30.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DeliveryOptions:
+        return cls(
+            default_channel=settings.default_channel,
+            broadcast_failures=settings.broadcast_failures,
+            rollup_tuning=settings.rollup_tuning,
+            lease_seconds=settings.delivery_lease_seconds,
+            finished_ttl_seconds=settings.finished_ttl_days * 86400,
+        )
+
+
+class Deliverer:
+    """Delivers events. Store, Slack and renderer are passed in; nothing is built here."""
+
+    def __init__(
+        self,
+        store: Store,
+        slack: SlackGateway,
+        renderer: Renderer,
+        options: DeliveryOptions | None = None,
+        *,
+        metrics: DeliveryMetrics | None = None,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.store = store
+        self.slack = slack
+        self.renderer = renderer
+        self.options = options or DeliveryOptions()
+        self.metrics = metrics or _NoMetrics()
+        self._clock = clock
+        self._sleep = sleep
+        self._subscriptions: tuple[float, list[Subscription]] | None = None
+
+    # --- entry points --------------------------------------------------------------------
+
+    def deliver_raw(self, raw: dict[str, Any]) -> DeliveryReport:
+        return self.deliver(parse_event(raw))
+
+    def deliver(self, event: SageMakerEvent) -> DeliveryReport:
+        """Deliver to every channel it is routed to; raise if any channel failed (retry)."""
+        self.metrics.count("EventsReceived")
+        report = DeliveryReport(event.id)
+        channels = route(event, self._current_subscriptions(), self.options.default_channel)
+        if not channels:
+            logger.info("no channel wants event %s (%s)", event.id, event.resource.key)
+        failures: list[Exception] = []
+        for channel in channels:
+            try:
+                outcome = self._deliver_to(channel, event)
+            except (SlackDeliveryError, ThreadBusyError) as exc:
+                failures.append(exc)
+                logger.warning("delivery of %s to %s failed: %s", event.id, channel, exc)
+                continue
+            report.outcomes[channel] = outcome
+            self.metrics.count(
+                "EventsDeduplicated" if outcome is Outcome.DUPLICATE else "EventsPosted"
+            )
+        if failures:
+            self.metrics.count("EventsFailed")
+            raise failures[0]
+        return report
+
+    # --- per channel ---------------------------------------------------------------------
+
+    def _deliver_to(self, channel: str, event: SageMakerEvent) -> Outcome:
+        root_ref = event.parent or event.resource
+        is_child = event.parent is not None
+        state_key = f"{event.resource.key}#{st.fingerprint(event)}"
+        now = self._clock()
+
+        thread = self.store.get_thread(channel, root_ref.key)
+        if thread is None or thread.ts is None:
+            created = self._create_thread(channel, root_ref, event, state_key)
+            if created is not None:
+                return created
+            thread = self._wait_for_thread(channel, root_ref.key)
+
+        if not self.store.begin_delivery(
+            channel, root_ref.key, state_key, lease_seconds=self.options.lease_seconds, now=now
+        ):
+            return Outcome.DUPLICATE
+        try:
+            if is_child:
+                outcome, reply_ts = self._deliver_child(channel, thread, event)
+            else:
+                outcome, reply_ts = self._deliver_root(channel, thread, event)
+        except BaseException:
+            self.store.abort_delivery(channel, root_ref.key, state_key)
+            raise
+        self.store.complete_delivery(channel, root_ref.key, state_key, reply_ts)
+        return outcome
+
+    def _create_thread(
+        self, channel: str, root_ref: ResourceRef, event: SageMakerEvent, state_key: str
+    ) -> Outcome | None:
+        """Claim and post the parent message. None if another worker owns the thread."""
+        now = self._clock()
+        is_child = event.parent is not None
+        record = ThreadRecord(
+            channel=channel,
+            resource_key=root_ref.key,
+            kind=root_ref.kind.value,
+            name=root_ref.name,
+            claimed_at=now,
+        )
+        if not self.store.claim_thread(record, lease_seconds=self.options.lease_seconds, now=now):
+            return None
+        lease = self.options.lease_seconds
+        if not self.store.begin_delivery(
+            channel, root_ref.key, state_key, lease_seconds=lease, now=now
+        ):
+            # Only possible after a crash between posting and recording: nothing more to do.
+            self.store.release_thread(channel, root_ref.key)
+            return Outcome.DUPLICATE
+        try:
+            if is_child:
+                ts = self._post_placeholder_parent(channel, root_ref, event)
+            else:
+                message = self.renderer.render(event, RenderContext())
+                ts = self.slack.post_message(channel, message)
+                self.store.set_thread_ts(channel, root_ref.key, ts)
+                self.store.advance_thread(
+                    channel,
+                    root_ref.key,
+                    order_key=event.order_key,
+                    status=event.status,
+                    state={st.EVENT_KEY: event.raw},
+                    **self._expiry(event),
+                )
+        except BaseException:
+            self.store.abort_delivery(channel, root_ref.key, state_key)
+            self.store.release_thread(channel, root_ref.key)
+            raise
+        if is_child:
+            # The parent now exists: the child itself is delivered as a reply.
+            thread = self.store.get_thread(channel, root_ref.key)
+            assert thread is not None and thread.ts is not None
+            try:
+                outcome, reply_ts = self._deliver_child(channel, thread, event, parent_fresh=True)
+            except BaseException:
+                self.store.abort_delivery(channel, root_ref.key, state_key)
+                raise
+            self.store.complete_delivery(channel, root_ref.key, state_key, reply_ts)
+            return outcome
+        self.store.complete_delivery(channel, root_ref.key, state_key, ts)
+        return Outcome.POSTED
+
+    def _post_placeholder_parent(
+        self, channel: str, root_ref: ResourceRef, child: SageMakerEvent
+    ) -> str:
+        placeholder = parse_event(st.placeholder_raw(root_ref, child))
+        state = {st.EVENT_KEY: placeholder.raw, st.child_key(child): st.child_entry(child)}
+        note = f"Started from its {child.kind.title.lower()} event; updates as events arrive."
+        context = st.render_context(placeholder, state, note=note)
+        ts = self.slack.post_message(channel, self.renderer.render(placeholder, context))
+        self.store.set_thread_ts(channel, root_ref.key, ts)
+        self.store.update_thread_state(channel, root_ref.key, state)
+        return ts
+
+    def _wait_for_thread(self, channel: str, key: str) -> ThreadRecord:
+        deadline = self._clock() + self.options.wait_for_thread_seconds
+        delay = 0.05
+        while True:
+            thread = self.store.get_thread(channel, key)
+            if thread is not None and thread.ts is not None:
+                return thread
+            if self._clock() >= deadline:
+                raise ThreadBusyError(f"parent message of {key} in {channel} is still being posted")
+            self._sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+    def _deliver_root(
+        self, channel: str, thread: ThreadRecord, event: SageMakerEvent
+    ) -> tuple[Outcome, str | None]:
+        assert thread.ts is not None
+        previous = thread.status
+        newer = self.store.advance_thread(
+            channel,
+            thread.resource_key,
+            order_key=event.order_key,
+            status=event.status,
+            state={st.EVENT_KEY: event.raw},
+            **self._expiry(event),
+        )
+        # A retry of this very event finds it already recorded as newest: refresh anyway,
+        # in case the earlier attempt failed before updating the parent.
+        current = newer or tuple(thread.order_key) == event.order_key
+        reply = self.renderer.render(
+            event, RenderContext(mode="reply", previous_status=previous if newer else None)
+        )
+        reply_ts = self.slack.post_message(
+            channel, reply, thread_ts=thread.ts, reply_broadcast=self._broadcast(event)
+        )
+        if current:
+            self._refresh_parent(channel, thread.resource_key, thread.ts)
+        return Outcome.REPLIED, reply_ts
+
+    def _deliver_child(
+        self,
+        channel: str,
+        thread: ThreadRecord,
+        event: SageMakerEvent,
+        *,
+        parent_fresh: bool = False,
+    ) -> tuple[Outcome, str | None]:
+        assert thread.ts is not None
+        key = st.child_key(event)
+        known = thread.state.get(key)
+        # Equal counts as newer: that is a retry of this event, which must finish its work.
+        newer = not isinstance(known, dict) or tuple(known.get("order", ())) <= event.order_key
+        if newer and not parent_fresh:
+            self.store.update_thread_state(
+                channel, thread.resource_key, {key: st.child_entry(event)}
+            )
+        rolled_up = event.kind is ResourceKind.TRAINING and self.options.rollup_tuning
+        reply_ts = None
+        if not rolled_up:
+            previous = known.get("status") if isinstance(known, dict) and newer else None
+            reply = self.renderer.render(
+                event,
+                RenderContext(
+                    mode="reply", previous_status=previous or event.detail.previous_status
+                ),
+            )
+            reply_ts = self.slack.post_message(
+                channel, reply, thread_ts=thread.ts, reply_broadcast=self._broadcast(event)
+            )
+        if newer and not parent_fresh:
+            self._refresh_parent(channel, thread.resource_key, thread.ts)
+        return (Outcome.ROLLED_UP if rolled_up else Outcome.REPLIED), reply_ts
+
+    def _refresh_parent(self, channel: str, key: str, ts: str) -> None:
+        """Re-render the parent from the store's newest state and update it in place."""
+        thread = self.store.get_thread(channel, key)
+        if thread is None:
+            return
+        root = st.root_event(thread.state)
+        if root is None:
+            return
+        self.slack.update_message(
+            channel, ts, self.renderer.render(root, st.render_context(root, thread.state))
+        )
+
+    def _broadcast(self, event: SageMakerEvent) -> bool:
+        return self.options.broadcast_failures and event.status_class is StatusClass.FAILED
+
+    def _expiry(self, event: SageMakerEvent) -> dict[str, Any]:
+        finished = st.is_finished(event)
+        return {
+            "finished": finished,
+            "ttl_seconds": self.options.finished_ttl_seconds if finished else None,
+        }
+
+    def _current_subscriptions(self) -> list[Subscription]:
+        now = self._clock()
+        cached = self._subscriptions
+        if cached is None or now - cached[0] > self.options.subscriptions_cache_seconds:
+            cached = (now, self.store.list_subscriptions())
+            self._subscriptions = cached
+        return cached[1]
+
+    def forget_subscriptions(self) -> None:
+        """Drop the subscription cache (after a subscribe/unsubscribe in this process)."""
+        self._subscriptions = None

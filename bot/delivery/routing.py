@@ -1,0 +1,68 @@
+"""Which channels get an event: the default channel plus matching subscriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fnmatch import fnmatchcase
+
+from bot.events.identity import ResourceKind
+from bot.events.parse import SageMakerEvent
+from bot.store.base import Subscription
+
+ALL = "all"
+KIND_NAMES = [k.value for k in ResourceKind if k is not ResourceKind.OTHER]
+
+
+def _name_matches(patterns: Iterable[str], *names: str | None) -> bool:
+    candidates = [n.lower() for n in names if n]
+    return any(fnmatchcase(name, pattern.lower()) for pattern in patterns for name in candidates)
+
+
+def matches(subscription: Subscription, event: SageMakerEvent) -> bool:
+    """Keys combine with AND; the values of one key with OR; an empty key matches anything."""
+    resource = event.resource
+    kinds = {k.lower() for k in subscription.kinds}
+    if kinds and ALL not in kinds:
+        # A child (a step, a deployment) also matches its parent's kind: it is in that thread.
+        event_kinds = {resource.kind.value}
+        if event.parent is not None:
+            event_kinds.add(event.parent.kind.value)
+        if not kinds & event_kinds:
+            return False
+    names = (resource.name, resource.label, event.parent.name if event.parent else None)
+    if subscription.names and not _name_matches(subscription.names, *names):
+        return False
+    if subscription.excludes and _name_matches(subscription.excludes, *names):
+        return False
+    if subscription.statuses and not _status_matches(subscription.statuses, event):
+        return False
+    if subscription.accounts and (resource.account or "") not in subscription.accounts:
+        return False
+    return not (
+        subscription.regions and (resource.region or "").lower() not in _lower(subscription.regions)
+    )
+
+
+def _lower(values: Iterable[str]) -> set[str]:
+    return {v.lower() for v in values}
+
+
+def _status_matches(statuses: list[str], event: SageMakerEvent) -> bool:
+    # A status filter takes a status word (Failed, InService) or a class (failed, succeeded,
+    # in_progress, stopped, waiting_for_approval, deleted).
+    wanted = {s.lower().replace("-", "_") for s in statuses}
+    status = (event.status or "").lower()
+    return status in wanted or event.status_class.value in wanted
+
+
+def route(
+    event: SageMakerEvent,
+    subscriptions: Iterable[Subscription],
+    default_channel: str | None,
+) -> list[str]:
+    """The channels an event goes to, each once, in a stable order."""
+    channels: list[str] = [default_channel] if default_channel else []
+    for subscription in subscriptions:
+        if subscription.channel not in channels and matches(subscription, event):
+            channels.append(subscription.channel)
+    return channels

@@ -1,0 +1,196 @@
+"""Pure helpers for delivery: state fingerprints, placeholder parents, thread state → context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.events.identity import ResourceKind, ResourceRef
+from bot.events.models import (
+    EndpointDeploymentDetail,
+    FeatureGroupDetail,
+    ModelPackageDetail,
+    ProductionVariantModel,
+    TrainingJobDetail,
+)
+from bot.events.parse import SageMakerEvent, parse_event
+from bot.events.registry import SPECS
+from bot.events.status import StatusClass
+from bot.render.renderer import RenderContext
+
+TERMINAL = {StatusClass.SUCCEEDED, StatusClass.FAILED, StatusClass.STOPPED, StatusClass.DELETED}
+# Resources that live on after "succeeding": only their deletion finishes them.
+LONG_LIVED = {
+    ResourceKind.ENDPOINT,
+    ResourceKind.FEATURE_GROUP,
+    ResourceKind.IMAGE,
+    ResourceKind.MODEL,
+    ResourceKind.MODEL_PACKAGE,
+    ResourceKind.MODEL_CARD,
+    ResourceKind.OTHER,
+}
+STEP_PREFIX = "step:"
+TRIAL_PREFIX = "trial:"
+CHILD_PREFIX = "child:"
+EVENT_KEY = "event"
+
+
+def fingerprint(event: SageMakerEvent) -> str:
+    """What makes one state distinct from another for this kind of resource."""
+    detail = event.detail
+    parts: list[str] = [event.status or "-"]
+    if isinstance(detail, TrainingJobDetail) and detail.SecondaryStatus:
+        parts.append(detail.SecondaryStatus)
+    elif isinstance(detail, EndpointDeploymentDetail):
+        parts.extend(_variant_states(detail))
+    elif isinstance(detail, ModelPackageDetail):
+        parts.extend(s or "-" for s in (detail.ModelPackageStatus, detail.ModelApprovalStatus))
+    elif isinstance(detail, FeatureGroupDetail) and detail.offline_store_status:
+        parts.append(detail.offline_store_status)
+    return "|".join(parts)
+
+
+def _variant_states(detail: EndpointDeploymentDetail) -> list[str]:
+    variants: list[Any] = []
+    for group in (
+        detail.ProductionVariants,
+        getattr(detail.PendingDeploymentSummary, "ProductionVariants", None),
+    ):
+        if isinstance(group, list):
+            variants.extend(group)
+    states = []
+    for variant in variants:
+        if isinstance(variant, ProductionVariantModel) and isinstance(variant.VariantStatus, list):
+            states.extend(
+                f"{variant.VariantName}:{getattr(s, 'Status', s)}" for s in variant.VariantStatus
+            )
+    return states
+
+
+def is_finished(event: SageMakerEvent) -> bool:
+    """A resource that will not change again: its records may expire."""
+    if event.status_class is StatusClass.DELETED:
+        return True
+    return event.kind not in LONG_LIVED and event.status_class in TERMINAL
+
+
+_PLACEHOLDERS: dict[ResourceKind, tuple[str, dict[str, str]]] = {
+    ResourceKind.PIPELINE: (
+        "pipelineExecutionArn",
+        {"currentPipelineExecutionStatus": "Executing"},
+    ),
+    ResourceKind.ENDPOINT: ("EndpointArn", {"EndpointStatus": "Updating"}),
+    ResourceKind.TUNING: (
+        "HyperParameterTuningJobArn",
+        {"HyperParameterTuningJobStatus": "InProgress"},
+    ),
+    ResourceKind.IMAGE: ("ImageArn", {}),
+}
+_NAME_FIELDS = {
+    ResourceKind.ENDPOINT: "EndpointName",
+    ResourceKind.TUNING: "HyperParameterTuningJobName",
+    ResourceKind.IMAGE: "ImageName",
+}
+
+
+def placeholder_raw(parent: ResourceRef, child: SageMakerEvent) -> dict[str, Any]:
+    """A stand-in event for a parent seen only through its child, so its thread makes sense.
+
+    It has no time, so the parent's own first real event always supersedes it.
+    """
+    detail_type = next(s.detail_type for s in SPECS if s.kind is parent.kind)
+    arn_field, extra = _PLACEHOLDERS.get(parent.kind, ("", {}))
+    detail: dict[str, Any] = dict(extra)
+    if arn_field and parent.arn:
+        detail[arn_field] = parent.arn
+    if parent.kind in _NAME_FIELDS:
+        detail[_NAME_FIELDS[parent.kind]] = parent.name
+    if parent.kind is ResourceKind.PIPELINE:
+        pipeline_arn = child.detail.field("pipelineArn")
+        if pipeline_arn:
+            detail["pipelineArn"] = pipeline_arn
+    return {
+        "version": "0",
+        "id": f"placeholder-{child.id or ''}",
+        "detail-type": detail_type,
+        "source": "aws.sagemaker",
+        "account": parent.account or child.envelope.account,
+        "region": parent.region or child.envelope.region,
+        "resources": [parent.arn] if parent.arn else [],
+        "detail": detail,
+    }
+
+
+def child_entry(event: SageMakerEvent) -> dict[str, Any]:
+    """What a parent keeps of one child (a step, a trial) to show it in its own message."""
+    detail = event.detail
+    entry: dict[str, Any] = {
+        "name": event.resource.display_name,
+        "status": event.status,
+        "status_class": event.status_class.value,
+        "order": list(event.order_key),
+    }
+    if event.kind is ResourceKind.STEP:
+        start = detail.field("stepStartTime")
+        entry.update(
+            type=detail.field("stepType"),
+            failure_reason=event.failure_reason,
+            cache_hit=bool(getattr(detail, "cache_hit", False)),
+            started=start.timestamp() if hasattr(start, "timestamp") else None,
+        )
+    elif isinstance(detail, TrainingJobDetail):
+        metrics = detail.FinalMetricDataList if isinstance(detail.FinalMetricDataList, list) else []
+        entry["metrics"] = {
+            str(m["MetricName"]): m["Value"]
+            for m in metrics
+            if isinstance(m, dict) and "MetricName" in m and isinstance(m.get("Value"), int | float)
+        }
+    return entry
+
+
+def child_key(event: SageMakerEvent) -> str:
+    """Where a parent keeps a child: steps feed the checklist, trials the roll-up."""
+    prefix = {ResourceKind.STEP: STEP_PREFIX, ResourceKind.TRAINING: TRIAL_PREFIX}.get(
+        event.kind, CHILD_PREFIX
+    )
+    return prefix + event.resource.name
+
+
+def render_context(
+    root: SageMakerEvent, state: dict[str, Any], *, note: str | None = None
+) -> RenderContext:
+    """The parent's context from its thread state: the step checklist or the trial roll-up."""
+    steps = [v for k, v in state.items() if k.startswith(STEP_PREFIX) and isinstance(v, dict)]
+    steps.sort(key=lambda s: (s.get("started") or float("inf"), s.get("order", [0])[0]))
+    trials = [v for k, v in state.items() if k.startswith(TRIAL_PREFIX) and isinstance(v, dict)]
+    return RenderContext(steps=steps, rollup=_rollup(root, trials) if trials else None, note=note)
+
+
+def _rollup(root: SageMakerEvent, trials: list[dict[str, Any]]) -> dict[str, Any]:
+    counters: dict[str, int] = {}
+    for trial in trials:
+        status = str(trial.get("status") or "Unknown")
+        counters[status] = counters.get(status, 0) + 1
+    rollup: dict[str, Any] = {"counters": counters, "total": len(trials)}
+    objective = _objective(root)
+    if objective:
+        metric, maximize = objective
+        scored = [
+            (t["metrics"][metric], t["name"]) for t in trials if metric in t.get("metrics", {})
+        ]
+        if scored:
+            value, name = max(scored) if maximize else min(scored)
+            rollup["best"] = {"name": name, "metric": metric, "value": value}
+    return rollup
+
+
+def _objective(root: SageMakerEvent) -> tuple[str, bool] | None:
+    config = root.detail.field("HyperParameterTuningJobConfig")
+    objective = config.get("HyperParameterTuningJobObjective") if isinstance(config, dict) else None
+    if not isinstance(objective, dict) or not objective.get("MetricName"):
+        return None
+    return str(objective["MetricName"]), str(objective.get("Type", "")).lower() != "minimize"
+
+
+def root_event(state: dict[str, Any]) -> SageMakerEvent | None:
+    raw = state.get(EVENT_KEY)
+    return parse_event(raw) if isinstance(raw, dict) else None

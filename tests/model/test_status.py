@@ -1,0 +1,72 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.events.status import StatusClass, classify, normalize_status, status_rank
+
+STATUSES = json.loads(
+    (Path(__file__).resolve().parents[1] / "reference" / "sagemaker-statuses.json").read_text()
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("InService", "InService"),
+        ("IN_SERVICE", "InService"),
+        ("in_service", "InService"),
+        ("CREATE_FAILED", "CreateFailed"),
+        ("CREATED", "Created"),
+        ("UPDATING", "Updating"),
+        ("PendingManualApproval", "PendingManualApproval"),
+        ("SOME_NEW_STATE", "SomeNewState"),
+        ("another status... GO", "another status... GO"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_normalize(raw: str | None, expected: str | None) -> None:
+    assert normalize_status(raw) == expected
+
+
+def test_every_documented_status_is_classified() -> None:
+    # GIVEN every status enum of the SageMaker service model
+    unknown = [
+        (shape, status)
+        for shape, values in STATUSES["requested"].items()
+        for status in values
+        if shape not in ("SecondaryStatus",)
+        and classify(normalize_status(status)) is StatusClass.UNKNOWN
+    ]
+    # THEN none of them falls through to "unknown"
+    assert unknown == []
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "expected"),
+    [
+        ("Completed", "training", StatusClass.SUCCEEDED),
+        ("Failed", "training", StatusClass.FAILED),
+        ("Stopped", "training", StatusClass.STOPPED),
+        ("InProgress", "training", StatusClass.IN_PROGRESS),
+        ("PendingManualApproval", "model-package", StatusClass.WAITING),
+        ("Rejected", "model-package", StatusClass.STOPPED),
+        ("Deleting", "endpoint", StatusClass.DELETED),
+        ("CompletedWithFailures", "pipeline", StatusClass.FAILED),
+        ("UpdateRollbackFailed", "endpoint", StatusClass.FAILED),
+        ("Active", "feature-group", StatusClass.SUCCEEDED),
+        ("PendingReview", "model-card", StatusClass.WAITING),
+        ("Nonsense", "training", StatusClass.UNKNOWN),
+        (None, "training", StatusClass.UNKNOWN),
+    ],
+)
+def test_classify(status: str | None, kind: str, expected: StatusClass) -> None:
+    assert classify(status, kind) is expected
+
+
+def test_rank_follows_a_resource_life() -> None:
+    ranks = [status_rank(s) for s in ("Starting", "InProgress", "Completed")]
+    assert ranks == sorted(ranks)
+    assert len(set(ranks)) == 3
+    assert status_rank("Stopping") < status_rank("Stopped")
