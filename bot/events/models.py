@@ -70,7 +70,9 @@ Objs = Lenient[list[Any] | None]
 class Lax(BaseModel):
     """Base of every model here: keeps unknown fields, never strict."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=False)
+    # defer_build: a model's validator is built on first use, so a cold start builds only the
+    # one or two models its first event needs, not all of them.
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 # --- shared nested shapes -------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Lambda entry points: decorators, build once, delegate to ``bot``."""

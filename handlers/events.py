@@ -1,0 +1,81 @@
+"""Lambda entry point for SageMaker events: an SQS batch (EventBridge → SQS → Lambda) or a
+direct EventBridge invocation.
+
+Thin on purpose: Powertools does logging, metrics, tracing and partial batch failures; the bot's
+parts are built once per container, on the first event, not at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from bot.events.parse import load_event_json
+from bot.observability import make_tracer
+from bot.runtime import Runtime, build_runtime
+from bot.settings import get_settings
+
+logger = Logger(service="sagemaker-chatops")
+tracer = make_tracer("sagemaker-chatops")
+metrics = Metrics(namespace="SageMakerChatOps", service="sagemaker-chatops")
+processor = BatchProcessor(event_type=EventType.SQS)
+
+_runtime: Runtime | None = None
+
+
+class _PowertoolsMetrics:
+    def count(self, name: str, value: float = 1) -> None:
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+def _observe_slack(method: str, seconds: float, ok: bool) -> None:
+    metrics.add_metric(name="SlackLatency", unit=MetricUnit.Milliseconds, value=seconds * 1000)
+    if not ok:
+        metrics.add_metric(name="SlackErrors", unit=MetricUnit.Count, value=1)
+
+
+def runtime() -> Runtime:
+    """The bot's parts, built on first use and kept for the container's life."""
+    global _runtime
+    if _runtime is None:
+        _runtime = build_runtime(
+            get_settings(), metrics=_PowertoolsMetrics(), slack_observer=_observe_slack
+        )
+    return _runtime
+
+
+@tracer.capture_method
+def deliver(raw: dict[str, Any]) -> None:
+    logger.set_correlation_id(str(raw.get("id") or ""))
+    logger.append_keys(detail_type=raw.get("detail-type"))
+    report = runtime().deliverer.deliver_raw(raw)
+    logger.info("delivered", extra={"outcomes": {c: o.value for c, o in report.outcomes.items()}})
+
+
+def record_handler(record: SQSRecord) -> None:
+    # A body that is not a JSON object can never succeed: it fails here with the reason in the
+    # log, and SQS moves it to the dead-letter queue after the maximum receives.
+    raw = load_event_json(record.body)
+    deliver(raw)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if "Records" in event:
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+    # A direct EventBridge target: failures raise, so EventBridge retries and then dead-letters.
+    deliver(event)
+    return {"batchItemFailures": []}
