@@ -1,0 +1,159 @@
+"""Rendering benchmark: events rendered per second, and the import time of the rendering code.
+
+Run from the repository root with the project's interpreter::
+
+    .venv/bin/python bench/render.py [--seconds N] [--runs N] [--strict]
+
+(a) Throughput over the sample corpus (``tests/events/*.json``): for each event, the work a
+    delivery does per event — ``json.loads`` of the text, ``parse_event``, ``Renderer.render``
+    and ``json.dumps`` of the message — on one core, after a warm-up, for ``--seconds`` of work.
+    One renderer is reused, as in a warm Lambda container.
+(b) Import time of ``bot.render.renderer`` and ``bot.events`` in a fresh process (a Lambda cold
+    start pays it), as the median wall time of ``--runs`` runs of ``python -c "import ..."``,
+    next to ``python -c pass`` and to ``import bot.cli`` (the command line's start-up).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = ROOT / "tests" / "events"
+TARGET_EVENTS_PER_SECOND = 5_000
+WARM_UP_SECONDS = 0.5
+IMPORTS = (
+    ("baseline: python -c pass", "pass"),
+    ("import bot.render.renderer, bot.events", "import bot.render.renderer, bot.events"),
+    ("import bot.cli (command line start-up)", "import bot.cli"),
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="timed work (default 3)")
+    parser.add_argument("--runs", type=int, default=9, help="import-time runs (default 9)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if below the target")
+    args = parser.parse_args(argv)
+
+    cpu = pin_to_one_cpu()
+    pinned = f"pinned to CPU {cpu}" if cpu is not None else "not pinned"
+    print(f"Python {sys.version.split()[0]} · {pinned}")
+    print()
+    passed = throughput(args.seconds)
+    print()
+    import_times(args.runs)
+    return 0 if passed or not args.strict else 1
+
+
+def pin_to_one_cpu() -> int | None:
+    """Run on the first CPU this process may use (children inherit it), where the OS allows."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
+def throughput(seconds: float) -> bool:
+    from bot.events.parse import parse_event
+    from bot.render.renderer import Renderer
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(EVENTS.glob("*.json"))]
+    if not texts:
+        raise SystemExit(f"no sample events in {EVENTS}")
+    renderer = Renderer()
+
+    def one_pass() -> None:
+        for text in texts:
+            message = renderer.render(parse_event(json.loads(text)))
+            json.dumps(message, ensure_ascii=False)
+
+    with _counting_renderer_logs() as fallbacks:
+        cold = _timed(one_pass)
+        fallbacks_per_pass = fallbacks()
+        deadline = time.perf_counter() + WARM_UP_SECONDS
+        while time.perf_counter() < deadline:
+            one_pass()
+        events = 0
+        start = time.perf_counter()
+        while (elapsed := time.perf_counter() - start) < seconds:
+            one_pass()
+            events += len(texts)
+
+    rate = events / elapsed
+    passed = rate >= TARGET_EVENTS_PER_SECOND
+    print(f"(a) Render throughput: parse + render + serialise, {len(texts)} sample events")
+    print(f"    events/s          {rate:>12,.0f}")
+    print(f"    µs/event          {1e6 / rate:>12.1f}")
+    print(f"    target            {'≥ ' + format(TARGET_EVENTS_PER_SECOND, ','):>12}  events/s")
+    print(f"    result            {'PASS' if passed else 'FAIL':>12}")
+    print(f"    timed             {events:>12,} events in {elapsed:.2f} s (after warm-up)")
+    print(f"    first pass        {cold * 1e3:>12.1f} ms  (templates compiled)")
+    if fallbacks_per_pass:
+        print(
+            f"    note: {fallbacks_per_pass} of {len(texts)} samples rendered through the generic "
+            "fallback (their template is missing or failed): figures are not representative"
+        )
+    return passed
+
+
+def import_times(runs: int) -> None:
+    print(f"(b) Import time in a fresh process: median wall time of {runs} runs")
+    baseline = None
+    for label, code in IMPORTS:
+        median = _median_process_ms(code, runs)
+        extra = f"  (+{median - baseline:.1f} ms over baseline)" if baseline is not None else ""
+        baseline = median if baseline is None else baseline
+        print(f"    {label:<42} {median:>8.1f} ms{extra}")
+
+
+def _median_process_ms(code: str, runs: int) -> float:
+    command = [sys.executable, "-c", code]
+    subprocess.run(command, check=True, cwd=ROOT)  # warm the disk cache and the .pyc files
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, cwd=ROOT)
+        samples.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(samples)
+
+
+def _timed(work: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+@contextmanager
+def _counting_renderer_logs() -> Iterator[Callable[[], int]]:
+    """Count the renderer's fallback records instead of printing a traceback per event."""
+    records: list[logging.LogRecord] = []
+
+    class Count(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = logging.getLogger("bot.render.renderer")
+    handler = Count()
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield lambda: len(records)
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Rendering: event → Slack Block Kit message. Pure: no I/O."""

@@ -1,0 +1,378 @@
+"""The HTML preview: Slack's look approximated, every text escaped, threads shown as threads."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from contextlib import redirect_stderr, redirect_stdout
+from html.parser import HTMLParser
+from io import StringIO
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+
+from bot.cli import main
+from bot.events import parse_event
+from bot.events.status import STYLES
+from bot.render.preview import (
+    BLOCK_KIT_BUILDER,
+    EMOJI,
+    PreviewMessage,
+    PreviewSection,
+    block_kit_builder_url,
+    mrkdwn_to_html,
+    render_page,
+)
+from bot.render.renderer import Renderer
+from tests.conftest import RAW_EVENTS_DIR, load_sample, sample_paths
+
+SAMPLES = sample_paths()
+
+
+def section_message(text: str) -> dict[str, Any]:
+    return {
+        "text": text,
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+    }
+
+
+class _Tree(HTMLParser):
+    """Records, for each piece of text, the classes of the elements it sits in."""
+
+    VOID = {"br", "hr", "meta", "img", "input", "link"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[set[str]] = []
+        self.texts: list[tuple[str, list[set[str]]]] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag not in self.VOID:
+            classes = dict(attrs).get("class") or ""
+            self.stack.append(set(classes.split()))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.texts.append((data, list(self.stack)))
+
+
+def parse(page: str) -> _Tree:
+    tree = _Tree()
+    tree.feed(page)
+    tree.close()
+    assert not tree.stack, "every element is closed"
+    return tree
+
+
+def classes_around(tree: _Tree, text: str) -> set[str]:
+    """The classes around ``text`` in the message (not in the preview's notes under it)."""
+    matches = [
+        stack
+        for data, stack in tree.texts
+        if text in data and not any("pv-tools" in classes for classes in stack)
+    ]
+    assert len(matches) == 1, f"{text!r} found {len(matches)} times"
+    return set().union(*matches[0])
+
+
+# ------------------------------------------------------------------------- the whole corpus
+
+
+@pytest.fixture(scope="module")
+def sample_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, int]:
+    """The preview command run once over every sample: (page, stdout, exit code)."""
+    output = tmp_path_factory.mktemp("preview") / "preview.html"
+    out, err = StringIO(), StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["preview", "--output", str(output)])
+    return output.read_text(encoding="utf-8"), out.getvalue(), code
+
+
+def test_page_shows_every_sample_header(sample_page: tuple[str, str, int]) -> None:
+    page, _, code = sample_page
+    assert code == 0
+    renderer = Renderer()
+    for path in SAMPLES:
+        message = renderer.render(parse_event(load_sample(path.stem)))
+        header = next(b for b in message["blocks"] if b["type"] == "header")
+        text = header["text"]["text"]
+        # The shortcode shows as its emoji; the rest is the text, escaped.
+        words = re.sub(r":[a-z0-9_+-]+:\s*", "", text).strip()
+        assert html.escape(html.unescape(words), quote=False) in page, path.name
+        shortcode = re.match(r":([a-z0-9_+-]+):", text)
+        if shortcode:
+            assert EMOJI[shortcode.group(1)] in page
+        assert path.name in page
+
+
+def test_page_is_self_contained(sample_page: tuple[str, str, int]) -> None:
+    page, _, _ = sample_page
+    tree = parse(page)
+    assert page.startswith("<!DOCTYPE html>")
+    assert {"script", "link", "img", "iframe", "object"}.isdisjoint(tree.tags)
+    assert "src=" not in page
+    assert "url(" not in page
+    assert "@import" not in page
+    assert "default-src 'none'" in page
+
+
+def test_preview_command_prints_the_path_and_a_builder_link_per_sample(
+    sample_page: tuple[str, str, int],
+) -> None:
+    _, out, _ = sample_page
+    first, *links = out.splitlines()
+    assert first.startswith("Wrote ")
+    assert first.split()[1].endswith("preview.html")
+    assert len(links) == len(SAMPLES)
+    for line, path in zip(links, SAMPLES, strict=True):
+        name, url = line.split(": ", 1)
+        assert name.endswith(path.name)
+        assert url.startswith(BLOCK_KIT_BUILDER)
+
+
+def test_builder_link_holds_the_rendered_blocks(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sample = next(p for p in SAMPLES if p.name == "training_job_state_change.json")
+    assert main(["render", str(sample)]) == 0
+    blocks = json.loads(capsys.readouterr().out)["blocks"]
+
+    code = main(["preview", str(sample), "--output", str(tmp_path / "out" / "p.html")])
+    out = capsys.readouterr().out
+
+    assert code == 0
+    assert (tmp_path / "out" / "p.html").is_file()
+    assert out.splitlines()[0] == f"Wrote {tmp_path / 'out' / 'p.html'} (1 message)"
+    url = out.splitlines()[1].split(": ", 1)[1]
+    assert json.loads(unquote(url.removeprefix(BLOCK_KIT_BUILDER))) == {"blocks": blocks}
+
+
+def test_preview_skips_a_bad_file_reports_it_and_still_writes_the_page(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    good = SAMPLES[0]
+    bad = RAW_EVENTS_DIR / "model_state_change_pattern.txt"
+    output = tmp_path / "p.html"
+
+    code = main(["preview", str(good), str(bad), "--output", str(output)])
+    out, err = capsys.readouterr()
+
+    assert code == 2
+    assert err.count("\n") == 1
+    assert err.startswith(f"sagemaker-chatops: error: {bad}: not valid JSON: ")
+    assert out.splitlines()[0] == f"Wrote {output} (1 message)"
+    page = output.read_text(encoding="utf-8")
+    assert good.name in page
+    assert bad.name not in page
+
+
+# ------------------------------------------------------------------------------- escaping
+
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def test_hostile_event_content_is_shown_as_text() -> None:
+    raw = load_sample("training_job_state_change")
+    raw["detail"]["TrainingJobName"] = HOSTILE
+    raw["detail"]["TrainingJobStatus"] = "Failed"
+    raw["detail"]["FailureReason"] = f'{HOSTILE} <img src=x onerror="alert(2)">'
+    message = Renderer().render(parse_event(raw))
+
+    page = render_page(HOSTILE, [PreviewSection(HOSTILE, [PreviewMessage(message, label=HOSTILE)])])
+
+    assert "<script" not in page.lower()
+    assert "<img" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert '&lt;img src=x onerror="alert(2)"&gt;' in page
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HOSTILE,  # raw markup where mrkdwn expects a control token
+        "&lt;script&gt;alert(1)&lt;/script&gt;",  # escaped mrkdwn: shown as the characters
+        "*<script>*",
+        "`<script>`",
+        "```<script>```",
+        "<https://example.com|<script>>",
+        "<@U1|<script>>",
+        "<!date^1^{date}|<script>>",
+        ":x:<script>",
+    ],
+)
+def test_mrkdwn_never_produces_markup_from_text(text: str) -> None:
+    page = render_page("t", [PreviewSection("s", [PreviewMessage(section_message(text))])])
+    assert "<script" not in page
+
+
+def test_link_url_cannot_break_out_of_its_attribute() -> None:
+    result = mrkdwn_to_html('<https://x.example/" onmouseover="alert(1)|label>')
+    assert 'href="https://x.example/&quot; onmouseover=&quot;alert(1)"' in result
+    tree = parse(result)
+    assert tree.texts[0][0] == "label"
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,alert(1)", "vbscript:x"])
+def test_only_web_and_mail_links_become_links(url: str) -> None:
+    result = mrkdwn_to_html(f"<{url}|click>")
+    assert result == "click"
+
+
+# ---------------------------------------------------------------------------------- mrkdwn
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("*bold*", "<b>bold</b>"),
+        ("_italic_", "<i>italic</i>"),
+        ("~struck~", "<s>struck</s>"),
+        ("*bold* and _it_", "<b>bold</b> and <i>it</i>"),
+        ("snake_case_name", "snake_case_name"),
+        ("2 * 3 * 4", "2 * 3 * 4"),
+        ("`a &lt; b`", '<code class="sk-code">a &lt; b</code>'),
+        ("`*not bold*`", '<code class="sk-code">*not bold*</code>'),
+        ("```line 1\nline *2*```", '<pre class="sk-pre">line 1\nline *2*</pre>'),
+        ("reason\n```boom```\nafter", 'reason<pre class="sk-pre">boom</pre>after'),
+        (
+            "<https://example.com/?a=1&amp;b=2|the label>",
+            '<a class="sk-link" href="https://example.com/?a=1&amp;b=2" '
+            'rel="noopener noreferrer">the label</a>',
+        ),
+        (
+            "<https://example.com>",
+            '<a class="sk-link" href="https://example.com" '
+            'rel="noopener noreferrer">https://example.com</a>',
+        ),
+        (
+            "*<https://e.com|job>*",
+            '<b><a class="sk-link" href="https://e.com" rel="noopener noreferrer">job</a></b>',
+        ),
+        ("<@U123ABC>", '<span class="sk-mention">@U123ABC</span>'),
+        ("<#C123|alerts>", '<span class="sk-mention">alerts</span>'),
+        ("<!subteam^S1|@ml-team>", '<span class="sk-mention">@ml-team</span>'),
+        ("<!here>", '<span class="sk-mention">@here</span>'),
+        ("<!channel|channel>", '<span class="sk-mention">channel</span>'),
+        (
+            "<!date^1700000000^{date_short_pretty} {time}|2023-11-14 22:13 UTC>",
+            '<span class="sk-date">2023-11-14 22:13 UTC</span>',
+        ),
+        ("a &amp; b &lt;c&gt;", "a &amp; b &lt;c&gt;"),
+        ("&amp;lt;", "&amp;lt;"),
+        ("line 1\nline 2", "line 1<br>line 2"),
+        ("&gt; quoted\nplain", '<blockquote class="sk-quote">quoted</blockquote>plain'),
+        (":not_an_emoji: at 10:11:12", ":not_an_emoji: at 10:11:12"),
+    ],
+)
+def test_mrkdwn_to_html(text: str, expected: str) -> None:
+    assert mrkdwn_to_html(text) == expected
+
+
+def test_emoji_shortcodes_become_emoji() -> None:
+    result = mrkdwn_to_html(":white_check_mark: done :x::rotating_light:")
+    assert "✅" in result
+    assert "❌" in result
+    assert "🚨" in result
+    assert ":white_check_mark:" not in parse(result).texts[0][0]
+
+
+def test_every_status_emoji_is_known() -> None:
+    for style in STYLES.values():
+        assert style.emoji.strip(":") in EMOJI
+
+
+# ---------------------------------------------------------------------------------- blocks
+
+
+def test_blocks_look_like_slack() -> None:
+    message = {
+        "text": "fallback",
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": ":x: Failed", "emoji": True}},
+            {
+                "type": "section",
+                "fields": [
+                    {"type": "mrkdwn", "text": "*Instance*\nml.m5.xlarge"},
+                    {"type": "mrkdwn", "text": "*Duration*\n1h"},
+                ],
+            },
+            {"type": "divider"},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": "Account 1234"}]},
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "text": {"type": "plain_text", "text": "Approve"},
+                        "style": "primary",
+                    },
+                    {
+                        "type": "button",
+                        "text": {"type": "plain_text", "text": "Reject"},
+                        "style": "danger",
+                    },
+                    {"type": "button", "text": {"type": "plain_text", "text": "Inspect"}},
+                ],
+            },
+        ],
+    }
+    tree = parse(render_page("t", [PreviewSection("s", [PreviewMessage(message)])]))
+
+    assert "sk-header" in classes_around(tree, "Failed")
+    assert {"sk-fields", "sk-field"} <= classes_around(tree, "ml.m5.xlarge")
+    assert "sk-context" in classes_around(tree, "Account 1234")
+    assert {"sk-button", "sk-button-primary"} <= classes_around(tree, "Approve")
+    assert {"sk-button", "sk-button-danger"} <= classes_around(tree, "Reject")
+    assert "sk-button-primary" not in classes_around(tree, "Inspect")
+    assert "hr" in tree.tags
+    assert "SageMaker ChatOps" in {data for data, _ in tree.texts}
+    assert "APP" in {data for data, _ in tree.texts}
+    assert "SM" in {data for data, _ in tree.texts}
+
+
+def test_a_message_without_blocks_shows_its_text() -> None:
+    tree = parse(render_page("t", [PreviewSection("s", [PreviewMessage({"text": "*only text*"})])]))
+    assert "sk-text" in classes_around(tree, "only text")
+
+
+# ------------------------------------------------------------------------------ conversation
+
+
+def test_replies_are_shown_inside_a_thread() -> None:
+    conversation = PreviewMessage(
+        section_message("parent message"),
+        label="Training job",
+        edited=True,
+        timestamp="10:42",
+        replies=[
+            PreviewMessage(section_message("first reply"), timestamp="10:43"),
+            PreviewMessage(section_message("second reply"), broadcast=True),
+        ],
+    )
+    page = render_page("Conversation", [PreviewSection("#ml-alerts", [conversation])])
+    tree = parse(page)
+
+    assert "sk-thread" not in classes_around(tree, "parent message")
+    assert "sk-thread" in classes_around(tree, "first reply")
+    assert "sk-thread" in classes_around(tree, "second reply")
+    assert "2 replies" in page
+    assert "(edited)" in page
+    assert "Also sent to the channel" in page
+    assert "10:42" in page
+    assert "#ml-alerts" in page
+
+
+def test_builder_url_encodes_only_the_blocks() -> None:
+    message = {"text": "t", "blocks": [{"type": "divider"}]}
+    url = block_kit_builder_url(message)
+    assert url == BLOCK_KIT_BUILDER + "%7B%22blocks%22%3A%5B%7B%22type%22%3A%22divider%22%7D%5D%7D"
