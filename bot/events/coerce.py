@@ -91,6 +91,7 @@ def first_string(value: Any) -> str:
     """``"aws.sagemaker"`` or ``["aws.sagemaker"]`` → ``"aws.sagemaker"``."""
     if isinstance(value, str):
         return value
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return value[0]
+    if isinstance(value, list) and value and isinstance(value[0], str):
+        first: str = value[0]
+        return first
     raise ValueError("expected a string or a list of strings")

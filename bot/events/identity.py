@@ -26,7 +26,7 @@ class ResourceKind(StrEnum):
     OTHER = "other"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # str.title() is never wanted here
         return _TITLES[self]
 
 

@@ -476,8 +476,10 @@ class PipelineStepDetail(Detail):
         if not isinstance(metadata, dict):
             return None
         for value in metadata.values():
-            if isinstance(value, dict) and isinstance(value.get("arn"), str):
-                return str(value["arn"])
+            if isinstance(value, dict):
+                arn = value.get("arn", value.get("Arn"))
+                if isinstance(arn, str):
+                    return arn
         return None
 
     @property
@@ -596,7 +598,7 @@ class GenericDetail(Detail):
     def failure_reason(self) -> str | None:
         for key, value in (self.model_extra or {}).items():
             if key.lower() in ("failurereason", "failure_reason") and value:
-                return _text(value)
+                return str(_text(value))
         return None
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +12,12 @@ from pydantic import BaseModel
 
 from bot.events.identity import Arn, ResourceKind, ResourceRef
 from bot.render.escape import Trusted, link, mrkdwn_escape, url_component
-from bot.render.links import pipeline_execution_url, resource_links, sagemaker_console
+from bot.render.links import (
+    pipeline_execution_url,
+    resource_links,
+    sagemaker_console,
+    valid_region,
+)
 
 
 def dig(obj: Any, *path: str | int) -> Any:
@@ -42,6 +46,8 @@ def when(value: Any) -> Trusted | str:
     if isinstance(value, datetime):
         iso = value.strftime("%Y-%m-%d %H:%M:%S UTC")
         epoch = int(value.timestamp())
+        if epoch < 0:  # Slack's date token takes no negative epoch; show the text
+            return iso
         return Trusted(f"<!date^{epoch}^{{date_short_pretty}} {{time_secs}}|{iso}>")
     return "" if value is None else str(value)
 
@@ -166,9 +172,6 @@ _ARN_KINDS = {
 }
 
 
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-
-
 @dataclass(frozen=True, slots=True)
 class ArnInfo:
     """What a template shows for an ARN it finds in an event (a step's job, a package's source)."""
@@ -188,7 +191,7 @@ def arn_info(value: Any) -> ArnInfo | None:
     name = arn.resource.rstrip("/").rsplit("/", 1)[-1] or arn.resource
     console = logs = None
     # The region becomes part of a URL's host: only a real region name may get there.
-    if _REGION.match(arn.region) and arn.service == "sagemaker":
+    if valid_region(arn.region) and arn.service == "sagemaker":
         kind = _ARN_KINDS.get(arn.resource_type)
         if kind is not None:
             ref = ResourceRef(kind, name, str(value), arn.account, arn.region)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.events.identity import Arn, ResourceKind, ResourceRef
@@ -25,6 +26,15 @@ _CONSOLE_PATHS = {
     ResourceKind.MODEL_CARD: "model-cards/{name}",
     ResourceKind.FEATURE_GROUP: "feature-groups/{name}",
 }
+
+
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+
+def valid_region(region: object) -> bool:
+    """Only real-looking region names go into a host name: a value from an event such as
+    ``evil.example/`` must never choose where a link points."""
+    return isinstance(region, str) and bool(_REGION.match(region))
 
 
 def console_host(region: str) -> str:
@@ -78,7 +88,7 @@ def resource_links(
 ) -> ResourceLinks:
     """Console, logs and pipeline links for a resource; ``None`` where none makes sense."""
     region = resource.region
-    if not region:
+    if not region or not valid_region(region):
         return ResourceLinks()
     console = None
     kind = resource.kind

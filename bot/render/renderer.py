@@ -126,8 +126,8 @@ class Renderer:
         try:
             template = self._env.get_template(name + TEMPLATE_SUFFIX)
             text = template.render(_variables(event, context))
-        except jinja2.TemplateError as exc:
-            raise TemplateError(f"template {name} failed: {exc}") from exc
+        except Exception as exc:  # a user template can raise anything; the event must survive
+            raise TemplateError(f"template {name} failed: {exc!r}") from exc
         try:
             message = json.loads(text)
         except json.JSONDecodeError as exc:
