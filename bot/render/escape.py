@@ -8,12 +8,30 @@ Nothing from an event can therefore open a mention, a link or a JSON string.
 
 from __future__ import annotations
 
-import json
+import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 _MRKDWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# JSON string escapes (RFC 8259): quote, backslash and control characters. U+2028/2029 are
+# escaped too, so the text is also safe inside JavaScript.
+_JSON = str.maketrans(
+    {
+        '"': '\\"',
+        "\\": "\\\\",
+        "\n": "\\n",
+        "\r": "\\r",
+        "\t": "\\t",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+        **{chr(c): f"\\u{c:04x}" for c in range(0x20) if chr(c) not in "\n\r\t"},
+    }
+)
+_BOTH = str.maketrans({**_JSON, **_MRKDWN})
+# Most values need no escaping at all: checking is far cheaper than translating.
+_NEEDS_JSON = re.compile(r'["\\\x00-\x1f\u2028\u2029]')
+_NEEDS_ANY = re.compile(r'["\\\x00-\x1f\u2028\u2029&<>]')
 
 
 class Trusted(str):
@@ -31,7 +49,7 @@ def mrkdwn_escape(value: object) -> str:
 
 def json_inner(text: str) -> str:
     """``text`` as the inside of a JSON string literal (no surrounding quotes)."""
-    return json.dumps(text, ensure_ascii=False)[1:-1]
+    return text.translate(_JSON) if _NEEDS_JSON.search(text) else str(text)
 
 
 def finalize(value: Any) -> str:
@@ -42,7 +60,8 @@ def finalize(value: Any) -> str:
         return json_inner(value)
     if isinstance(value, datetime):
         value = value.isoformat()
-    return json_inner(mrkdwn_escape(value))
+    text = value if isinstance(value, str) else str(value)
+    return text.translate(_BOTH) if _NEEDS_ANY.search(text) else text
 
 
 def url_component(value: object) -> str:

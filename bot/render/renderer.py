@@ -81,6 +81,9 @@ def _environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
         mention=formatting.mention,
         as_list=formatting.as_list,
     )
+    # Helpers used often are also filters: Jinja calls filters directly, while a global
+    # function goes through Context.call, about three times slower (see bench/render.py).
+    env.filters.update(dig=formatting.dig, arn_info=formatting.arn_info)
     env.globals.update(
         dig=formatting.dig,
         duration=formatting.duration,
