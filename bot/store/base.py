@@ -78,15 +78,28 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def get_thread(self, channel: str, resource_key: str) -> ThreadRecord | None:
-        """The thread of a resource in a channel, or ``None``."""
+        """The thread of a resource in a channel, or ``None`` (also once it has expired).
+
+        Expiry is by wall clock (``time.time()``), as DynamoDB's TTL sweeper's is.
+        """
 
     @abc.abstractmethod
-    def claim_thread(self, record: ThreadRecord, *, lease_seconds: float, now: float) -> bool:
+    def claim_thread(
+        self,
+        record: ThreadRecord,
+        *,
+        lease_seconds: float,
+        now: float,
+        ttl_seconds: float | None = None,
+    ) -> bool:
         """Create the thread record if absent (or take over a stale claim with no ``ts``).
 
         Returns True for exactly one caller, which must post the parent message and then call
         :meth:`set_thread_ts`. Others get False and read the record (retrying if ``ts`` is
-        still None).
+        still None). The stored ``claimed_at`` is ``now``; a claim is stale once
+        ``claimed_at < now - lease_seconds``. A record past its expiry counts as absent.
+        ``ttl_seconds`` gives the record an expiry when ``record.finished`` (a resource first
+        seen in a final state), as :meth:`advance_thread` does.
         """
 
     @abc.abstractmethod
@@ -107,13 +120,20 @@ class Store(abc.ABC):
     ) -> bool:
         """Move the parent's shown state forward if ``order_key`` is newer than the stored one.
 
-        Returns False (and changes nothing) when the stored state is as new or newer.
-        ``ttl_seconds`` sets an expiry on finished resources' records (DynamoDB TTL).
+        Returns False (and changes nothing) when the stored state is as new or newer, or when
+        there is no record. ``state``'s keys are merged into the stored state (like
+        :meth:`update_thread_state`), so keys kept by other writers (a pipeline's steps)
+        survive. ``ttl_seconds`` sets an expiry (wall clock + ttl) on finished resources'
+        records and their deliveries (DynamoDB TTL); advancing to an unfinished state clears
+        the thread's expiry.
         """
 
     @abc.abstractmethod
     def update_thread_state(self, channel: str, resource_key: str, state: dict[str, Any]) -> None:
-        """Merge keys into ``state`` without touching order (e.g. a pipeline's step checklist)."""
+        """Merge keys into ``state`` without touching order (e.g. a pipeline's step checklist).
+
+        Does nothing when there is no record.
+        """
 
     # --- deliveries (dedup) ----------------------------------------------------------------
 
@@ -123,23 +143,28 @@ class Store(abc.ABC):
     ) -> bool:
         """Claim the right to post one state: True if absent, or pending with an expired lease.
 
-        False when it is done, or another worker holds a live lease.
+        False when it is done, or another worker holds a live lease (``leased_until >= now``).
+        A record past its expiry counts as absent.
         """
 
     @abc.abstractmethod
     def complete_delivery(
         self, channel: str, resource_key: str, state_key: str, ts: str | None
     ) -> None:
-        """Mark a state as posted."""
+        """Mark a state as posted (creating the record if it is missing)."""
 
     @abc.abstractmethod
     def abort_delivery(self, channel: str, resource_key: str, state_key: str) -> None:
-        """Release a claim after a failed post, so a retry can take it at once."""
+        """Release a claim after a failed post, so a retry can take it at once.
+
+        Does nothing to a delivery that is already done.
+        """
 
     @abc.abstractmethod
     def get_delivery(
         self, channel: str, resource_key: str, state_key: str
-    ) -> DeliveryRecord | None: ...
+    ) -> DeliveryRecord | None:
+        """The delivery record, or ``None`` (also once it has expired with its thread)."""
 
     # --- subscriptions -----------------------------------------------------------------------
 

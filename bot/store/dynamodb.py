@@ -1,0 +1,613 @@
+"""The DynamoDB backend: one table shared by every Lambda instance.
+
+Table: key ``pk`` (HASH, S) + ``sk`` (RANGE, S); TTL attribute ``expires_at`` (epoch seconds,
+N). Item layout::
+
+    thread        pk = THREAD#<channel>#<resource_key>   sk = THREAD
+    delivery      pk = THREAD#<channel>#<resource_key>   sk = STATE#<state_key>
+    subscription  pk = SUBSCRIPTIONS                     sk = <channel>#<id>
+    audit         pk = AUDIT                             sk = <at as %020.6f>#<id>
+
+A delivery shares its thread's partition so one Query finds them all (to give them the
+thread's expiry). Channel ids (``C…``) never contain ``#``, so ``<channel>#`` is an exact
+prefix. Every item also keeps its fields as plain attributes, so nothing parses keys back.
+
+Order key: three Number attributes ``ok_event``, ``ok_modified``, ``ok_rank``, compared
+lexicographically in the ConditionExpression of :meth:`DynamoDBStore.advance_thread`. Numbers
+rather than one sortable string because DynamoDB compares Numbers exactly (38 digits, signs
+included) and floats convert to Decimal through ``repr``, which round-trips exactly; a string
+encoding would need a fixed width and an offset for negative values.
+
+Expiry: a finished thread gets ``expires_at = time.time() + ttl``. Its deliveries get the
+same value by two routes, because no single write can reach them all: the finishing
+:meth:`~DynamoDBStore.advance_thread` stamps the ones that exist (a Query, then one update
+each), and :meth:`~DynamoDBStore.complete_delivery` / ``abort_delivery`` copy the thread's
+expiry onto the one they write (the final state's reply is usually posted after the thread
+finished). ``begin_delivery`` clears it, as a fresh claim; the only delivery left without
+one is a claim whose worker died before completing or aborting it. The TTL sweeper deletes
+late (up to days), so reads and claims treat ``expires_at <= time.time()`` as absent.
+
+Every read that decides something is strongly consistent: a worker that lost a claim reads
+the winner's record straight after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from bot.errors import StoreError
+from bot.store.base import (
+    AuditRecord,
+    DeliveryRecord,
+    OrderKey,
+    Store,
+    Subscription,
+    ThreadRecord,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+TTL_ATTRIBUTE = "expires_at"
+THREAD_SK = "THREAD"
+SUBSCRIPTIONS_PK = "SUBSCRIPTIONS"
+AUDIT_PK = "AUDIT"
+
+
+def thread_pk(channel: str, resource_key: str) -> str:
+    return f"THREAD#{channel}#{resource_key}"
+
+
+def delivery_sk(state_key: str) -> str:
+    return f"STATE#{state_key}"
+
+
+def subscription_sk(channel: str, subscription_id: str) -> str:
+    return f"{channel}#{subscription_id}"
+
+
+def audit_sk(at: float, record_id: str) -> str:
+    # Zero-padded so string order is time order (for non-negative epoch seconds).
+    return f"{at:020.6f}#{record_id}"
+
+
+def create_table(client: DynamoDBClient, table_name: str) -> None:
+    """Create the table (on-demand) with TTL on ``expires_at``; an existing table is kept."""
+    # An existing table is fine: re-running a local setup must not fail.
+    with contextlib.suppress(client.exceptions.ResourceInUseException):
+        client.create_table(
+            TableName=table_name,
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    # TTL can only be set on an ACTIVE table. The waiter checks before its first sleep, so a
+    # table that is ACTIVE at once (moto) costs no delay.
+    client.get_waiter("table_exists").wait(
+        TableName=table_name, WaiterConfig={"Delay": 2, "MaxAttempts": 60}
+    )
+    ttl = client.describe_time_to_live(TableName=table_name)["TimeToLiveDescription"]
+    # Enabling it again is an error, so only when it is off.
+    if ttl.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
+        client.update_time_to_live(
+            TableName=table_name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+        )
+
+
+class _Expression:
+    """Placeholders for one request: every name and value goes through them, which sidesteps
+    DynamoDB's reserved words (``status``, ``name``, ``state``…) and odd state keys."""
+
+    def __init__(self, store: DynamoDBStore) -> None:
+        self._store = store
+        self.names: dict[str, str] = {}
+        self._placeholders: dict[str, str] = {}  # name -> placeholder: one per name
+        self.values: dict[str, Any] = {}
+
+    def n(self, name: str) -> str:
+        placeholder = self._placeholders.get(name)
+        if placeholder is None:
+            placeholder = self._placeholders[name] = f"#n{len(self.names)}"
+            self.names[placeholder] = name
+        return placeholder
+
+    def v(self, value: Any) -> str:
+        placeholder = f":v{len(self.values)}"
+        self.values[placeholder] = self._store.encode(value)
+        return placeholder
+
+    def kwargs(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.names:
+            out["ExpressionAttributeNames"] = self.names
+        if self.values:
+            out["ExpressionAttributeValues"] = self.values
+        return out
+
+
+class DynamoDBStore(Store):
+    """A :class:`Store` in one DynamoDB table (see the module docstring for its layout)."""
+
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+        # Imported here, not at module import: boto3 is slow to import and only this backend
+        # needs it.
+        from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+        self._table = table_name
+        self._client = client
+        self._serializer = TypeSerializer()
+        self._deserializer = TypeDeserializer()
+
+    @property
+    def table_name(self) -> str:
+        return self._table
+
+    @property
+    def client(self) -> DynamoDBClient:
+        return self._client
+
+    # --- encoding ------------------------------------------------------------------------------
+
+    def encode(self, value: Any) -> dict[str, Any]:
+        """One Python value as a DynamoDB attribute value."""
+        return dict(self._serializer.serialize(_to_dynamo(value)))
+
+    def _item(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        # None is left out rather than stored as NULL, so attribute_not_exists(ts) means
+        # "no ts yet".
+        return {key: self.encode(value) for key, value in fields.items() if value is not None}
+
+    def _decode(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            key: _from_dynamo(self._deserializer.deserialize(value)) for key, value in item.items()
+        }
+
+    def _key(self, pk: str, sk: str) -> dict[str, Any]:
+        return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+    # --- calls ---------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Errors no retry can fix become StoreError; throttling and 5xx (already retried by
+        botocore) pass through unchanged."""
+        exceptions = self._client.exceptions
+        try:
+            yield
+        except exceptions.ResourceNotFoundException as exc:
+            raise StoreError(f"DynamoDB table {self._table!r} does not exist: {exc}") from exc
+        except exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ValidationException":
+                raise StoreError(f"DynamoDB refused a request: {exc}") from exc
+            raise
+
+    def _conditional(self, operation: Callable[..., object], **kwargs: Any) -> bool:
+        """Run a conditional write; False when its condition did not hold."""
+        with self._errors():
+            try:
+                operation(TableName=self._table, **kwargs)
+            except self._client.exceptions.ConditionalCheckFailedException:
+                return False
+        return True
+
+    def _get(self, pk: str, sk: str, *attributes: str) -> dict[str, Any] | None:
+        """One item (only ``attributes`` if given), read strongly consistent."""
+        kwargs: dict[str, Any] = {"ConsistentRead": True}
+        if attributes:
+            e = _Expression(self)
+            kwargs["ProjectionExpression"] = ", ".join(e.n(name) for name in attributes)
+            kwargs.update(e.kwargs())
+        with self._errors():
+            response = self._client.get_item(TableName=self._table, Key=self._key(pk, sk), **kwargs)
+        item = response.get("Item")
+        return self._decode(item) if item else None
+
+    def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Every item of a Query, page after page."""
+        while True:
+            with self._errors():
+                response = self._client.query(TableName=self._table, ConsistentRead=True, **kwargs)
+            for item in response.get("Items", []):
+                yield self._decode(item)
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return
+            kwargs["ExclusiveStartKey"] = last
+
+    def _thread_expiry(self, channel: str, resource_key: str) -> float | None:
+        item = self._get(thread_pk(channel, resource_key), THREAD_SK, TTL_ATTRIBUTE)
+        return _expires_at(item) if item else None
+
+    # --- threads ---------------------------------------------------------------------------
+
+    def get_thread(self, channel: str, resource_key: str) -> ThreadRecord | None:
+        item = self._get(thread_pk(channel, resource_key), THREAD_SK)
+        if item is None or _expired(item, time.time()):
+            return None
+        event, modified, rank = item["ok_event"], item["ok_modified"], item["ok_rank"]
+        return ThreadRecord(
+            channel=item["channel"],
+            resource_key=item["resource_key"],
+            ts=item.get("ts"),
+            status=item.get("status"),
+            order_key=(float(event), float(modified), int(rank)),
+            kind=item.get("kind"),
+            name=item.get("name"),
+            claimed_at=float(item["claimed_at"]),
+            finished=bool(item.get("finished", False)),
+            state=dict(item.get("state", {})),
+        )
+
+    def claim_thread(
+        self,
+        record: ThreadRecord,
+        *,
+        lease_seconds: float,
+        now: float,
+        ttl_seconds: float | None = None,
+    ) -> bool:
+        wall = time.time()
+        event, modified, rank = record.order_key
+        item = self._item(
+            {
+                "pk": thread_pk(record.channel, record.resource_key),
+                "sk": THREAD_SK,
+                "channel": record.channel,
+                "resource_key": record.resource_key,
+                "ts": record.ts,
+                "status": record.status,
+                "ok_event": float(event),
+                "ok_modified": float(modified),
+                "ok_rank": int(rank),
+                "kind": record.kind,
+                "name": record.name,
+                "claimed_at": now,
+                "finished": record.finished,
+                "state": record.state,
+                TTL_ATTRIBUTE: _expiry(record.finished, ttl_seconds, wall),
+            }
+        )
+        e = _Expression(self)
+        condition = (
+            f"attribute_not_exists({e.n('pk')})"
+            f" OR (attribute_not_exists({e.n('ts')})"
+            f" AND {e.n('claimed_at')} < {e.v(now - lease_seconds)})"
+            f" OR {e.n(TTL_ATTRIBUTE)} <= {e.v(wall)}"
+        )
+        return self._conditional(
+            self._client.put_item, Item=item, ConditionExpression=condition, **e.kwargs()
+        )
+
+    def set_thread_ts(self, channel: str, resource_key: str, ts: str) -> None:
+        e = _Expression(self)
+        # The condition keeps a vanished record from coming back as a bare {pk, sk, ts}.
+        self._conditional(
+            self._client.update_item,
+            Key=self._key(thread_pk(channel, resource_key), THREAD_SK),
+            UpdateExpression=f"SET {e.n('ts')} = {e.v(ts)}",
+            ConditionExpression=f"attribute_exists({e.n('pk')})",
+            **e.kwargs(),
+        )
+
+    def advance_thread(
+        self,
+        channel: str,
+        resource_key: str,
+        *,
+        order_key: OrderKey,
+        status: str | None,
+        state: dict[str, Any],
+        finished: bool = False,
+        ttl_seconds: float | None = None,
+    ) -> bool:
+        expires_at = _expiry(finished, ttl_seconds, time.time())
+        e = _Expression(self)
+        ev, mv, rv = e.v(float(order_key[0])), e.v(float(order_key[1])), e.v(int(order_key[2]))
+        oe, om, orank = e.n("ok_event"), e.n("ok_modified"), e.n("ok_rank")
+        # Strictly newer in tuple order: equal keys lose, so a redelivered event changes nothing.
+        condition = (
+            f"attribute_exists({e.n('pk')}) AND ({oe} < {ev} OR ({oe} = {ev} AND"
+            f" ({om} < {mv} OR ({om} = {mv} AND {orank} < {rv}))))"
+        )
+        sets = [f"{oe} = {ev}", f"{om} = {mv}", f"{orank} = {rv}"]
+        sets.append(f"{e.n('finished')} = {e.v(finished)}")
+        removes = []
+        if status is None:
+            removes.append(e.n("status"))
+        else:
+            sets.append(f"{e.n('status')} = {e.v(status)}")
+        if expires_at is None:
+            removes.append(e.n(TTL_ATTRIBUTE))
+        else:
+            sets.append(f"{e.n(TTL_ATTRIBUTE)} = {e.v(expires_at)}")
+        # One SET per key merges into the stored map in the same atomic write, so a
+        # concurrent update_thread_state on other keys is never lost.
+        if state:
+            state_name = e.n("state")
+            sets.extend(f"{state_name}.{e.n(key)} = {e.v(value)}" for key, value in state.items())
+        update = "SET " + ", ".join(sets)
+        if removes:
+            update += " REMOVE " + ", ".join(removes)
+        advanced = self._conditional(
+            self._client.update_item,
+            Key=self._key(thread_pk(channel, resource_key), THREAD_SK),
+            UpdateExpression=update,
+            ConditionExpression=condition,
+            **e.kwargs(),
+        )
+        if advanced and expires_at is not None:
+            self._expire_deliveries(channel, resource_key, expires_at)
+        return advanced
+
+    def _expire_deliveries(self, channel: str, resource_key: str, expires_at: float) -> None:
+        """Give the thread's existing deliveries its expiry (not atomic with the thread's own
+        write; a delivery written later copies the expiry itself)."""
+        q = _Expression(self)
+        items = self._query(
+            KeyConditionExpression=(
+                f"{q.n('pk')} = {q.v(thread_pk(channel, resource_key))}"
+                f" AND begins_with({q.n('sk')}, {q.v(delivery_sk(''))})"
+            ),
+            ProjectionExpression=f"{q.n('pk')}, {q.n('sk')}",
+            **q.kwargs(),
+        )
+        for item in list(items):
+            e = _Expression(self)
+            self._conditional(
+                self._client.update_item,
+                Key=self._key(item["pk"], item["sk"]),
+                UpdateExpression=f"SET {e.n(TTL_ATTRIBUTE)} = {e.v(expires_at)}",
+                ConditionExpression=f"attribute_exists({e.n('pk')})",
+                **e.kwargs(),
+            )
+
+    def update_thread_state(self, channel: str, resource_key: str, state: dict[str, Any]) -> None:
+        if not state:
+            return  # an empty SET is not a valid update
+        e = _Expression(self)
+        state_name = e.n("state")
+        update = "SET " + ", ".join(
+            f"{state_name}.{e.n(key)} = {e.v(value)}" for key, value in state.items()
+        )
+        self._conditional(
+            self._client.update_item,
+            Key=self._key(thread_pk(channel, resource_key), THREAD_SK),
+            UpdateExpression=update,
+            ConditionExpression=f"attribute_exists({e.n('pk')})",
+            **e.kwargs(),
+        )
+
+    # --- deliveries ----------------------------------------------------------------------------
+
+    def begin_delivery(
+        self, channel: str, resource_key: str, state_key: str, *, lease_seconds: float, now: float
+    ) -> bool:
+        e = _Expression(self)
+        false = e.v(False)
+        done = e.n("done")
+        update = (
+            f"SET {e.n('channel')} = {e.v(channel)}, {e.n('resource_key')} = {e.v(resource_key)},"
+            f" {e.n('state_key')} = {e.v(state_key)}, {done} = {false},"
+            f" {e.n('leased_until')} = {e.v(now + lease_seconds)}"
+            # A fresh claim starts without expiry; complete/abort copy the thread's.
+            f" REMOVE {e.n('ts')}, {e.n(TTL_ATTRIBUTE)}"
+        )
+        condition = (
+            f"attribute_not_exists({e.n('pk')})"
+            f" OR ({done} = {false} AND {e.n('leased_until')} < {e.v(now)})"
+            f" OR {e.n(TTL_ATTRIBUTE)} <= {e.v(time.time())}"
+        )
+        return self._conditional(
+            self._client.update_item,
+            Key=self._key(thread_pk(channel, resource_key), delivery_sk(state_key)),
+            UpdateExpression=update,
+            ConditionExpression=condition,
+            **e.kwargs(),
+        )
+
+    def complete_delivery(
+        self, channel: str, resource_key: str, state_key: str, ts: str | None
+    ) -> None:
+        expires_at = self._thread_expiry(channel, resource_key)
+        e = _Expression(self)
+        sets = [
+            f"{e.n('channel')} = {e.v(channel)}",
+            f"{e.n('resource_key')} = {e.v(resource_key)}",
+            f"{e.n('state_key')} = {e.v(state_key)}",
+            f"{e.n('done')} = {e.v(True)}",
+            f"{e.n('leased_until')} = {e.v(0)}",
+        ]
+        if ts is not None:
+            sets.append(f"{e.n('ts')} = {e.v(ts)}")
+        # Never REMOVE here: a finishing advance may have stamped it since our read.
+        if expires_at is not None:
+            sets.append(f"{e.n(TTL_ATTRIBUTE)} = {e.v(expires_at)}")
+        update = "SET " + ", ".join(sets)
+        if ts is None:
+            update += f" REMOVE {e.n('ts')}"
+        with self._errors():
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._key(thread_pk(channel, resource_key), delivery_sk(state_key)),
+                UpdateExpression=update,
+                **e.kwargs(),
+            )
+
+    def abort_delivery(self, channel: str, resource_key: str, state_key: str) -> None:
+        expires_at = self._thread_expiry(channel, resource_key)
+        e = _Expression(self)
+        update = f"SET {e.n('leased_until')} = {e.v(0)}"
+        if expires_at is not None:
+            update += f", {e.n(TTL_ATTRIBUTE)} = {e.v(expires_at)}"
+        # done = false also fails on a missing item, so an abort never creates one.
+        self._conditional(
+            self._client.update_item,
+            Key=self._key(thread_pk(channel, resource_key), delivery_sk(state_key)),
+            UpdateExpression=update,
+            ConditionExpression=f"{e.n('done')} = {e.v(False)}",
+            **e.kwargs(),
+        )
+
+    def get_delivery(
+        self, channel: str, resource_key: str, state_key: str
+    ) -> DeliveryRecord | None:
+        item = self._get(thread_pk(channel, resource_key), delivery_sk(state_key))
+        if item is None or _expired(item, time.time()):
+            return None
+        return DeliveryRecord(
+            channel=item["channel"],
+            resource_key=item["resource_key"],
+            state_key=item["state_key"],
+            done=bool(item.get("done", False)),
+            ts=item.get("ts"),
+            leased_until=float(item.get("leased_until", 0)),
+        )
+
+    # --- subscriptions -------------------------------------------------------------------------
+
+    def add_subscription(self, subscription: Subscription) -> None:
+        s = subscription
+        item = self._item(
+            {
+                "pk": SUBSCRIPTIONS_PK,
+                "sk": subscription_sk(s.channel, s.id),
+                "id": s.id,
+                "channel": s.channel,
+                "kinds": s.kinds,
+                "names": s.names,
+                "statuses": s.statuses,
+                "accounts": s.accounts,
+                "regions": s.regions,
+                "excludes": s.excludes,
+                "created_by": s.created_by,
+                "created_at": s.created_at,
+            }
+        )
+        with self._errors():
+            self._client.put_item(TableName=self._table, Item=item)
+
+    def remove_subscription(self, channel: str, subscription_id: str) -> bool:
+        e = _Expression(self)
+        return self._conditional(
+            self._client.delete_item,
+            Key=self._key(SUBSCRIPTIONS_PK, subscription_sk(channel, subscription_id)),
+            ConditionExpression=f"attribute_exists({e.n('pk')})",
+            **e.kwargs(),
+        )
+
+    def list_subscriptions(self, channel: str | None = None) -> list[Subscription]:
+        e = _Expression(self)
+        condition = f"{e.n('pk')} = {e.v(SUBSCRIPTIONS_PK)}"
+        if channel is not None:
+            condition += f" AND begins_with({e.n('sk')}, {e.v(subscription_sk(channel, ''))})"
+        subscriptions = [
+            Subscription(
+                id=item["id"],
+                channel=item["channel"],
+                kinds=list(item.get("kinds", [])),
+                names=list(item.get("names", [])),
+                statuses=list(item.get("statuses", [])),
+                accounts=list(item.get("accounts", [])),
+                regions=list(item.get("regions", [])),
+                excludes=list(item.get("excludes", [])),
+                created_by=item.get("created_by"),
+                created_at=float(item.get("created_at", 0)),
+            )
+            for item in self._query(KeyConditionExpression=condition, **e.kwargs())
+        ]
+        # The sort key orders by channel; callers want creation order.
+        subscriptions.sort(key=lambda s: (s.created_at, s.id))
+        return subscriptions
+
+    # --- audit ---------------------------------------------------------------------------------
+
+    def record_audit(self, record: AuditRecord) -> None:
+        item = self._item(
+            {
+                "pk": AUDIT_PK,
+                "sk": audit_sk(record.at, record.id),
+                "id": record.id,
+                "at": record.at,
+                "user_id": record.user_id,
+                "action": record.action,
+                "target": record.target,
+                "result": record.result,
+                "detail": record.detail,
+            }
+        )
+        with self._errors():
+            self._client.put_item(TableName=self._table, Item=item)
+
+    def list_audit(self, limit: int = 50) -> list[AuditRecord]:
+        if limit <= 0:
+            return []  # DynamoDB rejects Limit < 1
+        e = _Expression(self)
+        records: list[AuditRecord] = []
+        items = self._query(
+            KeyConditionExpression=f"{e.n('pk')} = {e.v(AUDIT_PK)}",
+            ScanIndexForward=False,
+            Limit=limit,
+            **e.kwargs(),
+        )
+        for item in items:
+            records.append(
+                AuditRecord(
+                    id=item["id"],
+                    at=float(item["at"]),
+                    user_id=item["user_id"],
+                    action=item["action"],
+                    target=item["target"],
+                    result=item["result"],
+                    detail=dict(item.get("detail", {})),
+                )
+            )
+            if len(records) >= limit:
+                break
+        return records
+
+
+def _expiry(finished: bool, ttl_seconds: float | None, wall: float) -> float | None:
+    return wall + ttl_seconds if finished and ttl_seconds is not None else None
+
+
+def _expires_at(item: Mapping[str, Any]) -> float | None:
+    value = item.get(TTL_ATTRIBUTE)
+    return None if value is None else float(value)
+
+
+def _expired(item: Mapping[str, Any], wall: float) -> bool:
+    expires_at = _expires_at(item)
+    return expires_at is not None and expires_at <= wall
+
+
+def _to_dynamo(value: Any) -> Any:
+    """Floats as Decimal (TypeSerializer refuses floats); ``repr`` keeps them exact."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, Mapping):
+        return {key: _to_dynamo(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_dynamo(item) for item in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    """Decimals back as int or float, so records hold plain JSON-safe values."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: _from_dynamo(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(item) for item in value]
+    return value

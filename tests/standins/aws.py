@@ -1,0 +1,124 @@
+"""AWS stand-in: moto's server on loopback, reached over real HTTP by real boto3 clients.
+
+A server rather than ``mock_aws`` so the code under test runs exactly as in Lambda (its own
+clients, endpoints from the environment, threads) and nothing is patched in-process.
+
+Use from a conftest: ``from tests.standins.aws import moto_server, dynamodb_client  # noqa``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+REGION = "us-east-1"
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+AwsClientFactory = Callable[[str], Any]
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class AtomicDynamoDB:
+    """WSGI wrapper that runs DynamoDB requests one at a time.
+
+    moto evaluates a ConditionExpression and then writes, with no lock in between, so under
+    its threaded server two racing conditional writes can both succeed. Real DynamoDB makes
+    every conditional write atomic, and the store's exactly-once guarantees rest on that;
+    serializing DynamoDB calls (only those: other services, e.g. SQS long polls, may block)
+    gives the stand-in the same guarantee.
+    """
+
+    def __init__(self, app: WsgiApp) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        if not str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB_"):
+            return self._app(environ, start_response)
+        with self._lock:
+            # Materialized under the lock: the write happens while the body is produced.
+            return list(self._app(environ, start_response))
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """One moto server per test session (per xdist worker); yields its endpoint URL.
+
+    Fake credentials and region are in the environment while it lives, so code that builds
+    its own clients (``open_store``, the handlers) can never sign with real ones.
+    """
+    from moto.server import ThreadedMotoServer
+
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in FAKE_CREDENTIALS.items():
+            env.setenv(name, value)
+        env.setenv("AWS_DEFAULT_REGION", REGION)
+        # Anything that could override the fake credentials above goes.
+        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+            env.delenv(name, raising=False)
+        # One access-log line per request buries a failing test's own output.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        # Port 0: the OS picks a free port when binding, so parallel workers never collide.
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        try:
+            # werkzeug looks up server.app per request, so wrapping it now covers every call.
+            wsgi_server = server._server
+            assert wsgi_server is not None
+            wsgi_server.app = AtomicDynamoDB(wsgi_server.app)
+            host, port = server.get_host_and_port()
+            yield f"http://{host}:{port}"
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def aws_client_factory(moto_server: str) -> AwsClientFactory:
+    """``factory(service)``: a boto3 client for that service at the moto server."""
+    import boto3
+    from botocore.config import Config
+
+    # Few retries and short timeouts: a local server either answers at once or is broken.
+    config = Config(
+        retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=30
+    )
+
+    def factory(service: str) -> Any:
+        return boto3.client(
+            service,  # type: ignore[call-overload]
+            endpoint_url=moto_server,
+            region_name=REGION,
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            config=config,
+        )
+
+    return factory
+
+
+@pytest.fixture
+def dynamodb_client(aws_client_factory: AwsClientFactory) -> DynamoDBClient:
+    client: DynamoDBClient = aws_client_factory("dynamodb")
+    return client
+
+
+@pytest.fixture
+def dynamodb_table(dynamodb_client: DynamoDBClient) -> Iterator[str]:
+    """A fresh store table for one test (a unique name isolates tests sharing the server)."""
+    from bot.store.dynamodb import create_table
+
+    name = f"chatops-test-{uuid.uuid4().hex[:12]}"
+    create_table(dynamodb_client, name)
+    yield name
+    # Keeps the server's memory flat over a long session.
+    dynamodb_client.delete_table(TableName=name)

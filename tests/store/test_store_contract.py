@@ -1,0 +1,491 @@
+"""One contract, two backends: every test here runs against SQLite and against DynamoDB (moto's
+server over HTTP), so the bot behaves the same locally and in AWS."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.store import AuditRecord, Store, Subscription, ThreadRecord
+from bot.store.dynamodb import (
+    THREAD_SK,
+    DynamoDBStore,
+    delivery_sk,
+    thread_pk,
+)
+from bot.store.sqlite import SqliteStore
+
+CHANNEL = "C0123456789"
+KEY = "training-job/us-east-1/123456789012/my-job"
+LEASE = 10.0
+DAY = 86_400.0
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    backend: Store
+    if request.param == "sqlite":
+        backend = SqliteStore(tmp_path / "state.sqlite3")
+    else:
+        # Looked up here, not as arguments, so SQLite runs never start the moto server.
+        client = request.getfixturevalue("dynamodb_client")
+        backend = DynamoDBStore(request.getfixturevalue("dynamodb_table"), client)
+    yield backend
+    backend.close()
+
+
+def thread(**overrides: Any) -> ThreadRecord:
+    fields: dict[str, Any] = {
+        "channel": CHANNEL,
+        "resource_key": KEY,
+        "status": "InProgress",
+        "order_key": (100.0, 50.0, 1),
+        "kind": "training-job",
+        "name": "my-job",
+        "state": {"status": "InProgress"},
+    }
+    fields.update(overrides)
+    return ThreadRecord(**fields)
+
+
+def raw(store: Store, table: str, state_key: str | None = None) -> dict[str, Any] | None:
+    """The stored row or item itself, to check what the interface does not show (expiry)."""
+    if isinstance(store, SqliteStore):
+        where = "channel = ? AND resource_key = ?"
+        params: tuple[str, ...] = (CHANNEL, KEY)
+        if state_key is not None:
+            where += " AND state_key = ?"
+            params += (state_key,)
+        with closing(sqlite3.connect(store.path)) as conn:
+            conn.row_factory = sqlite3.Row
+            row = conn.execute(f"SELECT * FROM {table} WHERE {where}", params).fetchone()
+        return dict(row) if row else None
+    assert isinstance(store, DynamoDBStore)
+    sk = THREAD_SK if state_key is None else delivery_sk(state_key)
+    response = store.client.get_item(
+        TableName=store.table_name,
+        Key={"pk": {"S": thread_pk(CHANNEL, KEY)}, "sk": {"S": sk}},
+        ConsistentRead=True,
+    )
+    item = response.get("Item")
+    if item is None:
+        return None
+    return {name: next(iter(value.values())) for name, value in item.items()}
+
+
+def expires_at(store: Store, state_key: str | None = None) -> float | None:
+    row = raw(store, "threads" if state_key is None else "deliveries", state_key)
+    assert row is not None
+    value = row.get("expires_at")
+    return None if value is None else float(value)
+
+
+# --- threads -------------------------------------------------------------------------------
+
+
+def test_absent_thread_is_none(store: Store) -> None:
+    assert store.get_thread(CHANNEL, KEY) is None
+
+
+def test_claim_thread_once(store: Store) -> None:
+    assert store.claim_thread(thread(), lease_seconds=LEASE, now=1000.0) is True
+    assert store.claim_thread(thread(status="Failed"), lease_seconds=LEASE, now=1001.0) is False
+
+    record = store.get_thread(CHANNEL, KEY)
+    assert record == thread(claimed_at=1000.0)
+    assert record.ts is None  # the claimant has not posted yet
+
+    store.set_thread_ts(CHANNEL, KEY, "1700000000.000100")
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert record.ts == "1700000000.000100"
+    # Other resources and channels are separate threads.
+    assert store.get_thread("C999", KEY) is None
+    assert store.claim_thread(thread(channel="C999"), lease_seconds=LEASE, now=1000.0)
+
+
+def test_claim_thread_race_has_one_winner(store: Store) -> None:
+    workers = 4
+    barrier = threading.Barrier(workers)
+    results: list[bool] = []
+    errors: list[BaseException] = []
+
+    def claim(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            won = store.claim_thread(thread(name=f"worker-{i}"), lease_seconds=LEASE, now=1000.0)
+            results.append(won)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=claim, args=(i,)) for i in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+    assert errors == []
+    assert sorted(results) == [False, False, False, True]
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert record.name is not None
+    assert record.name.startswith("worker-")
+
+
+def test_stale_claim_is_taken_over_after_the_lease(store: Store) -> None:
+    assert store.claim_thread(thread(), lease_seconds=LEASE, now=1000.0)
+    assert not store.claim_thread(thread(), lease_seconds=LEASE, now=1005.0)
+    assert not store.claim_thread(thread(), lease_seconds=LEASE, now=1010.0)  # exactly the lease
+    assert store.claim_thread(thread(name="second"), lease_seconds=LEASE, now=1010.5)
+
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert (record.name, record.claimed_at) == ("second", 1010.5)
+
+    # Once the parent is posted the claim is never stale again.
+    store.set_thread_ts(CHANNEL, KEY, "1.2")
+    assert not store.claim_thread(thread(name="third"), lease_seconds=LEASE, now=99_999.0)
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert (record.name, record.ts) == ("second", "1.2")
+
+
+def test_set_thread_ts_does_not_create_a_record(store: Store) -> None:
+    store.set_thread_ts(CHANNEL, KEY, "1.2")
+    assert store.get_thread(CHANNEL, KEY) is None
+
+
+def test_advance_thread_only_moves_forward(store: Store) -> None:
+    store.claim_thread(thread(order_key=(100.0, 50.0, 1)), lease_seconds=LEASE, now=1000.0)
+
+    def advance(order_key: tuple[float, float, int], status: str) -> bool:
+        return store.advance_thread(
+            CHANNEL, KEY, order_key=order_key, status=status, state={"status": status}
+        )
+
+    assert not advance((100.0, 50.0, 1), "Equal")  # a redelivered event
+    assert not advance((99.0, 999.0, 9), "OlderEvent")
+    assert not advance((100.0, 49.0, 9), "OlderModified")
+    assert not advance((100.0, 50.0, 0), "LowerRank")
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert (record.status, record.order_key) == ("InProgress", (100.0, 50.0, 1))
+
+    assert advance((100.0, 50.0, 2), "HigherRank")  # the third element breaks the tie
+    assert advance((100.0, 50.5, 0), "NewerModified")
+    assert advance((101.25, 0.0, 0), "NewerEvent")
+    assert not advance((100.0, 50.0, 2), "HigherRank")
+
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert record.status == "NewerEvent"
+    assert record.order_key == (101.25, 0.0, 0)
+    assert record.state == {"status": "NewerEvent"}
+
+
+def test_order_key_keeps_full_float_precision(store: Store) -> None:
+    event = 1_700_000_000.123456
+    modified = 1_700_000_000.123457
+    store.claim_thread(thread(order_key=(event, modified, 3)), lease_seconds=LEASE, now=1.0)
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert record.order_key == (event, modified, 3)
+    # The smallest step up is still newer; the same floats are still equal.
+    bump = (event, modified + 2.5e-7, 3)
+    assert not store.advance_thread(
+        CHANNEL, KEY, order_key=(event, modified, 3), status="x", state={}
+    )
+    assert store.advance_thread(CHANNEL, KEY, order_key=bump, status="x", state={})
+
+
+def test_advance_without_a_thread_is_refused(store: Store) -> None:
+    assert not store.advance_thread(
+        CHANNEL, KEY, order_key=(1.0, 1.0, 1), status="Completed", state={}
+    )
+    assert store.get_thread(CHANNEL, KEY) is None
+
+
+def test_state_merges(store: Store) -> None:
+    state = {"status": "Executing", "steps": {"Train": "Executing"}, "ratio": 0.25}
+    store.claim_thread(thread(state=state), lease_seconds=LEASE, now=1.0)
+
+    store.update_thread_state(CHANNEL, KEY, {"steps": {"Train": "Succeeded"}, "extra": [1, "a"]})
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert record.state == {
+        "status": "Executing",
+        "steps": {"Train": "Succeeded"},
+        "ratio": 0.25,
+        "extra": [1, "a"],
+    }
+    assert record.order_key == (100.0, 50.0, 1)  # untouched
+
+    # advance_thread merges too: keys it does not name survive.
+    values = {"status": "Succeeded", "ratio": 1.5, "none": None, "flag": True, "s": ""}
+    assert store.advance_thread(CHANNEL, KEY, order_key=(200.0, 0.0, 0), status="S", state=values)
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert record.state == {
+        "status": "Succeeded",
+        "steps": {"Train": "Succeeded"},
+        "ratio": 1.5,
+        "extra": [1, "a"],
+        "none": None,
+        "flag": True,
+        "s": "",
+    }
+    # Odd keys (DynamoDB reserved words, punctuation) are plain keys.
+    store.update_thread_state(CHANNEL, KEY, {"name": 1, "a.b #c": 2, "status": "Done"})
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert (record.state["name"], record.state["a.b #c"], record.state["status"]) == (1, 2, "Done")
+
+
+def test_update_thread_state_without_a_thread_does_nothing(store: Store) -> None:
+    store.update_thread_state(CHANNEL, KEY, {"a": 1})
+    assert store.get_thread(CHANNEL, KEY) is None
+
+
+def test_status_can_be_cleared(store: Store) -> None:
+    store.claim_thread(thread(), lease_seconds=LEASE, now=1.0)
+    assert store.advance_thread(CHANNEL, KEY, order_key=(200.0, 0.0, 0), status=None, state={})
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert record.status is None
+
+
+# --- expiry ----------------------------------------------------------------------------------
+
+
+def test_finished_thread_and_its_deliveries_get_an_expiry(store: Store) -> None:
+    store.claim_thread(thread(), lease_seconds=LEASE, now=1.0)
+    assert store.begin_delivery(CHANNEL, KEY, "InProgress", lease_seconds=LEASE, now=1.0)
+    store.complete_delivery(CHANNEL, KEY, "InProgress", "1.1")
+    assert store.advance_thread(
+        CHANNEL, KEY, order_key=(150.0, 0.0, 0), status="Stopping", state={}, ttl_seconds=DAY
+    )
+    assert expires_at(store) is None  # ttl_seconds only applies to finished resources
+    assert expires_at(store, "InProgress") is None
+
+    before = time.time()
+    assert store.advance_thread(
+        CHANNEL,
+        KEY,
+        order_key=(200.0, 0.0, 0),
+        status="Completed",
+        state={},
+        finished=True,
+        ttl_seconds=30 * DAY,
+    )
+    after = time.time()
+    expiry = expires_at(store)
+    assert expiry is not None
+    assert before + 30 * DAY - 1 <= expiry <= after + 30 * DAY + 1
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert record.finished is True
+
+    # The delivery that existed before the finish, and the one posted after it, expire with it.
+    assert expires_at(store, "InProgress") == pytest.approx(expiry)
+    assert store.begin_delivery(CHANNEL, KEY, "Completed", lease_seconds=LEASE, now=2.0)
+    store.complete_delivery(CHANNEL, KEY, "Completed", "1.2")
+    assert expires_at(store, "Completed") == pytest.approx(expiry)
+
+    # A resource that comes back to life (an endpoint recreated) loses its thread's expiry.
+    assert store.advance_thread(
+        CHANNEL, KEY, order_key=(300.0, 0.0, 0), status="Creating", state={}, ttl_seconds=DAY
+    )
+    assert expires_at(store) is None
+
+
+def test_thread_claimed_finished_gets_an_expiry(store: Store) -> None:
+    record = thread(status="Failed", finished=True)
+    assert store.claim_thread(record, lease_seconds=LEASE, now=1.0, ttl_seconds=DAY)
+    expiry = expires_at(store)
+    assert expiry is not None
+    assert expiry == pytest.approx(time.time() + DAY, abs=60)
+
+
+def test_expired_records_count_as_absent(store: Store) -> None:
+    store.claim_thread(thread(), lease_seconds=LEASE, now=1.0)
+    store.set_thread_ts(CHANNEL, KEY, "1.1")
+    store.begin_delivery(CHANNEL, KEY, "Completed", lease_seconds=LEASE, now=1.0)
+    store.complete_delivery(CHANNEL, KEY, "Completed", "1.2")
+    # A negative TTL: already past, as if DynamoDB's sweeper had not come round yet.
+    assert store.advance_thread(
+        CHANNEL,
+        KEY,
+        order_key=(200.0, 0.0, 0),
+        status="Completed",
+        state={},
+        finished=True,
+        ttl_seconds=-1.0,
+    )
+    assert store.get_thread(CHANNEL, KEY) is None
+    assert store.get_delivery(CHANNEL, KEY, "Completed") is None
+
+    # The resource name is reused: a new thread and new deliveries start from scratch.
+    assert store.claim_thread(thread(), lease_seconds=LEASE, now=2.0)
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert record.ts is None
+    assert expires_at(store) is None
+    assert store.begin_delivery(CHANNEL, KEY, "Completed", lease_seconds=LEASE, now=2.0)
+    delivery = store.get_delivery(CHANNEL, KEY, "Completed")
+    assert delivery is not None
+    assert (delivery.done, delivery.ts) == (False, None)
+
+
+# --- deliveries ------------------------------------------------------------------------------
+
+
+def test_delivery_lifecycle(store: Store) -> None:
+    assert store.get_delivery(CHANNEL, KEY, "Failed") is None
+    assert store.begin_delivery(CHANNEL, KEY, "Failed", lease_seconds=LEASE, now=1000.0)
+    delivery = store.get_delivery(CHANNEL, KEY, "Failed")
+    assert delivery is not None
+    assert (delivery.done, delivery.ts, delivery.leased_until) == (False, None, 1010.0)
+
+    # Someone else holds a live lease.
+    assert not store.begin_delivery(CHANNEL, KEY, "Failed", lease_seconds=LEASE, now=1005.0)
+    assert not store.begin_delivery(CHANNEL, KEY, "Failed", lease_seconds=LEASE, now=1010.0)
+    # Other states of the same resource are separate.
+    assert store.begin_delivery(CHANNEL, KEY, "Stopped", lease_seconds=LEASE, now=1005.0)
+
+    store.complete_delivery(CHANNEL, KEY, "Failed", "1700000000.000200")
+    delivery = store.get_delivery(CHANNEL, KEY, "Failed")
+    assert delivery is not None
+    assert (delivery.done, delivery.ts) == (True, "1700000000.000200")
+
+    # Done is done: never again, whatever the clock says, and an abort does not undo it.
+    assert not store.begin_delivery(CHANNEL, KEY, "Failed", lease_seconds=LEASE, now=1_000_000.0)
+    store.abort_delivery(CHANNEL, KEY, "Failed")
+    assert not store.begin_delivery(CHANNEL, KEY, "Failed", lease_seconds=LEASE, now=1_000_000.0)
+
+
+def test_expired_lease_is_taken_over(store: Store) -> None:
+    assert store.begin_delivery(CHANNEL, KEY, "Failed", lease_seconds=LEASE, now=1000.0)
+    assert store.begin_delivery(CHANNEL, KEY, "Failed", lease_seconds=LEASE, now=1010.5)
+    delivery = store.get_delivery(CHANNEL, KEY, "Failed")
+    assert delivery is not None
+    assert delivery.leased_until == 1020.5
+    assert not store.begin_delivery(CHANNEL, KEY, "Failed", lease_seconds=LEASE, now=1011.0)
+
+
+def test_abort_releases_the_lease_at_once(store: Store) -> None:
+    assert store.begin_delivery(CHANNEL, KEY, "Failed", lease_seconds=LEASE, now=1000.0)
+    store.abort_delivery(CHANNEL, KEY, "Failed")
+    assert store.begin_delivery(CHANNEL, KEY, "Failed", lease_seconds=LEASE, now=1000.0)
+    # Aborting something never begun creates nothing.
+    store.abort_delivery(CHANNEL, KEY, "Other")
+    assert store.get_delivery(CHANNEL, KEY, "Other") is None
+
+
+def test_complete_without_begin_records_it(store: Store) -> None:
+    store.complete_delivery(CHANNEL, KEY, "Failed", None)
+    delivery = store.get_delivery(CHANNEL, KEY, "Failed")
+    assert delivery is not None
+    assert (delivery.done, delivery.ts) == (True, None)
+    assert not store.begin_delivery(CHANNEL, KEY, "Failed", lease_seconds=LEASE, now=1.0)
+
+
+def test_begin_delivery_race_has_one_winner(store: Store) -> None:
+    workers = 4
+    barrier = threading.Barrier(workers)
+    results: list[bool] = []
+
+    def begin() -> None:
+        barrier.wait(timeout=10)
+        results.append(
+            store.begin_delivery(CHANNEL, KEY, "Failed", lease_seconds=LEASE, now=1000.0)
+        )
+
+    threads = [threading.Thread(target=begin) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results) == [False, False, False, True]
+
+
+# --- subscriptions ---------------------------------------------------------------------------
+
+
+def subscription(sub_id: str, channel: str, created_at: float, **fields: Any) -> Subscription:
+    return Subscription(id=sub_id, channel=channel, created_at=created_at, **fields)
+
+
+def test_subscriptions(store: Store) -> None:
+    full = subscription(
+        "s1",
+        "C1",
+        300.0,
+        kinds=["training-job", "endpoint"],
+        names=["prod-*", "*-nightly"],
+        statuses=["Failed"],
+        accounts=["123456789012"],
+        regions=["us-east-1"],
+        excludes=["*-tmp"],
+        created_by="U123",
+    )
+    store.add_subscription(full)
+    store.add_subscription(subscription("s2", "C2", 100.0))
+    store.add_subscription(subscription("s3", "C1", 200.5))
+
+    assert store.list_subscriptions("C1") == [subscription("s3", "C1", 200.5), full]
+    assert [s.id for s in store.list_subscriptions()] == ["s2", "s3", "s1"]
+    assert store.list_subscriptions("C3") == []
+
+    # Adding the same id again replaces it.
+    store.add_subscription(subscription("s3", "C1", 200.5, kinds=["model"]))
+    assert store.list_subscriptions("C1")[0].kinds == ["model"]
+
+    assert store.remove_subscription("C2", "s1") is False  # wrong channel
+    assert store.remove_subscription("C1", "s1") is True
+    assert store.remove_subscription("C1", "s1") is False
+    assert [s.id for s in store.list_subscriptions()] == ["s2", "s3"]
+
+
+def test_channel_prefix_does_not_leak(store: Store) -> None:
+    store.add_subscription(subscription("a", "C1", 1.0))
+    store.add_subscription(subscription("b", "C12", 2.0))
+    assert [s.id for s in store.list_subscriptions("C1")] == ["a"]
+
+
+# --- audit -----------------------------------------------------------------------------------
+
+
+def test_audit_newest_first_with_limit(store: Store) -> None:
+    ats = [1_700_000_300.5, 1_700_000_100.0, 1_700_000_500.25, 1_700_000_200.0, 99.0]
+    for i, at in enumerate(ats):
+        store.record_audit(
+            AuditRecord(
+                id=f"a{i}",
+                at=at,
+                user_id="U1",
+                action="approve",
+                target=f"model-package/{i}",
+                result="ok",
+                detail={"i": i, "note": "x", "nested": {"f": 0.5}},
+            )
+        )
+    newest = store.list_audit(limit=3)
+    assert [r.at for r in newest] == [1_700_000_500.25, 1_700_000_300.5, 1_700_000_200.0]
+    assert newest[0] == AuditRecord(
+        id="a2",
+        at=1_700_000_500.25,
+        user_id="U1",
+        action="approve",
+        target="model-package/2",
+        result="ok",
+        detail={"i": 2, "note": "x", "nested": {"f": 0.5}},
+    )
+    assert [r.id for r in store.list_audit()] == ["a2", "a0", "a3", "a1", "a4"]
+    assert store.list_audit(limit=0) == []
