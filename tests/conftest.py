@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+pytest_plugins = ["tests.standins.fixtures", "tests.standins.aws"]
+
 EVENTS_DIR = Path(__file__).parent / "events"
 RAW_EVENTS_DIR = EVENTS_DIR / "raw"
 

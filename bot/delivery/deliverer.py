@@ -254,14 +254,16 @@ class Deliverer:
         # A retry of this very event finds it already recorded as newest: refresh anyway,
         # in case the earlier attempt failed before updating the parent.
         current = newer or tuple(thread.order_key) == event.order_key
+        # The parent is updated before the reply is posted: if the reply fails, the retry only
+        # repeats the (idempotent) update, and a reply is never posted twice.
+        if current:
+            self._refresh_parent(channel, thread.resource_key, thread.ts)
         reply = self.renderer.render(
             event, RenderContext(mode="reply", previous_status=previous if newer else None)
         )
         reply_ts = self.slack.post_message(
             channel, reply, thread_ts=thread.ts, reply_broadcast=self._broadcast(event)
         )
-        if current:
-            self._refresh_parent(channel, thread.resource_key, thread.ts)
         return Outcome.REPLIED, reply_ts
 
     def _deliver_child(
@@ -275,28 +277,27 @@ class Deliverer:
         assert thread.ts is not None
         key = st.child_key(event)
         known = thread.state.get(key)
-        # Equal counts as newer: that is a retry of this event, which must finish its work.
-        newer = not isinstance(known, dict) or tuple(known.get("order", ())) <= event.order_key
-        if newer and not parent_fresh:
+        known_order = tuple(known.get("order", ())) if isinstance(known, dict) else None
+        strictly_newer = known_order is None or known_order < event.order_key
+        # Equal is a retry of this very event, which must finish its work.
+        current = strictly_newer or known_order == event.order_key
+        if current and not parent_fresh:
+            # Parent first, reply second: a retry repeats the update, never the reply.
             self.store.update_thread_state(
                 channel, thread.resource_key, {key: st.child_entry(event)}
             )
-        rolled_up = event.kind is ResourceKind.TRAINING and self.options.rollup_tuning
-        reply_ts = None
-        if not rolled_up:
-            previous = known.get("status") if isinstance(known, dict) and newer else None
-            reply = self.renderer.render(
-                event,
-                RenderContext(
-                    mode="reply", previous_status=previous or event.detail.previous_status
-                ),
-            )
-            reply_ts = self.slack.post_message(
-                channel, reply, thread_ts=thread.ts, reply_broadcast=self._broadcast(event)
-            )
-        if newer and not parent_fresh:
             self._refresh_parent(channel, thread.resource_key, thread.ts)
-        return (Outcome.ROLLED_UP if rolled_up else Outcome.REPLIED), reply_ts
+        if event.kind is ResourceKind.TRAINING and self.options.rollup_tuning:
+            return Outcome.ROLLED_UP, None
+        previous = known.get("status") if isinstance(known, dict) and strictly_newer else None
+        reply = self.renderer.render(
+            event,
+            RenderContext(mode="reply", previous_status=previous or event.detail.previous_status),
+        )
+        reply_ts = self.slack.post_message(
+            channel, reply, thread_ts=thread.ts, reply_broadcast=self._broadcast(event)
+        )
+        return Outcome.REPLIED, reply_ts
 
     def _refresh_parent(self, channel: str, key: str, ts: str) -> None:
         """Re-render the parent from the store's newest state and update it in place."""

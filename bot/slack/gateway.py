@@ -49,23 +49,34 @@ def make_web_client(
     rate_limit_retries: int = 6,
     server_error_retries: int = 3,
     connection_retries: int = 3,
+    backoff_factor: float = 0.5,
 ) -> WebClient:
-    """A WebClient that honours Retry-After on 429 and retries 5xx and connection errors."""
+    """A WebClient that honours Retry-After on 429 and retries 5xx and connection errors
+    with exponential backoff (slack_sdk's retry handlers)."""
     from slack_sdk import WebClient
     from slack_sdk.http_retry.builtin_handlers import (
         ConnectionErrorRetryHandler,
-        RateLimitErrorRetryHandler,
         ServerErrorRetryHandler,
     )
+    from slack_sdk.http_retry.builtin_interval_calculators import (
+        BackoffRetryIntervalCalculator,
+    )
 
+    from bot.slack.retry import RetryAfterHandler
+
+    backoff = BackoffRetryIntervalCalculator(backoff_factor=backoff_factor)
     return WebClient(
         token=token,
         base_url=base_url,
         timeout=timeout,
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=connection_retries),
-            RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
-            ServerErrorRetryHandler(max_retry_count=server_error_retries),
+            ConnectionErrorRetryHandler(
+                max_retry_count=connection_retries, interval_calculator=backoff
+            ),
+            RetryAfterHandler(max_retry_count=rate_limit_retries),
+            ServerErrorRetryHandler(
+                max_retry_count=server_error_retries, interval_calculator=backoff
+            ),
         ],
     )
 

@@ -103,6 +103,12 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
+    def release_thread(self, channel: str, resource_key: str) -> None:
+        """Drop a claim whose parent message was never posted (``ts`` still None), so a retry
+        can claim it at once instead of waiting for the lease. A posted thread is never touched.
+        """
+
+    @abc.abstractmethod
     def set_thread_ts(self, channel: str, resource_key: str, ts: str) -> None:
         """Record the parent message's ``ts`` once it is posted."""
 

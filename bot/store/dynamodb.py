@@ -289,6 +289,15 @@ class DynamoDBStore(Store):
             self._client.put_item, Item=item, ConditionExpression=condition, **e.kwargs()
         )
 
+    def release_thread(self, channel: str, resource_key: str) -> None:
+        e = _Expression(self)
+        self._conditional(
+            self._client.delete_item,
+            Key=self._key(thread_pk(channel, resource_key), THREAD_SK),
+            ConditionExpression=f"attribute_exists({e.n('pk')}) AND attribute_not_exists({e.n('ts')})",
+            **e.kwargs(),
+        )
+
     def set_thread_ts(self, channel: str, resource_key: str, ts: str) -> None:
         e = _Expression(self)
         # The condition keeps a vanished record from coming back as a bare {pk, sk, ts}.

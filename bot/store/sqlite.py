@@ -203,6 +203,13 @@ class SqliteStore(Store):
             )
             return True
 
+    def release_thread(self, channel: str, resource_key: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "DELETE FROM threads WHERE channel = ? AND resource_key = ? AND ts IS NULL",
+                (channel, resource_key),
+            )
+
     def set_thread_ts(self, channel: str, resource_key: str, ts: str) -> None:
         with self._write() as conn:
             conn.execute(

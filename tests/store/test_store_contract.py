@@ -157,6 +157,22 @@ def test_stale_claim_is_taken_over_after_the_lease(store: Store) -> None:
     assert (record.name, record.ts) == ("second", "1.2")
 
 
+def test_release_drops_an_unposted_claim_only(store: Store) -> None:
+    # GIVEN a claim whose parent message failed to post
+    assert store.claim_thread(thread(), lease_seconds=LEASE, now=1000.0)
+    store.release_thread(CHANNEL, KEY)
+    # THEN a retry claims it at once, without waiting for the lease
+    assert store.get_thread(CHANNEL, KEY) is None
+    assert store.claim_thread(thread(name="retry"), lease_seconds=LEASE, now=1001.0)
+    # AND a posted thread is never released
+    store.set_thread_ts(CHANNEL, KEY, "1.2")
+    store.release_thread(CHANNEL, KEY)
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert record.ts == "1.2"
+    store.release_thread("C-none", KEY)  # releasing nothing is harmless
+
+
 def test_set_thread_ts_does_not_create_a_record(store: Store) -> None:
     store.set_thread_ts(CHANNEL, KEY, "1.2")
     assert store.get_thread(CHANNEL, KEY) is None

@@ -1,0 +1,210 @@
+"""The named delivery scenarios, end to end: events → Deliverer → store + Slack stand-in.
+
+Assertions are on what a person sees in the stand-in's channel: parent messages (current state,
+edited in place) and their threads.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import itertools
+import random
+import threading
+from typing import Any
+
+import pytest
+
+from bot.delivery.deliverer import Deliverer, Outcome
+from bot.delivery.state import fingerprint
+from bot.errors import SlackDeliveryError
+from bot.events import parse_event
+from bot.store import Store
+from tests.delivery.conftest import CHANNEL, DelivererFactory
+from tests.standins.slack_api import Message, SlackStandin
+
+JOB = "arn:aws:sagemaker:us-east-1:123456789012:training-job/bert-finetune-7"
+
+
+def job_event(status: str, secondary: str, minute: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": f"evt-{status}-{secondary}-{minute}",
+        "detail-type": "SageMaker Training Job State Change",
+        "source": "aws.sagemaker",
+        "account": "123456789012",
+        "region": "us-east-1",
+        "time": f"2026-11-25T10:{minute:02d}:00Z",
+        "resources": [JOB],
+        "detail": {
+            "TrainingJobName": "bert-finetune-7",
+            "TrainingJobArn": JOB,
+            "TrainingJobStatus": status,
+            "SecondaryStatus": secondary,
+            "ResourceConfig": {"InstanceType": "ml.p4d.24xlarge", "InstanceCount": 2},
+            **extra,
+        },
+    }
+
+
+JOB_LIFE = [
+    job_event("InProgress", "Starting", 1),
+    job_event("InProgress", "Downloading", 3),
+    job_event("InProgress", "Training", 5),
+    job_event("Failed", "Failed", 30, FailureReason="AlgorithmError: out of memory"),
+]
+
+
+def parents(slack_api: SlackStandin) -> list[Message]:
+    return [m for m in slack_api.messages(CHANNEL) if not m.is_reply]
+
+
+def header(message: Message) -> str:
+    return str(message.blocks[0]["text"]["text"])
+
+
+def reply_texts(slack_api: SlackStandin, parent: Message) -> list[str]:
+    return [r.text for r in slack_api.thread(CHANNEL, parent.ts)]
+
+
+def test_first_event_posts_parent_and_later_states_reply_and_update(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    deliverer = make_deliverer()
+    outcomes = [deliverer.deliver_raw(e).outcomes[CHANNEL] for e in JOB_LIFE]
+
+    assert outcomes == [Outcome.POSTED, Outcome.REPLIED, Outcome.REPLIED, Outcome.REPLIED]
+    [parent] = parents(slack_api)
+    assert header(parent).startswith(":x: Failed")
+    assert parent.edited
+    replies = slack_api.thread(CHANNEL, parent.ts)
+    assert len(replies) == 3
+    # The failure reply says what changed and is broadcast to the channel.
+    assert "InProgress → Failed" in replies[-1].text
+    assert replies[-1].reply_broadcast
+    assert not any(r.reply_broadcast for r in replies[:-1])
+    # Slack calls: 1 post, then a reply and an update per later state.
+    assert len(slack_api.calls("chat.postMessage")) == 4
+    assert len(slack_api.calls("chat.update")) == 3
+
+
+def test_each_event_three_times_shuffled_gives_one_reply_per_distinct_state(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    # GIVEN every event delivered three times, in shuffled order
+    events = [copy.deepcopy(e) for e in JOB_LIFE for _ in range(3)]
+    random.Random(42).shuffle(events)
+    deliverer = make_deliverer()
+    outcomes = [deliverer.deliver_raw(e).outcomes[CHANNEL] for e in events]
+
+    # THEN one parent, one reply per distinct state after the first, and duplicates cost nothing
+    [parent] = parents(slack_api)
+    assert len(slack_api.thread(CHANNEL, parent.ts)) == len(JOB_LIFE) - 1
+    assert outcomes.count(Outcome.DUPLICATE) == 2 * len(JOB_LIFE)
+    posts = len(slack_api.calls("chat.postMessage"))
+    assert posts == len(JOB_LIFE)
+    # AND the parent shows the newest state whatever the order
+    assert header(parent).startswith(":x: Failed")
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(len(JOB_LIFE)))))
+def test_every_permutation_ends_showing_the_final_state(
+    order: tuple[int, ...], make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    deliverer = make_deliverer()
+    for index in order:
+        deliverer.deliver_raw(JOB_LIFE[index])
+
+    [parent] = parents(slack_api)
+    assert header(parent).startswith(":x: Failed"), order
+    assert "AlgorithmError" in str(parent.blocks)
+    assert len(slack_api.thread(CHANNEL, parent.ts)) == len(JOB_LIFE) - 1
+    # A late, older event never touched the parent after the final state was shown.
+    updates = [c for c in slack_api.calls("chat.update") if c.ok]
+    if updates:
+        assert "Failed" in str(updates[-1].params.get("blocks"))
+
+
+@pytest.mark.parametrize("store", ["sqlite", "dynamodb"], indirect=True)
+def test_four_concurrent_workers_on_a_new_resource_give_one_parent(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin, store: Store
+) -> None:
+    # GIVEN four Lambda instances, each with its own client, sharing one store
+    workers = [make_deliverer() for _ in range(4)]
+    barrier = threading.Barrier(len(workers))
+    errors: list[BaseException] = []
+
+    def work(deliverer: Deliverer, event: dict[str, Any]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            deliverer.deliver_raw(event)
+        except BaseException as exc:
+            errors.append(exc)
+
+    # WHEN each processes a different state of the same new job at the same moment
+    threads = [
+        threading.Thread(target=work, args=(w, e)) for w, e in zip(workers, JOB_LIFE, strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    # THEN there is exactly one parent, every state is in it once, and it shows the newest
+    assert errors == []
+    [parent] = parents(slack_api)
+    assert len(slack_api.thread(CHANNEL, parent.ts)) == len(JOB_LIFE) - 1
+    assert header(parent).startswith(":x: Failed")
+
+
+def test_twenty_percent_of_slack_calls_failing_still_delivers_every_state_once(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin, store: Store
+) -> None:
+    from bot.demo import failed_training_events, pipeline_events
+    from bot.demo import _Ids as Ids
+
+    ids = Ids()
+    events = failed_training_events(ids) + pipeline_events(ids)
+    expected = {(parse_event(e).resource.key, fingerprint(parse_event(e))) for e in events}
+    # GIVEN a Slack that fails one call in five (429, 500, 503) and clients that give up fast
+    slack_api.set_failure_rate(0.2, statuses=(429, 500, 503), seed=7, retry_after=0)
+    from bot.slack.gateway import WebApiGateway, make_web_client
+
+    def flaky_deliverer() -> Deliverer:
+        deliverer = make_deliverer()
+        client = make_web_client(
+            slack_api.token,
+            slack_api.url,
+            backoff_factor=0.01,
+            rate_limit_retries=1,
+            server_error_retries=1,
+        )
+        deliverer.slack = WebApiGateway(client)
+        return deliverer
+
+    deliverer = flaky_deliverer()
+    # WHEN events that fail are redelivered, as SQS does, until none is left
+    queue = list(events)
+    redeliveries = 0
+    for _ in range(30):
+        failed = []
+        for event in queue:
+            try:
+                deliverer.deliver_raw(event)
+            except SlackDeliveryError:
+                failed.append(event)
+        redeliveries += len(failed)
+        queue = failed
+        if not queue:
+            break
+    assert queue == []
+    assert redeliveries > 0  # the faults really bit
+    slack_api.clear_faults()
+
+    # THEN each distinct state appears exactly once: the parents plus their replies
+    posted = [m for p in parents(slack_api) for m in [p, *slack_api.thread(CHANNEL, p.ts)]]
+    assert len(posted) == len(expected), [m.text for m in posted]
+    # no message was posted twice: every one has different content
+    assert len({json.dumps(m.blocks, sort_keys=True) for m in posted}) == len(posted)
+    for parent in parents(slack_api):
+        assert header(parent).startswith((":x: Failed", ":white_check_mark: Succeeded"))
