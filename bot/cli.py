@@ -18,10 +18,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from bot import __version__
-from bot.commands_cli import EXIT_USAGE, PROG, error, preview, render
+from bot.commands_cli import EXIT_USAGE, PROG, error, preview, render, replay
 from bot.errors import ChatOpsError
 
-COMMANDS = (render, preview)
+COMMANDS = (render, preview, replay)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -171,6 +171,12 @@ class Detail(Lax):
         value = self.LastModifiedTime
         return value if isinstance(value, datetime) else None
 
+    @property
+    def sub_status(self) -> str | None:
+        """The finer state within ``status`` (a training job's secondary status, a deployment's
+        variant status), when it says more than the status itself."""
+        return None
+
     def parent(self) -> ResourceRef | None:
         return None
 
@@ -213,6 +219,11 @@ class TrainingJobDetail(Detail):
     ModelArtifacts: Obj = None
     FinalMetricDataList: Objs = None
     SecondaryStatusTransitions: Lenient[list[TransitionModel] | None] = None
+
+    @property
+    def sub_status(self) -> str | None:
+        secondary = self.SecondaryStatus
+        return secondary if secondary and secondary != self.status else None
 
     def parent(self) -> ResourceRef | None:
         arn = Arn.parse(self.TuningJobArn)
@@ -311,6 +322,21 @@ class EndpointDeploymentDetail(EndpointDetail):
         return self.EndpointConfigName
 
     @property
+    def sub_status(self) -> str | None:
+        # The newest variant status of the deployment in progress (Creating, Baking, ...).
+        pending = self.PendingDeploymentSummary
+        groups = [getattr(pending, "ProductionVariants", None), self.ProductionVariants]
+        for group in groups:
+            for variant in group if isinstance(group, list) else []:
+                statuses = getattr(variant, "VariantStatus", None)
+                if isinstance(statuses, list) and statuses:
+                    latest = statuses[-1]
+                    status = getattr(latest, "Status", None)
+                    if isinstance(status, str) and status != self.status:
+                        return status
+        return None
+
+    @property
     def name(self) -> str | None:
         endpoint = super().name
         if endpoint is None:
@@ -353,6 +379,11 @@ class FeatureGroupDetail(Detail):
     FeatureDefinitions: Objs = None
     OnlineStoreConfig: Obj = None
     OfflineStoreConfig: Obj = None
+
+    @property
+    def sub_status(self) -> str | None:
+        offline = self.offline_store_status
+        return f"offline store {offline}" if offline else None
 
     @property
     def offline_store_status(self) -> str | None:

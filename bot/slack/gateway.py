@@ -148,6 +148,7 @@ class LocalGateway:
         self.channels: dict[str, list[LocalMessage]] = {}
         self._by_ts: dict[tuple[str, str], LocalMessage] = {}
         self._clock = itertools.count(1)
+        self._epoch = int(time.time())
         self._lock = threading.Lock()
         self.calls: list[str] = []
 
@@ -161,7 +162,8 @@ class LocalGateway:
     ) -> str:
         with self._lock:
             self.calls.append("chat.postMessage")
-            ts = f"{1_700_000_000 + next(self._clock)}.000100"
+            # Slack's ts: epoch seconds with a per-channel unique microsecond part.
+            ts = f"{self._epoch + next(self._clock) / 1e6:.6f}"
             posted = LocalMessage(ts, message, thread_ts, reply_broadcast)
             if thread_ts:
                 parent = self._by_ts.get((channel, thread_ts))
