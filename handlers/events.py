@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from bot.errors import ChatOpsError, EventInputError
 from bot.events.parse import load_event_json
 from bot.observability import make_tracer
 from bot.runtime import Runtime, build_runtime
@@ -27,7 +28,9 @@ from bot.settings import get_settings
 logger = Logger(service="sagemaker-chatops")
 tracer = make_tracer("sagemaker-chatops")
 metrics = Metrics(namespace="SageMakerChatOps", service="sagemaker-chatops")
-processor = BatchProcessor(event_type=EventType.SQS)
+# A batch whose records all fail is still answered with per-record failures: SQS retries them
+# and dead-letters each one on its own count, and Lambda does not report the batch as an error.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 _runtime: Runtime | None = None
 
@@ -62,10 +65,18 @@ def deliver(raw: dict[str, Any]) -> None:
 
 
 def record_handler(record: SQSRecord) -> None:
-    # A body that is not a JSON object can never succeed: it fails here with the reason in the
-    # log, and SQS moves it to the dead-letter queue after the maximum receives.
-    raw = load_event_json(record.body)
-    deliver(raw)
+    try:
+        raw = load_event_json(record.body)
+    except EventInputError as exc:
+        # Never deliverable: it fails with the reason logged, and SQS moves it to the
+        # dead-letter queue after the maximum receives.
+        logger.error("undeliverable SQS message %s: %s", record.message_id, exc)
+        raise
+    try:
+        deliver(raw)
+    except ChatOpsError as exc:
+        logger.warning("event %s will be retried: %s", raw.get("id"), exc)
+        raise
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -1,0 +1,159 @@
+"""The events Lambda: SQS batches with partial failures, direct EventBridge invocations."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+import handlers.events as events_handler
+from bot.errors import SlackDeliveryError
+from bot.runtime import build_runtime
+from bot.settings import Settings
+from bot.slack.gateway import Message, WebApiGateway, make_web_client
+from bot.store.sqlite import SqliteStore
+from tests.conftest import load_sample
+from tests.standins.slack_api import SlackStandin
+
+CHANNEL = "C0LAMBDA"
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "sagemaker-chatops-events"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:events"
+    aws_request_id: str = "req-1"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+class FailFor:
+    """A gateway over the stand-in that fails posts mentioning one resource, as if Slack did."""
+
+    def __init__(self, inner: WebApiGateway, needle: str) -> None:
+        self.inner = inner
+        self.needle = needle
+
+    def post_message(self, channel: str, message: Message, **kwargs: Any) -> str:
+        if self.needle and self.needle in json.dumps(message):
+            raise SlackDeliveryError("Slack chat.postMessage failed: service_unavailable")
+        return self.inner.post_message(channel, message, **kwargs)
+
+    def update_message(self, channel: str, ts: str, message: Message) -> None:
+        self.inner.update_message(channel, ts, message)
+
+
+@pytest.fixture
+def gateway(slack_api: SlackStandin, monkeypatch: pytest.MonkeyPatch) -> Iterator[FailFor]:
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "Test")
+    client = make_web_client(slack_api.token, slack_api.url, backoff_factor=0.01)
+    failing = FailFor(WebApiGateway(client), needle="")
+    store = SqliteStore(":memory:")
+    settings = Settings(default_channel=CHANNEL)
+    runtime = build_runtime(
+        settings, store=store, slack=failing, metrics=events_handler._PowertoolsMetrics()
+    )
+    monkeypatch.setattr(events_handler, "_runtime", runtime)
+    yield failing
+    store.close()
+
+
+def sqs_batch(*bodies: str) -> dict[str, Any]:
+    return {
+        "Records": [
+            {
+                "messageId": f"msg-{i}",
+                "receiptHandle": f"rh-{i}",
+                "body": body,
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:sagemaker-events",
+                "awsRegion": "us-east-1",
+            }
+            for i, body in enumerate(bodies)
+        ]
+    }
+
+
+def test_sqs_batch_is_delivered(gateway: FailFor, slack_api: SlackStandin) -> None:
+    batch = sqs_batch(
+        json.dumps(load_sample("training_job_state_change")),
+        json.dumps(load_sample("endpoint_state_change")),
+    )
+    result = events_handler.handler(batch, LambdaContext())
+    assert result == {"batchItemFailures": []}
+    assert len(slack_api.messages(CHANNEL)) == 2
+
+
+def test_a_failure_in_the_middle_of_a_batch_retries_only_that_record(
+    gateway: FailFor, slack_api: SlackStandin
+) -> None:
+    # GIVEN a batch whose middle event's post fails in Slack
+    bodies = [
+        json.dumps(load_sample("training_job_state_change")),
+        json.dumps(load_sample("processing_job_state_change_failed")),
+        json.dumps(load_sample("endpoint_state_change")),
+    ]
+    gateway.needle = "integ-test-analytics-algo"
+    result = events_handler.handler(sqs_batch(*bodies), LambdaContext())
+    # THEN only that record is reported, so SQS retries just it
+    assert result == {"batchItemFailures": [{"itemIdentifier": "msg-1"}]}
+    assert len(slack_api.messages(CHANNEL)) == 2
+
+    # WHEN SQS delivers the whole batch again and Slack has recovered
+    gateway.needle = ""
+    result = events_handler.handler(sqs_batch(*bodies), LambdaContext())
+    # THEN the failed event is posted and the others are not posted twice
+    assert result == {"batchItemFailures": []}
+    assert len(slack_api.messages(CHANNEL)) == 3
+
+
+def test_body_that_is_not_json_fails_with_a_log_line(
+    gateway: FailFor, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    result = events_handler.handler(sqs_batch("{not json", "[1, 2]"), LambdaContext())
+    assert result == {
+        "batchItemFailures": [{"itemIdentifier": "msg-0"}, {"itemIdentifier": "msg-1"}]
+    }
+    assert "undeliverable SQS message msg-0: not valid JSON" in caplog.text
+    assert "undeliverable SQS message msg-1: expected a JSON object" in caplog.text
+
+
+def test_unknown_event_type_still_reaches_slack(gateway: FailFor, slack_api: SlackStandin) -> None:
+    event = {
+        "version": "0",
+        "id": "x-1",
+        "detail-type": "SageMaker Notebook Instance State Change",
+        "source": "aws.sagemaker",
+        "account": "123456789012",
+        "region": "eu-west-1",
+        "time": "2026-11-25T10:00:00Z",
+        "resources": ["arn:aws:sagemaker:eu-west-1:123456789012:notebook-instance/nb-1"],
+        "detail": {"NotebookInstanceName": "nb-1", "NotebookInstanceStatus": "InService"},
+    }
+    assert events_handler.handler(sqs_batch(json.dumps(event)), LambdaContext()) == {
+        "batchItemFailures": []
+    }
+    [message] = slack_api.messages(CHANNEL)
+    assert "nb-1" in message.text
+
+
+def test_direct_eventbridge_invocation(gateway: FailFor, slack_api: SlackStandin) -> None:
+    result = events_handler.handler(load_sample("model_card_state_change"), LambdaContext())
+    assert result == {"batchItemFailures": []}
+    assert "example-card" in slack_api.messages(CHANNEL)[0].text
+
+
+def test_direct_invocation_failure_raises_for_eventbridge_retry(gateway: FailFor) -> None:
+    gateway.needle = "example-card"
+    with pytest.raises(SlackDeliveryError):
+        events_handler.handler(load_sample("model_card_state_change"), LambdaContext())
