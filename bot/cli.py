@@ -18,10 +18,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from bot import __version__
-from bot.commands_cli import EXIT_USAGE, PROG, error, preview, render, replay
+from bot.commands_cli import EXIT_USAGE, PROG, error, preview, render, replay, serve
 from bot.errors import ChatOpsError
 
-COMMANDS = (render, preview, replay)
+COMMANDS = (render, preview, replay, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
