@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 # Canonical spellings from botocore's SageMaker service model (shapes.*.enum), merged.
-_KNOWN_STATUSES = [
+KNOWN_STATUSES = (
     "InProgress",
     "Completed",
     "Failed",
@@ -66,8 +66,8 @@ _KNOWN_STATUSES = [
     "Running",
     "Rollingback",
     "SystemFailed",
-]
-_BY_KEY = {s.replace("_", "").lower(): s for s in _KNOWN_STATUSES}
+)
+_BY_KEY = {s.replace("_", "").lower(): s for s in KNOWN_STATUSES}
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 
 

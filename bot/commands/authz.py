@@ -1,0 +1,140 @@
+"""Who may do what: approvers (approve, reject, retry, stop) and admins (subscriptions).
+
+Both lists come from settings and hold Slack user ids (``U…``/``W…``) and user group ids
+(``S…``). Groups are resolved with ``usergroups.users.list`` and cached per group for
+``ttl_seconds``. Everything fails closed: an empty approvers list lets nobody approve, and a
+group that cannot be resolved grants nothing (the failure is logged and not cached, so the next
+check asks Slack again).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+logger = logging.getLogger(__name__)
+
+APPROVER_ACTIONS = ("approve", "reject", "retry", "stop")
+ADMIN_ACTIONS = ("subscribe", "unsubscribe")
+
+_USER = re.compile(r"^[UW][A-Z0-9]+$")
+_GROUP = re.compile(r"^S[A-Z0-9]+$")
+
+
+def _clean(ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(i.strip() for i in ids if i and i.strip()))
+
+
+def mention(entry_id: str) -> str:
+    """A Slack mention for a configured user or group id; anything else as plain code."""
+    if _USER.match(entry_id):
+        return f"<@{entry_id}>"
+    if _GROUP.match(entry_id):
+        return f"<!subteam^{entry_id}>"
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "", entry_id)
+    return f"`{safe}`"
+
+
+class Authorizer:
+    """Answers "may this user do that?" for the slash command and the buttons."""
+
+    def __init__(
+        self,
+        approvers: list[str],
+        admins: list[str],
+        client: WebClient,
+        ttl_seconds: float = 300,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.approvers = _clean(approvers)
+        self.admins = _clean(admins)
+        self._client = client
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._groups: dict[str, tuple[float, frozenset[str]]] = {}  # id -> (expires, members)
+
+    # --- decisions -------------------------------------------------------------------------
+
+    def can_approve(self, user_id: str) -> bool:
+        """Approve, reject, retry, stop. Nobody may when no approvers are configured."""
+        return self._member(user_id, self.approvers)
+
+    def can_manage_subscriptions(self, user_id: str) -> bool:
+        """Subscribe, unsubscribe. Anyone may when no admins are configured."""
+        if not self.admins:
+            return True
+        return self._member(user_id, self.admins)
+
+    def allowed(self, action: str, user_id: str) -> bool:
+        """The decision for an action name (one of the ``*_ACTIONS``)."""
+        if action in APPROVER_ACTIONS:
+            return self.can_approve(user_id)
+        if action in ADMIN_ACTIONS:
+            return self.can_manage_subscriptions(user_id)
+        raise ValueError(f"unknown action: {action}")
+
+    def refusal(self, action: str) -> str:
+        """An ephemeral reply (mrkdwn) for a user who may not ``action``: who may."""
+        if action in APPROVER_ACTIONS:
+            ids, role, setting = self.approvers, "approvers", "CHATOPS_APPROVERS"
+        elif action in ADMIN_ACTIONS:
+            ids, role, setting = self.admins, "admins", "CHATOPS_ADMINS"
+        else:
+            raise ValueError(f"unknown action: {action}")
+        if not ids:
+            return (
+                f":no_entry: Nobody may {action} here yet: no {role} are configured"
+                f" (`{setting}`), so the bot refuses to be safe. Ask whoever runs the bot"
+                " to add Slack users or user groups."
+            )
+        who = ", ".join(mention(i) for i in ids)
+        return f":no_entry: You may not {action}. Only the {role} may: {who}."
+
+    # --- membership ------------------------------------------------------------------------
+
+    def _member(self, user_id: str, entries: list[str]) -> bool:
+        if not user_id or not entries:
+            return False
+        if user_id in entries:
+            return True
+        return any(user_id in self._members(group) for group in entries if _GROUP.match(group))
+
+    def _members(self, group: str) -> frozenset[str]:
+        now = self._clock()
+        with self._lock:
+            cached = self._groups.get(group)
+            if cached is not None and cached[0] > now:
+                return cached[1]
+        members = self._fetch(group)
+        if members is None:
+            return frozenset()
+        with self._lock:
+            self._groups[group] = (now + self._ttl, members)
+        return members
+
+    def _fetch(self, group: str) -> frozenset[str] | None:
+        try:
+            response = self._client.usergroups_users_list(usergroup=group)
+        except SlackApiError as exc:
+            error = exc.response.get("error") if exc.response is not None else None
+            logger.warning("cannot resolve user group %s (%s): denying", group, error)
+            return None
+        except (SlackClientError, OSError) as exc:
+            logger.warning("cannot resolve user group %s (%s): denying", group, type(exc).__name__)
+            return None
+        users = response.get("users")
+        if not isinstance(users, list):
+            logger.warning("user group %s: unexpected answer without users: denying", group)
+            return None
+        return frozenset(u for u in users if isinstance(u, str))
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._groups.clear()
