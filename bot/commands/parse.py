@@ -32,7 +32,7 @@ from typing import TypeAlias
 from bot.errors import CommandError
 from bot.events.identity import Arn, ResourceKind
 from bot.events.status import (
-    KNOWN_STATUSES,  # the canonical status words (private there; see KNOWN_STATUS_WORDS)
+    KNOWN_STATUSES,
     StatusClass,
     classify,
     normalize_status,
