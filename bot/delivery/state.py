@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.events.identity import ResourceKind, ResourceRef
@@ -15,7 +16,7 @@ from bot.events.models import (
 from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.registry import SPECS
 from bot.events.status import StatusClass
-from bot.render.renderer import RenderContext
+from bot.render.renderer import Decision, RenderContext
 
 TERMINAL = {StatusClass.SUCCEEDED, StatusClass.FAILED, StatusClass.STOPPED, StatusClass.DELETED}
 # Resources that live on after "succeeding": only their deletion finishes them.
@@ -32,6 +33,7 @@ STEP_PREFIX = "step:"
 TRIAL_PREFIX = "trial:"
 CHILD_PREFIX = "child:"
 EVENT_KEY = "event"
+DECISION_KEY = "decision"
 
 
 def fingerprint(event: SageMakerEvent) -> str:
@@ -162,7 +164,31 @@ def render_context(
     steps = [v for k, v in state.items() if k.startswith(STEP_PREFIX) and isinstance(v, dict)]
     steps.sort(key=lambda s: (s.get("started") or float("inf"), s.get("order", [0])[0]))
     trials = [v for k, v in state.items() if k.startswith(TRIAL_PREFIX) and isinstance(v, dict)]
-    return RenderContext(steps=steps, rollup=_rollup(root, trials) if trials else None, note=note)
+    return RenderContext(
+        steps=steps,
+        rollup=_rollup(root, trials) if trials else None,
+        note=note,
+        decision=decision_from_state(state.get(DECISION_KEY)),
+    )
+
+
+def decision_state(decision: Decision) -> dict[str, Any]:
+    """A decision as JSON-safe thread state, so every later refresh of the parent keeps it."""
+    at = decision.at.timestamp() if isinstance(decision.at, datetime) else None
+    return {
+        "status": decision.status,
+        "user_id": decision.user_id,
+        "at": at,
+        "comment": decision.comment,
+    }
+
+
+def decision_from_state(value: Any) -> Decision | None:
+    if not isinstance(value, dict) or not value.get("status") or not value.get("user_id"):
+        return None
+    at = value.get("at")
+    when = datetime.fromtimestamp(float(at), UTC) if isinstance(at, int | float) else None
+    return Decision(str(value["status"]), str(value["user_id"]), when, value.get("comment"))
 
 
 def _rollup(root: SageMakerEvent, trials: list[dict[str, Any]]) -> dict[str, Any]:
