@@ -126,9 +126,13 @@ class Renderer:
             return minimal_message(event)
 
     def _render_template(self, name: str, event: SageMakerEvent, context: RenderContext) -> Message:
+        return self.render_template(name, _variables(event, context))
+
+    def render_template(self, name: str, variables: dict[str, Any]) -> Message:
+        """Render any template with the given variables (e.g. an inspection, not an event)."""
         try:
             template = self._env.get_template(name + TEMPLATE_SUFFIX)
-            text = template.render(_variables(event, context))
+            text = template.render(variables)
         except Exception as exc:  # a user template can raise anything; the event must survive
             raise TemplateError(f"template {name} failed: {exc!r}") from exc
         try:
