@@ -77,6 +77,7 @@ __all__ = [
 
 DEFAULT_TOKEN = "xoxb-test-token"
 API_PREFIX = "/api/"
+RESPONSE_PREFIX = "/response/"  # response_url endpoints (Slack: hooks.slack.com/commands/…)
 RETRY_AFTER_SECONDS_HEADER = "X-Standin-Retry-After-Seconds"
 
 MAX_TEXT_LENGTH = 40_000
@@ -824,6 +825,24 @@ class SlackStandin:
         with self._lock:
             return copy.deepcopy(self._views)
 
+    def response_url(self, name: str = "cmd") -> str:
+        """A ``response_url`` as Slack gives to commands and actions; see :meth:`responses`."""
+        return f"http://127.0.0.1:{self.port}{RESPONSE_PREFIX}{name}"
+
+    def responses(self, name: str = "cmd") -> list[dict[str, Any]]:
+        """What the app sent to a ``response_url`` (respond()), oldest first."""
+        with self._lock:
+            return copy.deepcopy(self._responses.get(name, []))
+
+    def record_response(self, name: str, body: bytes) -> _Reply:
+        try:
+            payload = json.loads(body or b"{}")
+        except json.JSONDecodeError:
+            return _Reply(400, {"ok": False, "error": "invalid_payload"})
+        with self._lock:
+            self._responses.setdefault(name, []).append(payload)
+        return _Reply(200, {"ok": True})
+
     def calls(self, method: str | None = None) -> list[ApiCall]:
         """The call log, oldest first; optionally one method only."""
         with self._lock:
@@ -843,6 +862,7 @@ class SlackStandin:
         self._views = {}
         self._used_triggers = set()
         self._calls = []
+        self._responses: dict[str, list[dict[str, Any]]] = {}
         self._faults = []
         self._random_faults = None
         self._ts_micros = FIRST_TS_MICROS
@@ -1263,6 +1283,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         url = urlsplit(self.path)
+        if url.path.startswith(RESPONSE_PREFIX):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            name = url.path[len(RESPONSE_PREFIX) :]
+            self._send(self.server.standin.record_response(name, body))
+            return
         if not url.path.startswith(API_PREFIX):
             self._send(_Reply(404, {"ok": False, "error": "not_found"}))
             return
