@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.commands import parse_command
+from bot.commands import Command, parse_command
 from bot.render.escape import code
 from bot.slack.errors import user_message
 from bot.slack.service import ChatOpsService
@@ -16,28 +16,42 @@ logger = logging.getLogger(__name__)
 COMMAND = "/sagemaker"
 
 
-def register(app: App, service: ChatOpsService) -> None:
-    def ack_command(ack: Ack, command: dict[str, Any]) -> None:
-        text = str(command.get("text") or "")
-        try:
-            parsed = parse_command(text)
-            if service.is_quick(parsed):
-                reply = service.quick(parsed, command["user_id"], command["channel_id"])
-                ack(**reply.payload())
-                return
-        except Exception as exc:
-            ack(response_type="ephemeral", text=user_message(exc))
-            return
-        ack(response_type="ephemeral", text=f":hourglass_flowing_sand: Working on {code(text)}…")
+def _parsed(command: dict[str, Any]) -> Command | None:
+    try:
+        return parse_command(str(command.get("text") or ""))
+    except Exception:
+        return None  # answered (with usage) in the ack
 
-    def run_command(command: dict[str, Any], respond: Respond) -> None:
+
+def register(app: App, service: ChatOpsService) -> None:
+    def is_slow(command: dict[str, Any]) -> bool:
+        parsed = _parsed(command)
+        return parsed is not None and not service.is_quick(parsed)
+
+    def is_quick(command: dict[str, Any]) -> bool:
+        return not is_slow(command)
+
+    def answer_now(ack: Ack, command: dict[str, Any]) -> None:
+        """Help, subscriptions and syntax errors: answered within the 3 seconds, no AWS call."""
         try:
             parsed = parse_command(str(command.get("text") or ""))
-            if service.is_quick(parsed):
-                return  # answered in the ack
+            reply = service.quick(parsed, command["user_id"], command["channel_id"])
+            ack(**reply.payload())
+        except Exception as exc:
+            ack(response_type="ephemeral", text=user_message(exc))
+
+    def ack_slow(ack: Ack, command: dict[str, Any]) -> None:
+        text = str(command.get("text") or "")
+        ack(response_type="ephemeral", text=f":hourglass_flowing_sand: Working on {code(text)}…")
+
+    def run_slow(command: dict[str, Any], respond: Respond) -> None:
+        try:
+            parsed = parse_command(str(command.get("text") or ""))
             reply = service.slow(parsed, command["user_id"], command["channel_id"])
             respond(**reply.payload(), replace_original=False)
         except Exception as exc:
             respond(response_type="ephemeral", text=user_message(exc), replace_original=False)
 
-    app.command(COMMAND)(ack=ack_command, lazy=[run_command])
+    # Two listeners, so only commands that call AWS pay for the lazy (second) invocation.
+    app.command(COMMAND, matchers=[is_quick])(answer_now)
+    app.command(COMMAND, matchers=[is_slow])(ack=ack_slow, lazy=[run_slow])

@@ -1,0 +1,119 @@
+"""The Slack Lambda: API Gateway HTTP API event → Bolt → ack; slow work in a second invocation."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+import handlers.slack as slack_handler
+from bot.settings import get_settings
+from tests.aws.test_sagemaker import create_training_job, unique
+from tests.handlers.test_events_handler import LambdaContext
+from tests.standins.aws import AwsClientFactory
+from tests.standins.slack_api import SlackStandin
+
+SECRET = "test-signing-secret"
+
+
+class InvokeSelf:
+    """Stands in for the Lambda service: an async self-invocation runs the handler again."""
+
+    def __init__(self) -> None:
+        self.invocations: list[dict[str, Any]] = []
+
+    def invoke(self, FunctionName: str, InvocationType: str, Payload: str) -> dict[str, Any]:  # noqa: N803
+        assert InvocationType == "Event"
+        event = json.loads(Payload)
+        self.invocations.append(event)
+        slack_handler.handler(event, LambdaContext())
+        return {"StatusCode": 202}
+
+
+@pytest.fixture
+def lambda_env(
+    slack_api: SlackStandin,
+    moto_server: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> Iterator[InvokeSelf]:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", slack_api.token)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    monkeypatch.setenv("SLACK_API_URL", slack_api.url)
+    monkeypatch.setenv("CHATOPS_STORE", f"sqlite:///{tmp_path}/state.sqlite3")
+    monkeypatch.setenv("CHATOPS_APPROVERS", "U0APPROVER")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
+    get_settings.cache_clear()
+    monkeypatch.setattr(slack_handler, "_handler", None)
+    runner = slack_handler.request_handler().app.listener_runner.lazy_listener_runner
+    invoker = InvokeSelf()
+    runner.lambda_client = invoker  # type: ignore[attr-defined]
+    yield invoker
+    get_settings.cache_clear()
+
+
+def http_api_event(body: str, *, secret: str = SECRET) -> dict[str, Any]:
+    timestamp = str(int(time.time()))
+    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
+    return {
+        "version": "2.0",
+        "routeKey": "POST /slack/events",
+        "rawPath": "/slack/events",
+        "headers": {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-slack-request-timestamp": timestamp,
+            "x-slack-signature": signature,
+        },
+        "body": body,
+        "isBase64Encoded": False,
+        "requestContext": {"http": {"method": "POST", "path": "/slack/events"}},
+    }
+
+
+def command(slack_api: SlackStandin, text: str) -> str:
+    return urlencode(
+        {
+            "command": "/sagemaker",
+            "text": text,
+            "user_id": "U0APPROVER",
+            "channel_id": "C0LAMBDA",
+            "team_id": "T0STANDIN",
+            "response_url": slack_api.response_url("cmd"),
+            "trigger_id": "trigger-1",
+        }
+    )
+
+
+def test_quick_command_is_answered_in_the_ack(
+    lambda_env: InvokeSelf, slack_api: SlackStandin
+) -> None:
+    response = slack_handler.handler(http_api_event(command(slack_api, "help")), LambdaContext())
+    assert response["statusCode"] == 200
+    assert "subscribe" in response["body"]
+    assert lambda_env.invocations == []
+
+
+def test_slow_command_acks_then_finishes_in_a_second_invocation(
+    lambda_env: InvokeSelf, slack_api: SlackStandin, aws_client_factory: AwsClientFactory
+) -> None:
+    name = unique("train")
+    create_training_job(aws_client_factory("sagemaker"), name)
+    response = slack_handler.handler(
+        http_api_event(command(slack_api, f"status {name}")), LambdaContext()
+    )
+    assert response["statusCode"] == 200
+    assert "Working on" in response["body"]
+    assert len(lambda_env.invocations) == 1
+    [reply] = slack_api.responses("cmd")
+    assert name in reply["text"]
+
+
+def test_bad_signature_is_401(lambda_env: InvokeSelf, slack_api: SlackStandin) -> None:
+    event = http_api_event(command(slack_api, "help"), secret="not-the-secret")
+    assert slack_handler.handler(event, LambdaContext())["statusCode"] == 401
