@@ -52,5 +52,5 @@ def request_handler() -> SlackRequestHandler:
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    response: dict[str, Any] = request_handler().handle(event, context)
+    response: dict[str, Any] = request_handler().handle(event, context)  # type: ignore[no-untyped-call]
     return response

@@ -59,7 +59,7 @@ def _variant_states(detail: EndpointDeploymentDetail) -> list[str]:
     ):
         if isinstance(group, list):
             variants.extend(group)
-    states = []
+    states: list[str] = []
     for variant in variants:
         if isinstance(variant, ProductionVariantModel) and isinstance(variant.VariantStatus, list):
             states.extend(

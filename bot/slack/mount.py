@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from bot.local.server import SlackDispatch
 from bot.runtime import Runtime, resolve_signing_secret
@@ -26,7 +27,8 @@ def slack_dispatch(runtime: Runtime) -> SlackDispatch | None:
     )
 
     def dispatch(body: str, headers: dict[str, str]) -> tuple[int, dict[str, str], str]:
-        response = app.dispatch(BoltRequest(body=body, headers=headers))
+        request = BoltRequest(body=body, headers=dict[str, str | Sequence[str]](headers))
+        response = app.dispatch(request)
         flat = {
             k: v[0] if isinstance(v, list) and v else str(v) for k, v in response.headers.items()
         }

@@ -294,7 +294,9 @@ class DynamoDBStore(Store):
         self._conditional(
             self._client.delete_item,
             Key=self._key(thread_pk(channel, resource_key), THREAD_SK),
-            ConditionExpression=f"attribute_exists({e.n('pk')}) AND attribute_not_exists({e.n('ts')})",
+            ConditionExpression=(
+                f"attribute_exists({e.n('pk')}) AND attribute_not_exists({e.n('ts')})"
+            ),
             **e.kwargs(),
         )
 

@@ -7,8 +7,8 @@ edited in place) and their threads.
 from __future__ import annotations
 
 import copy
-import json
 import itertools
+import json
 import random
 import threading
 from typing import Any
@@ -160,8 +160,8 @@ def test_four_concurrent_workers_on_a_new_resource_give_one_parent(
 def test_twenty_percent_of_slack_calls_failing_still_delivers_every_state_once(
     make_deliverer: DelivererFactory, slack_api: SlackStandin, store: Store
 ) -> None:
-    from bot.demo import failed_training_events, pipeline_events
     from bot.demo import _Ids as Ids
+    from bot.demo import failed_training_events, pipeline_events
 
     ids = Ids()
     events = failed_training_events(ids) + pipeline_events(ids)

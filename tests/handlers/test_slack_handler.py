@@ -28,7 +28,7 @@ class InvokeSelf:
     def __init__(self) -> None:
         self.invocations: list[dict[str, Any]] = []
 
-    def invoke(self, FunctionName: str, InvocationType: str, Payload: str) -> dict[str, Any]:  # noqa: N803
+    def invoke(self, FunctionName: str, InvocationType: str, Payload: str) -> dict[str, Any]:
         assert InvocationType == "Event"
         event = json.loads(Payload)
         self.invocations.append(event)

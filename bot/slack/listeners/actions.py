@@ -82,7 +82,7 @@ def register(app: App, service: ChatOpsService) -> None:
                 value.get("region"),
                 channel,
                 user,
-                kind=ResourceKind(kind) if kind in ResourceKind._value2member_map_ else None,
+                kind=ResourceKind(kind) if kind in set(ResourceKind) else None,
                 thread_ts=ts,
             )
             if reply.blocks:  # not posted in a thread: show it to the user
