@@ -93,3 +93,55 @@ def test_outsider_cannot_stop_and_nothing_changes(slack_app: SlackApp) -> None:
     assert [(r.action, r.result) for r in slack_app.runtime.store.list_audit()] == [
         ("stop", "denied")
     ]
+
+
+def test_inspect_posts_into_the_thread_when_there_is_one(slack_app: SlackApp) -> None:
+    sm = slack_app.service.sagemaker(None)._sm
+    name = unique("train")
+    arn = create_training_job(sm, name)
+    # no thread yet: the inspection comes back to the user
+    slack_app.command(f"inspect {name}")
+    [reply] = slack_app.replies()
+    assert reply["response_type"] == "ephemeral"
+    assert name in reply["text"]
+    # once the job has a message in this channel, the inspection goes into its thread
+    event = load_sample("training_job_state_change")
+    event["detail"].update(TrainingJobName=name, TrainingJobArn=arn)
+    slack_app.runtime.deliverer.deliver_raw(event)
+    [parent] = slack_app.slack.messages(CHANNEL)
+    slack_app.command(f"logs {name}")
+    assert "in its thread" in slack_app.replies()[-1]["text"]
+    [inspection] = slack_app.slack.thread(CHANNEL, parent.ts)
+    assert name in inspection.text
+
+
+def test_retry_calls_sagemaker_and_is_audited(slack_app: SlackApp) -> None:
+    from botocore.stub import ANY, Stubber
+
+    sm = slack_app.service.sagemaker(None)._sm
+    execution = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn/execution/abc123"
+    with Stubber(sm) as stub:
+        stub.add_response(
+            "retry_pipeline_execution",
+            {"PipelineExecutionArn": execution},
+            {"PipelineExecutionArn": execution, "ClientRequestToken": ANY},
+        )
+        slack_app.command(f"retry {execution}")
+        stub.assert_no_pending_responses()
+    [reply] = slack_app.replies()
+    assert reply["response_type"] == "in_channel"
+    assert "Retry started" in reply["text"]
+    assert ("retry", "ok") in [(r.action, r.result) for r in slack_app.runtime.store.list_audit()]
+
+
+def test_aws_errors_reach_the_user_as_a_sentence(slack_app: SlackApp) -> None:
+    from botocore.stub import Stubber
+
+    sm = slack_app.service.sagemaker(None)._sm
+    execution = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn/execution/abc123"
+    with Stubber(sm) as stub:
+        stub.add_client_error("retry_pipeline_execution", "AccessDeniedException", "no", 400)
+        slack_app.command(f"retry {execution}")
+    [reply] = slack_app.replies()
+    assert reply["text"].startswith(":warning:")
+    assert "Traceback" not in reply["text"]
