@@ -60,7 +60,13 @@ class Settings(BaseSettings):
     def _trailing_slash(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("default_channel", "templates_dir", "slack_token_parameter", mode="before")
+    @field_validator(
+        "default_channel",
+        "templates_dir",
+        "slack_token_parameter",
+        "slack_signing_secret_parameter",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if value == "" else value
