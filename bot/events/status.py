@@ -8,6 +8,7 @@ then classified into the handful of outcomes a person cares about.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -75,7 +76,12 @@ def normalize_status(raw: object) -> str | None:
     """Return the CamelCase spelling of a status; unknown words are CamelCased, not dropped."""
     if raw is None:
         return None
-    text = str(raw).strip()
+    return _normalize(str(raw))
+
+
+@lru_cache(maxsize=4096)  # a few dozen statuses, seen in every event
+def _normalize(raw: str) -> str | None:
+    text = raw.strip()
     if not text:
         return None
     key = re.sub(r"[\s_\-]", "", text).lower()
