@@ -184,11 +184,12 @@ def decision_state(decision: Decision) -> dict[str, Any]:
 
 
 def decision_from_state(value: Any) -> Decision | None:
-    if not isinstance(value, dict) or not value.get("status") or not value.get("user_id"):
+    if not isinstance(value, dict) or not value.get("status"):
         return None
     at = value.get("at")
     when = datetime.fromtimestamp(float(at), UTC) if isinstance(at, int | float) else None
-    return Decision(str(value["status"]), str(value["user_id"]), when, value.get("comment"))
+    user = value.get("user_id")  # None: decided outside Slack (console, API)
+    return Decision(str(value["status"]), str(user) if user else "", when, value.get("comment"))
 
 
 def _rollup(root: SageMakerEvent, trials: list[dict[str, Any]]) -> dict[str, Any]:

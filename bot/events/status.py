@@ -8,9 +8,9 @@ then classified into the handful of outcomes a person cares about.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 # Canonical spellings from botocore's SageMaker service model (shapes.*.enum), merged.
 KNOWN_STATUSES = (

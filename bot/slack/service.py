@@ -152,7 +152,9 @@ class ChatOpsService:
                 return Reply(" ".join(parts) or "This channel has no subscriptions.")
         raise ChatOpsError("not a quick command")  # pragma: no cover - guarded by is_quick
 
-    def slow(self, command: Command, user_id: str, channel: str) -> Reply:
+    def slow(
+        self, command: Command, user_id: str, channel: str, user_name: str | None = None
+    ) -> Reply:
         match command:
             case Status(target=target):
                 sm = self.sagemaker(target.region)
@@ -162,9 +164,13 @@ class ChatOpsService:
             case Inspect(target=target):
                 return self.inspect(target.text, target.region, channel, user_id, kind=target.kind)
             case Approve(package=package, comment=comment):
-                return self.decide_by_command(package, "Approved", comment, user_id, channel)
+                return self.decide_by_command(
+                    package, "Approved", comment, user_id, channel, user_name
+                )
             case Reject(package=package, comment=comment):
-                return self.decide_by_command(package, "Rejected", comment, user_id, channel)
+                return self.decide_by_command(
+                    package, "Rejected", comment, user_id, channel, user_name
+                )
             case Retry(execution_arn=arn, region=region):
                 self._require("retry", user_id, arn)
                 outcome = self.sagemaker(region).retry_pipeline_execution(arn)
@@ -219,7 +225,13 @@ class ChatOpsService:
     # --- approvals --------------------------------------------------------------------------
 
     def decide_by_command(
-        self, package: Any, status: str, comment: str, user_id: str, channel: str
+        self,
+        package: Any,
+        status: str,
+        comment: str,
+        user_id: str,
+        channel: str,
+        user_name: str | None = None,
     ) -> Reply:
         action = "approve" if status == "Approved" else "reject"
         self._require(action, user_id, str(package))
@@ -229,7 +241,15 @@ class ChatOpsService:
         else:
             ref, _ = sm.lookup(str(package), ResourceKind.MODEL_PACKAGE)
             arn = ref.arn or str(package)
-        result = self.decide(arn, status, user_id, comment, channel=channel, only_pending=False)
+        result = self.decide(
+            arn,
+            status,
+            user_id,
+            comment,
+            channel=channel,
+            only_pending=False,
+            user_name=user_name,
+        )
         return result.reply
 
     def decide(
@@ -241,6 +261,7 @@ class ChatOpsService:
         *,
         channel: str | None,
         only_pending: bool = True,
+        user_name: str | None = None,
     ) -> DecisionResult:
         """Approve or reject a package once. A second click, or a package decided elsewhere,
         changes nothing; the result says what the state is."""
@@ -258,7 +279,8 @@ class ChatOpsService:
             if current == status or (only_pending and current in DECIDED):
                 self.store.complete_delivery(lock_channel, arn, "decision", None)
                 return self._already(arn, current, user_id, channel)
-            description = f"{status} in Slack by {user_id}" + (f": {comment}" if comment else "")
+            who = f"{user_name} ({user_id})" if user_name else user_id
+            description = f"{status} in Slack by {who}" + (f": {comment}" if comment else "")
             sm.approve_model_package(arn, status, description)  # type: ignore[arg-type]
         except BaseException:
             self.store.abort_delivery(lock_channel, arn, "decision")
@@ -282,7 +304,7 @@ class ChatOpsService:
     ) -> DecisionResult:
         self.auditor.record(user_id, "decide", arn, f"unchanged: {current}")
         if channel and current in DECIDED:
-            self._show_current(channel, arn)
+            self._show_current(channel, arn, str(current))
         text = (
             f"{code(_package_name(arn))} is already *{mrkdwn_escape(current or 'unknown')}*: "
             "nothing was changed."
@@ -297,10 +319,17 @@ class ChatOpsService:
         self.store.update_thread_state(channel, arn, {st.DECISION_KEY: st.decision_state(decision)})
         return self._refresh(channel, arn, thread.ts)
 
-    def _show_current(self, channel: str, arn: str) -> None:
+    def _show_current(self, channel: str, arn: str, current: str) -> None:
+        """Make the message say what the package's state is, when it was decided elsewhere."""
         thread = self.store.get_thread(channel, arn)
-        if thread is not None and thread.ts:
-            self._refresh(channel, arn, thread.ts)
+        if thread is None or not thread.ts:
+            return
+        known = st.decision_from_state(thread.state.get(st.DECISION_KEY))
+        if known is None or known.status != current:
+            outside = Decision(current, "", datetime.fromtimestamp(self.clock(), UTC), None)
+            state = st.decision_state(outside)
+            self.store.update_thread_state(channel, arn, {st.DECISION_KEY: state})
+        self._refresh(channel, arn, thread.ts)
 
     def _refresh(self, channel: str, key: str, ts: str) -> dict[str, Any] | None:
         thread = self.store.get_thread(channel, key)

@@ -97,7 +97,7 @@ class SlackApp:
         return self.interaction(
             {
                 "type": "view_submission",
-                "user": {"id": user},
+                "user": {"id": user, "username": f"name-of-{user.lower()}"},
                 "team": {"id": "T0STANDIN"},
                 "view": {**view, "id": "V1", "state": state},
             }

@@ -72,7 +72,7 @@ def test_approve_button_modal_submission_updates_aws_message_and_thread(
     sm = slack_app.service.sagemaker(None)._sm
     described = sm.describe_model_package(ModelPackageName=arn)
     assert described["ModelApprovalStatus"] == "Approved"
-    assert APPROVER in described["ApprovalDescription"]
+    assert f"name-of-{APPROVER.lower()} ({APPROVER})" in described["ApprovalDescription"]
     assert "AUC 0.91" in described["ApprovalDescription"]
     # AND the message's buttons are replaced by who approved, and when
     [parent] = slack_app.slack.messages(CHANNEL)
@@ -166,3 +166,23 @@ def test_inspect_button_posts_into_the_thread(slack_app: SlackApp) -> None:
     slack_app.click(INSPECT, inspect["value"], user=OUTSIDER, message_ts=parent.ts)
     [reply] = slack_app.slack.thread(CHANNEL, parent.ts)
     assert name in reply.text
+
+
+def test_package_decided_elsewhere_changes_nothing_and_the_message_says_so(
+    slack_app: SlackApp,
+) -> None:
+    arn, _, parent = posted_package(slack_app)
+    slack_app.click(APPROVE, buttons(parent)[APPROVE]["value"], user=APPROVER, message_ts=parent.ts)
+    [view] = slack_app.slack.views().values()
+    # Meanwhile someone rejects it in the SageMaker console
+    sm = slack_app.service.sagemaker(None)._sm
+    sm.update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Rejected")
+
+    slack_app.submit(view, user=APPROVER)
+
+    assert sm.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"] == "Rejected"
+    [parent] = slack_app.slack.messages(CHANNEL)
+    assert APPROVE not in buttons(parent)
+    assert "Rejected outside Slack" in json.dumps(parent.blocks)
+    [note] = slack_app.slack.ephemerals(CHANNEL, APPROVER)
+    assert "already *Rejected*" in note.text

@@ -47,7 +47,9 @@ def register(app: App, service: ChatOpsService) -> None:
     def run_slow(command: dict[str, Any], respond: Respond) -> None:
         try:
             parsed = parse_command(str(command.get("text") or ""))
-            reply = service.slow(parsed, command["user_id"], command["channel_id"])
+            reply = service.slow(
+                parsed, command["user_id"], command["channel_id"], command.get("user_name")
+            )
             respond(**reply.payload(), replace_original=False)
         except Exception as exc:
             respond(response_type="ephemeral", text=user_message(exc), replace_original=False)

@@ -27,6 +27,7 @@ def register(app: App, service: ChatOpsService) -> None:
                 user,
                 comment or None,
                 channel=channel or None,
+                user_name=body["user"].get("username") or body["user"].get("name"),
             )
         except Exception as exc:
             if channel:
