@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -173,8 +174,8 @@ class ChatOpsService:
                 )
             case Retry(execution_arn=arn, region=region):
                 self._require("retry", user_id, arn)
-                outcome = self.sagemaker(region).retry_pipeline_execution(arn)
-                self.auditor.record(user_id, "retry", arn, "ok")
+                with self._audit(user_id, "retry", arn):
+                    outcome = self.sagemaker(region).retry_pipeline_execution(arn)
                 return Reply(
                     f":repeat: {mrkdwn_escape(outcome.summary)} ({code(arn.rsplit('/', 1)[-1])}, "
                     f"by {mention(user_id)})",
@@ -182,10 +183,10 @@ class ChatOpsService:
                 )
             case Stop(target=target):
                 self._require("stop", user_id, target.text)
-                sm = self.sagemaker(target.region)
-                ref, _ = sm.lookup(target.text, target.kind)
-                outcome = sm.stop(ref)
-                self.auditor.record(user_id, "stop", ref.key, "ok")
+                with self._audit(user_id, "stop", target.text):
+                    sm = self.sagemaker(target.region)
+                    ref, _ = sm.lookup(target.text, target.kind)
+                    outcome = sm.stop(ref)
                 return Reply(
                     f":octagonal_sign: {mrkdwn_escape(outcome.summary)} (by {mention(user_id)})",
                     in_channel=True,
@@ -282,6 +283,10 @@ class ChatOpsService:
             who = f"{user_name} ({user_id})" if user_name else user_id
             description = f"{status} in Slack by {who}" + (f": {comment}" if comment else "")
             sm.approve_model_package(arn, status, description)  # type: ignore[arg-type]
+        except ChatOpsError as exc:
+            self.store.abort_delivery(lock_channel, arn, "decision")
+            self.auditor.record(user_id, action, arn, f"error: {type(exc).__name__}")
+            raise
         except BaseException:
             self.store.abort_delivery(lock_channel, arn, "decision")
             raise
@@ -358,6 +363,16 @@ class ChatOpsService:
         }
 
     # --- helpers ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _audit(self, user_id: str, action: str, target: str) -> Iterator[None]:
+        """Record an action's result, failures included (then re-raised for the user)."""
+        try:
+            yield
+        except ChatOpsError as exc:
+            self.auditor.record(user_id, action, target, f"error: {type(exc).__name__}")
+            raise
+        self.auditor.record(user_id, action, target, "ok")
 
     def _require(self, action: str, user_id: str, target: str) -> None:
         if not self.authorizer.allowed(action, user_id):

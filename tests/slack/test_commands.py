@@ -145,3 +145,5 @@ def test_aws_errors_reach_the_user_as_a_sentence(slack_app: SlackApp) -> None:
     [reply] = slack_app.replies()
     assert reply["text"].startswith(":warning:")
     assert "Traceback" not in reply["text"]
+    [record] = slack_app.runtime.store.list_audit()
+    assert (record.action, record.result) == ("retry", "error: AwsPermissionError")
