@@ -87,6 +87,7 @@ def _environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
         dig=formatting.dig,
         arn_info=formatting.arn_info,
         joined=formatting.join_trusted,  # `[a, b] | joined`, the same as join([a, b])
+        duration=formatting.duration,  # `start | duration(end)`
         present=formatting.present,
     )
     env.globals.update(

@@ -1,0 +1,184 @@
+"""Delivery benchmark: Slack API calls per distinct state, and calls caused by duplicates.
+
+Run from the repository root with the project's interpreter::
+
+    .venv/bin/python bench/delivery_calls.py [--strict]
+
+Replays ``bot.demo.scenario()`` (the demo: a pipeline and its steps, a tuning job and its
+trials, an endpoint deployment, a model package pending approval, a failing training job, with
+duplicates and out-of-order arrivals) through a ``Deliverer`` with a SQLite store (a temporary
+file) and the Slack Web API stand-in (``tests/standins/slack_api.py``, no rate limits), one
+event at a time, into one channel.
+
+(a) Slack calls per distinct state. A distinct state is a distinct (resource key,
+    ``bot.delivery.state.fingerprint(event)``) pair, the unit the deliverer deduplicates on.
+    The calls are the stand-in's call log (every method, failed calls included). Target ≤ 2.0:
+    a parent post for the first state, then at most a reply and a parent update per state.
+(b) Slack calls caused by duplicate deliveries: the scenario's own duplicates (events whose
+    state was already delivered), then every event delivered a second time after the
+    scenario. Target 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from _common import CHANNEL, category, exit_code, quiet_logs, state_key, verdict
+
+from bot.delivery.deliverer import Deliverer, DeliveryOptions, Outcome
+from bot.demo import scenario
+from bot.events.parse import parse_event
+from bot.render.renderer import Renderer
+from bot.slack.gateway import WebApiGateway, make_web_client
+from bot.store.sqlite import SqliteStore
+from tests.standins.slack_api import SlackStandin, slack_standin
+
+TARGET_CALLS_PER_STATE = 2.0
+TARGET_DUPLICATE_CALLS = 0
+METHODS = ("chat.postMessage", "chat.update")
+
+
+@dataclass
+class Row:
+    """Figures for one kind of thread."""
+
+    events: int = 0
+    states: set[tuple[str, str]] = field(default_factory=set)
+    calls: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+    @property
+    def per_state(self) -> float:
+        return self.total_calls / len(self.states) if self.states else 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args(argv)
+    quiet_logs()
+
+    events = scenario()
+    rows: dict[str, Row] = {}
+    outcomes: Counter[Outcome] = Counter()
+    with tempfile.TemporaryDirectory() as tmp, slack_standin(channels=[CHANNEL]) as slack:
+        store = SqliteStore(Path(tmp) / "state.sqlite3")
+        client = make_web_client(slack.token, slack.url, backoff_factor=0.01)
+        deliverer = Deliverer(
+            store, WebApiGateway(client), Renderer(), DeliveryOptions(default_channel=CHANNEL)
+        )
+
+        # First pass: the scenario as it arrives. Calls are attributed to the event being
+        # delivered (one at a time, so the call log's growth is exactly that event's calls).
+        seen: set[tuple[str, str]] = set()
+        repeat_events = repeat_calls = 0
+        for raw in events:
+            event = parse_event(raw)
+            row = rows.setdefault(category(event), Row())
+            key = state_key(event)
+            before = len(slack.calls())
+            outcomes.update(deliverer.deliver_raw(raw).outcomes.values())
+            new_calls = slack.calls()[before:]
+            row.events += 1
+            row.states.add(key)
+            row.calls.update(call.method for call in new_calls)
+            if key in seen:
+                repeat_events += 1
+                repeat_calls += len(new_calls)
+            seen.add(key)
+        first_pass_calls = slack.calls()
+        shown = _shown(slack)
+
+        # Second pass: every event again, as a redelivery would bring it.
+        second_outcomes: Counter[Outcome] = Counter()
+        for raw in events:
+            second_outcomes.update(deliverer.deliver_raw(raw).outcomes.values())
+        second_pass_calls = len(slack.calls()) - len(first_pass_calls)
+        store.close()
+
+    failed = [c for c in first_pass_calls if not c.ok]
+    total = Row(
+        events=sum(r.events for r in rows.values()),
+        states={s for r in rows.values() for s in r.states},
+        calls=sum((r.calls for r in rows.values()), Counter()),
+    )
+    per_state = total.per_state
+    calls_ok = per_state <= TARGET_CALLS_PER_STATE
+    duplicate_calls = repeat_calls + second_pass_calls
+    dup_ok = duplicate_calls <= TARGET_DUPLICATE_CALLS
+
+    print(
+        f"bot.demo.scenario(): {len(events)} events → Deliverer → SQLite store + Slack stand-in "
+        f"(no rate limits), channel {CHANNEL}"
+    )
+    print()
+    _table(rows, total)
+    print()
+    print(
+        "    first pass outcomes: "
+        + ", ".join(f"{o.value} {n}" for o, n in sorted(outcomes.items(), key=lambda x: x[0]))
+    )
+    print(
+        f"    Slack shows: {shown[0]} parent messages, {shown[1]} thread replies, "
+        f"{shown[2]} parent edits; failed calls: {len(failed)}"
+    )
+    print()
+    print("(a) Slack calls per distinct state")
+    print(f"    calls             {total.total_calls:>8}")
+    print(f"    distinct states   {len(total.states):>8}")
+    print(f"    calls / state     {per_state:>8.2f}   target ≤ {TARGET_CALLS_PER_STATE:.2f}")
+    print(f"    result            {verdict(calls_ok):>8}")
+    print()
+    print("(b) Slack calls caused by duplicate deliveries")
+    print(
+        f"    in the scenario   {repeat_calls:>8}   ({repeat_events} deliveries of a state "
+        "already delivered)"
+    )
+    print(
+        f"    second pass       {second_pass_calls:>8}   (all {len(events)} events delivered "
+        "again: " + ", ".join(f"{o.value} {n}" for o, n in sorted(second_outcomes.items())) + ")"
+    )
+    print(f"    total             {duplicate_calls:>8}   target {TARGET_DUPLICATE_CALLS}")
+    print(f"    result            {verdict(dup_ok):>8}")
+    return exit_code(calls_ok and dup_ok, args.strict)
+
+
+def _table(rows: dict[str, Row], total: Row) -> None:
+    header = (
+        f"    {'kind':<22}{'events':>7}{'states':>8}{'post':>7}{'update':>8}{'other':>7}"
+        f"{'calls':>7}{'calls/state':>13}"
+    )
+    print(header)
+    print("    " + "-" * (len(header) - 4))
+    for name, row in [*sorted(rows.items()), ("total", total)]:
+        if name == "total":
+            print("    " + "-" * (len(header) - 4))
+        other = row.total_calls - sum(row.calls[m] for m in METHODS)
+        print(
+            f"    {name:<22}{row.events:>7}{len(row.states):>8}{row.calls['chat.postMessage']:>7}"
+            f"{row.calls['chat.update']:>8}{other:>7}{row.total_calls:>7}{row.per_state:>13.2f}"
+        )
+    print(
+        "    (states = distinct (resource, fingerprint) pairs; tuning trials are rolled up into "
+        "the tuning job's parent: one update each, no reply)"
+    )
+
+
+def _shown(slack: SlackStandin) -> tuple[int, int, int]:
+    """Parents, replies and parent edits in the channel, as a person would see them."""
+    parents = [m for m in slack.messages(CHANNEL) if not m.is_reply]
+    replies = sum(len(slack.thread(CHANNEL, m.ts)) for m in parents)
+    edits = sum(len(m.history) for m in parents)
+    return len(parents), replies, edits
+
+
+if __name__ == "__main__":
+    sys.exit(main())
