@@ -80,6 +80,8 @@ class DeliveryOptions:
 class Deliverer:
     """Delivers events. Store, Slack and renderer are passed in; nothing is built here."""
 
+    MAX_REFRESHES = 4
+
     def __init__(
         self,
         store: Store,
@@ -279,14 +281,15 @@ class Deliverer:
         known = thread.state.get(key)
         known_order = tuple(known.get("order", ())) if isinstance(known, dict) else None
         strictly_newer = known_order is None or known_order < event.order_key
-        # Equal is a retry of this very event, which must finish its work.
-        current = strictly_newer or known_order == event.order_key
-        if current and not parent_fresh:
-            # Parent first, reply second: a retry repeats the update, never the reply.
-            self.store.update_thread_state(
-                channel, thread.resource_key, {key: st.child_entry(event)}
+        if not parent_fresh:
+            # The store decides, in one conditional write, whether this is the child's newest
+            # state (or a retry of it): a concurrent older event can never overwrite it.
+            current = self.store.merge_child_state(
+                channel, thread.resource_key, key, st.child_entry(event), event.order_key
             )
-            self._refresh_parent(channel, thread.resource_key, thread.ts)
+            if current:
+                # Parent first, reply second: a retry repeats the update, never the reply.
+                self._refresh_parent(channel, thread.resource_key, thread.ts)
         if event.kind is ResourceKind.TRAINING and self.options.rollup_tuning:
             return Outcome.ROLLED_UP, None
         previous = known.get("status") if isinstance(known, dict) and strictly_newer else None
@@ -300,15 +303,28 @@ class Deliverer:
         return Outcome.REPLIED, reply_ts
 
     def _refresh_parent(self, channel: str, key: str, ts: str) -> None:
-        """Re-render the parent from the store's newest state and update it in place."""
+        """Re-render the parent from the store's newest state and update it in place.
+
+        Another worker may update the same parent meanwhile, and Slack may apply the two
+        updates in either order (a 429 wait in between). So after updating, the state is read
+        again: if it moved on, the parent is rendered and updated again, until what Slack
+        shows is what the store holds.
+        """
         thread = self.store.get_thread(channel, key)
-        if thread is None:
-            return
-        root = st.root_event(thread.state)
-        if root is None:
-            return
-        self.slack.update_message(
-            channel, ts, self.renderer.render(root, st.render_context(root, thread.state))
+        for _ in range(self.MAX_REFRESHES):
+            if thread is None:
+                return
+            root = st.root_event(thread.state)
+            if root is None:
+                return
+            message = self.renderer.render(root, st.render_context(root, thread.state))
+            self.slack.update_message(channel, ts, message)
+            after = self.store.get_thread(channel, key)
+            if after is None or after.state == thread.state:
+                return
+            thread = after
+        logger.warning(
+            "parent of %s in %s kept changing; the next event refreshes it", key, channel
         )
 
     def _broadcast(self, event: SageMakerEvent) -> bool:

@@ -141,6 +141,23 @@ class Store(abc.ABC):
         Does nothing when there is no record.
         """
 
+    @abc.abstractmethod
+    def merge_child_state(
+        self,
+        channel: str,
+        resource_key: str,
+        key: str,
+        entry: dict[str, Any],
+        order_key: OrderKey,
+    ) -> bool:
+        """Set ``state[key] = entry`` (a child: a step, a trial) unless the stored entry is newer.
+
+        ``entry["order"]`` is set to ``order_key``. An equal order is written again (a retry of
+        the same event must finish its work). Returns whether it was written; False also when
+        the thread does not exist. One conditional write, so concurrent workers never put an
+        older child state over a newer one.
+        """
+
     # --- deliveries (dedup) ----------------------------------------------------------------
 
     @abc.abstractmethod

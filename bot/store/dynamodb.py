@@ -399,6 +399,34 @@ class DynamoDBStore(Store):
             **e.kwargs(),
         )
 
+    def merge_child_state(
+        self,
+        channel: str,
+        resource_key: str,
+        key: str,
+        entry: dict[str, Any],
+        order_key: OrderKey,
+    ) -> bool:
+        e = _Expression(self)
+        path = f"{e.n('state')}.{e.n(key)}"
+        order = f"{path}.{e.n('order')}"
+        event, modified, rank = (e.v(part) for part in order_key)
+        # Lexicographic "stored order <= new order" on the list's three numbers.
+        newer_or_equal = (
+            f"{order}[0] < {event} OR ({order}[0] = {event} AND ({order}[1] < {modified} OR "
+            f"({order}[1] = {modified} AND {order}[2] <= {rank})))"
+        )
+        return self._conditional(
+            self._client.update_item,
+            Key=self._key(thread_pk(channel, resource_key), THREAD_SK),
+            UpdateExpression=f"SET {path} = {e.v({**entry, 'order': list(order_key)})}",
+            ConditionExpression=(
+                f"attribute_exists({e.n('pk')}) AND "
+                f"(attribute_not_exists({path}) OR {newer_or_equal})"
+            ),
+            **e.kwargs(),
+        )
+
     # --- deliveries ----------------------------------------------------------------------------
 
     def begin_delivery(

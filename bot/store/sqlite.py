@@ -279,6 +279,32 @@ class SqliteStore(Store):
                 (json.dumps(merged), channel, resource_key),
             )
 
+    def merge_child_state(
+        self,
+        channel: str,
+        resource_key: str,
+        key: str,
+        entry: dict[str, Any],
+        order_key: OrderKey,
+    ) -> bool:
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT state FROM threads WHERE channel = ? AND resource_key = ?",
+                (channel, resource_key),
+            ).fetchone()
+            if row is None:
+                return False
+            merged = json.loads(row["state"])
+            known = merged.get(key)
+            if isinstance(known, dict) and tuple(known.get("order") or ()) > tuple(order_key):
+                return False
+            merged[key] = {**entry, "order": list(order_key)}
+            conn.execute(
+                "UPDATE threads SET state = ? WHERE channel = ? AND resource_key = ?",
+                (json.dumps(merged), channel, resource_key),
+            )
+            return True
+
     # --- deliveries ----------------------------------------------------------------------------
 
     def begin_delivery(

@@ -208,3 +208,38 @@ def test_twenty_percent_of_slack_calls_failing_still_delivers_every_state_once(
     assert len({json.dumps(m.blocks, sort_keys=True) for m in posted}) == len(posted)
     for parent in parents(slack_api):
         assert header(parent).startswith((":x: Failed", ":white_check_mark: Succeeded"))
+
+
+def test_concurrent_trial_events_never_roll_back_the_roll_up(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.demo import _Ids as Ids
+    from bot.demo import tuning_events
+
+    events = tuning_events(Ids(), trials=12)
+    tuning_start, trials, tuning_end = events[0], events[1:-1], events[-1]
+    make_deliverer().deliver_raw(tuning_start)
+    workers = [make_deliverer() for _ in range(4)]
+    # Each trial's InProgress and Completed handled at the same time by different workers,
+    # the older one last.
+    pairs = [(trials[i + 1], trials[i]) for i in range(0, len(trials), 2)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [
+            pool.submit(workers[(i + j) % 4].deliver_raw, event)
+            for i, pair in enumerate(pairs)
+            for j, event in enumerate(pair)
+        ]
+        for future in futures:
+            future.result(timeout=60)
+    make_deliverer().deliver_raw(tuning_end)
+
+    [parent] = parents(slack_api)
+    [rollup] = [
+        b["text"]["text"]
+        for b in parent.blocks
+        if "text" in b and "Training jobs seen so far" in b["text"]["text"]
+    ]
+    assert "(12 total)\nCompleted 12" in rollup
+    assert "InProgress" not in rollup

@@ -505,3 +505,45 @@ def test_audit_newest_first_with_limit(store: Store) -> None:
     )
     assert [r.id for r in store.list_audit()] == ["a2", "a0", "a3", "a1", "a4"]
     assert store.list_audit(limit=0) == []
+
+
+def test_merge_child_state_never_goes_back(store: Store) -> None:
+    assert store.claim_thread(thread(), lease_seconds=LEASE, now=1000.0)
+    done = {"status": "Completed"}
+    running = {"status": "InProgress"}
+    assert store.merge_child_state(CHANNEL, KEY, "trial:a", running, (10.0, 0.0, 1))
+    assert store.merge_child_state(CHANNEL, KEY, "trial:a", done, (20.0, 0.0, 3))
+    # an older state arriving late is refused, whatever the tie-breaker
+    assert not store.merge_child_state(CHANNEL, KEY, "trial:a", running, (10.0, 99.0, 9))
+    assert not store.merge_child_state(CHANNEL, KEY, "trial:a", running, (20.0, 0.0, 2))
+    # the same state again (a retry) is written again
+    assert store.merge_child_state(CHANNEL, KEY, "trial:a", done, (20.0, 0.0, 3))
+    # other children and other keys are untouched
+    assert store.merge_child_state(CHANNEL, KEY, "trial:b", running, (5.0, 0.0, 1))
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert record.state["trial:a"]["status"] == "Completed"
+    assert list(record.state["trial:a"]["order"]) == [20.0, 0.0, 3]
+    assert record.state["trial:b"]["status"] == "InProgress"
+    assert record.state["status"] == "InProgress"
+    # no thread: nothing written
+    assert not store.merge_child_state("C-none", KEY, "trial:a", done, (1.0, 0.0, 0))
+
+
+def test_merge_child_state_race_keeps_the_newest(store: Store) -> None:
+    assert store.claim_thread(thread(), lease_seconds=LEASE, now=1000.0)
+    orders = [(float(t), 0.0, 1) for t in (3, 1, 4, 2)]
+    barrier = threading.Barrier(len(orders))
+
+    def merge(order: tuple[float, float, int]) -> None:
+        barrier.wait(timeout=10)
+        store.merge_child_state(CHANNEL, KEY, "step:x", {"t": order[0]}, order)
+
+    workers = [threading.Thread(target=merge, args=(o,)) for o in orders]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=30)
+    record = store.get_thread(CHANNEL, KEY)
+    assert record is not None
+    assert record.state["step:x"]["t"] == 4.0
