@@ -46,7 +46,7 @@ def make_web_client(
     base_url: str = "https://slack.com/api/",
     *,
     timeout: int = 10,
-    rate_limit_retries: int = 6,
+    rate_limit_retries: int = 10,
     server_error_retries: int = 3,
     connection_retries: int = 3,
     backoff_factor: float = 0.5,
