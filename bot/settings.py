@@ -1,37 +1,35 @@
 """The one settings object. It is the only reader of the environment.
 
-Secrets (the bot token, the signing secret) are fetched by the handlers through Powertools
+A pydantic model, validated once per process by :func:`get_settings`. The environment is read
+by :meth:`Settings.from_env` (``CHATOPS_<FIELD>``, and Slack's usual names for the Slack
+settings) rather than by pydantic-settings, whose import alone costs about as much as the rest
+of a cold start's settings work several times over.
+
+Secrets (the bot token, the signing secret) are fetched by the entry points through Powertools
 Parameters when a parameter name is configured, and passed in explicitly.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any, ClassVar
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-CommaList = Annotated[list[str], NoDecode]
+PREFIX = "CHATOPS_"
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CHATOPS_", extra="ignore", frozen=True)
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     # Slack
-    slack_bot_token: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "CHATOPS_SLACK_BOT_TOKEN")
-    )
-    slack_signing_secret: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "CHATOPS_SLACK_SIGNING_SECRET"),
-    )
-    slack_api_url: str = Field(
-        default="https://slack.com/api/",
-        validation_alias=AliasChoices("SLACK_API_URL", "CHATOPS_SLACK_API_URL"),
-    )
-    # Where the token lives in AWS: an SSM parameter name, or ``secretsmanager:NAME``.
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    # Where the secrets live in AWS: an SSM parameter name, or ``secretsmanager:NAME``.
     slack_token_parameter: str | None = None
     slack_signing_secret_parameter: str | None = None
 
@@ -45,8 +43,28 @@ class Settings(BaseSettings):
     delivery_lease_seconds: float = Field(default=60.0, gt=0)
 
     # Authorization: Slack user ids (U…/W…) and user group ids (S…)
-    approvers: CommaList = Field(default_factory=list)
-    admins: CommaList = Field(default_factory=list)
+    approvers: list[str] = Field(default_factory=list)
+    admins: list[str] = Field(default_factory=list)
+
+    # Environment names tried before CHATOPS_<FIELD>: the ones Slack's own tools use.
+    ENV_ALIASES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "slack_bot_token": ("SLACK_BOT_TOKEN",),
+        "slack_signing_secret": ("SLACK_SIGNING_SECRET",),
+        "slack_api_url": ("SLACK_API_URL",),
+    }
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from the environment; explicit ``overrides`` win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name in cls.model_fields:
+            for key in (*cls.ENV_ALIASES.get(name, ()), PREFIX + name.upper()):
+                if key in env:
+                    values[name] = env[key]
+                    break
+        values.update(overrides)
+        return cls(**values)
 
     @field_validator("approvers", "admins", mode="before")
     @classmethod
@@ -61,6 +79,8 @@ class Settings(BaseSettings):
         return value if value.endswith("/") else value + "/"
 
     @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
         "default_channel",
         "templates_dir",
         "slack_token_parameter",
@@ -75,4 +95,4 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Settings read once per process (a Lambda container)."""
-    return Settings()
+    return Settings.from_env()

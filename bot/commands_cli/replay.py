@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     overrides: dict[str, Any] = {}
     if args.templates:
         overrides["templates_dir"] = args.templates
-    settings = Settings(**overrides)
+    settings = Settings.from_env(**overrides)
     channel = args.channel or settings.default_channel
     local = resolve_bot_token(settings) is None
     if local:

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.settings import Settings
     from bot.store import open_store
 
-    settings = Settings(**({"templates_dir": args.templates} if args.templates else {}))
+    settings = Settings.from_env(**({"templates_dir": args.templates} if args.templates else {}))
     local = resolve_bot_token(settings) is None
     channel = args.channel or settings.default_channel or ("sagemaker-alerts" if local else None)
     settings = settings.model_copy(update={"default_channel": channel})

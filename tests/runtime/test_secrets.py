@@ -33,7 +33,7 @@ def test_signing_secret_from_secrets_manager(aws_client_factory: AwsClientFactor
 
 def test_environment_wins_and_is_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-local")
-    settings = Settings(slack_token_parameter="/never/read")
+    settings = Settings.from_env(slack_token_parameter="/never/read")
     assert resolve_bot_token(settings) == "xoxb-local"
     assert "xoxb-local" not in repr(settings)
     assert "xoxb-local" not in str(settings.model_dump())

@@ -11,7 +11,7 @@ from bot.settings import Settings
 def test_defaults_are_the_local_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("SLACK_BOT_TOKEN", "SLACK_API_URL", "CHATOPS_STORE", "CHATOPS_DEFAULT_CHANNEL"):
         monkeypatch.delenv(name, raising=False)
-    settings = Settings()
+    settings = Settings.from_env()
     assert settings.slack_bot_token is None
     assert settings.store == "sqlite:///.chatops/state.sqlite3"
     assert settings.slack_api_url == "https://slack.com/api/"
@@ -24,7 +24,7 @@ def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHATOPS_ROLLUP_TUNING", "false")
     monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api")
     monkeypatch.setenv("CHATOPS_DEFAULT_CHANNEL", "")
-    settings = Settings()
+    settings = Settings.from_env()
     assert settings.approvers == ["U1", "S2", "W3"]
     assert settings.rollup_tuning is False
     assert settings.slack_api_url == "http://127.0.0.1:9/api/"
@@ -34,4 +34,4 @@ def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bad_values_are_refused_with_the_setting_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHATOPS_FINISHED_TTL_DAYS", "0")
     with pytest.raises(ValidationError, match="finished_ttl_days"):
-        Settings()
+        Settings.from_env()
