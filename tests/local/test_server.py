@@ -16,6 +16,7 @@ from bot.settings import Settings
 from bot.slack.gateway import LocalGateway
 from bot.store.sqlite import SqliteStore
 from tests.conftest import load_sample
+from tests.standins.slack_api import SlackStandin
 
 
 @pytest.fixture
@@ -68,3 +69,50 @@ def test_unknown_paths_are_404(server: LocalServer) -> None:
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(server.url + "/nope", timeout=10)
     assert info.value.code == 404
+
+
+def test_slack_endpoint_is_mounted_with_a_token_and_secret(slack_api: SlackStandin) -> None:
+    import time as clock
+    from urllib.parse import urlencode
+
+    from slack_sdk.signature import SignatureVerifier
+
+    from bot.slack.gateway import WebApiGateway, make_web_client
+    from bot.slack.mount import slack_dispatch
+
+    settings = Settings(
+        default_channel="alerts",
+        slack_bot_token=slack_api.token,
+        slack_signing_secret="local-secret",
+        slack_api_url=slack_api.url,
+    )
+    client = make_web_client(slack_api.token, slack_api.url)
+    runtime = build_runtime(settings, store=SqliteStore(":memory:"), slack=WebApiGateway(client))
+    runtime.web_client = client
+    local = LocalServer(runtime, port=0, slack=slack_dispatch(runtime)).start()
+    try:
+        body = urlencode({"command": "/sagemaker", "text": "help", "user_id": "U1",
+                          "channel_id": "C1", "team_id": "T1"})  # fmt: skip
+        timestamp = str(int(clock.time()))
+        signature = SignatureVerifier("local-secret").generate_signature(
+            timestamp=timestamp, body=body
+        )
+        request = urllib.request.Request(
+            local.url + "/slack/events",
+            data=body.encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Slack-Request-Timestamp": timestamp,
+                "X-Slack-Signature": signature,
+            },
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+            assert "subscribe" in response.read().decode()
+        request.headers["X-slack-signature"] = "v0=" + "0" * 64
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(request, timeout=10)
+        assert info.value.code == 401
+    finally:
+        local.stop()
