@@ -188,24 +188,13 @@ FAKE_AWS_ENV = {
 def moto_server() -> Iterator[str]:
     """moto's threaded server on loopback, DynamoDB calls serialized (``AtomicDynamoDB``);
     yields its endpoint URL. Fake credentials are put in this process's environment."""
-    from moto.server import ThreadedMotoServer
-
-    from tests.standins.aws import AtomicDynamoDB
+    from tests.standins.aws import moto_endpoint
 
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
         os.environ.pop(name, None)
     os.environ.update(FAKE_AWS_ENV)
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        wsgi_server = server._server
-        assert wsgi_server is not None
-        wsgi_server.app = AtomicDynamoDB(wsgi_server.app)
-        host, port = server.get_host_and_port()
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with moto_endpoint() as url:
+        yield url
 
 
 def dynamodb_client(endpoint: str) -> Any:

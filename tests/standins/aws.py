@@ -8,6 +8,7 @@ Use from a conftest: ``from tests.standins.aws import moto_server, dynamodb_clie
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import uuid
@@ -50,6 +51,28 @@ class AtomicDynamoDB:
             return list(self._app(environ, start_response))
 
 
+@contextlib.contextmanager
+def moto_endpoint() -> Iterator[str]:
+    """moto's threaded server on a free loopback port, DynamoDB writes made atomic; yields
+    its endpoint URL. The caller sets the credentials (the fixture below, the benchmarks)."""
+    from moto.server import ThreadedMotoServer
+
+    # One access-log line per request buries a failing test's own output.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # Port 0: the OS picks a free port when binding, so parallel workers never collide.
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        # werkzeug looks up server.app per request, so wrapping it now covers every call.
+        wsgi_server = server._server
+        assert wsgi_server is not None
+        wsgi_server.app = AtomicDynamoDB(wsgi_server.app)
+        host, port = server.get_host_and_port()
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """One moto server per test session (per xdist worker); yields its endpoint URL.
@@ -57,8 +80,6 @@ def moto_server() -> Iterator[str]:
     Fake credentials and region are in the environment while it lives, so code that builds
     its own clients (``open_store``, the handlers) can never sign with real ones.
     """
-    from moto.server import ThreadedMotoServer
-
     with pytest.MonkeyPatch.context() as env:
         for name, value in FAKE_CREDENTIALS.items():
             env.setenv(name, value)
@@ -66,20 +87,8 @@ def moto_server() -> Iterator[str]:
         # Anything that could override the fake credentials above goes.
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
             env.delenv(name, raising=False)
-        # One access-log line per request buries a failing test's own output.
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        # Port 0: the OS picks a free port when binding, so parallel workers never collide.
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        try:
-            # werkzeug looks up server.app per request, so wrapping it now covers every call.
-            wsgi_server = server._server
-            assert wsgi_server is not None
-            wsgi_server.app = AtomicDynamoDB(wsgi_server.app)
-            host, port = server.get_host_and_port()
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
+        with moto_endpoint() as url:
+            yield url
 
 
 @pytest.fixture
