@@ -259,7 +259,7 @@ class Deliverer:
         # The parent is updated before the reply is posted: if the reply fails, the retry only
         # repeats the (idempotent) update, and a reply is never posted twice.
         if current:
-            self._refresh_parent(channel, thread.resource_key, thread.ts)
+            self.refresh_parent(channel, thread.resource_key, thread.ts)
         reply = self.renderer.render(
             event, RenderContext(mode="reply", previous_status=previous if newer else None)
         )
@@ -289,7 +289,7 @@ class Deliverer:
             )
             if current:
                 # Parent first, reply second: a retry repeats the update, never the reply.
-                self._refresh_parent(channel, thread.resource_key, thread.ts)
+                self.refresh_parent(channel, thread.resource_key, thread.ts)
         if event.kind is ResourceKind.TRAINING and self.options.rollup_tuning:
             return Outcome.ROLLED_UP, None
         previous = known.get("status") if isinstance(known, dict) and strictly_newer else None
@@ -302,7 +302,7 @@ class Deliverer:
         )
         return Outcome.REPLIED, reply_ts
 
-    def _refresh_parent(self, channel: str, key: str, ts: str) -> None:
+    def refresh_parent(self, channel: str, key: str, ts: str) -> None:
         """Re-render the parent from the store's newest state and update it in place.
 
         Another worker may update the same parent meanwhile, and Slack may apply the two

@@ -51,6 +51,7 @@ def build_service(
         auditor=Auditor(runtime.store),
         sagemaker=sagemaker or boto3_sagemaker(),
         slack=runtime.slack,
+        refresh_parent=runtime.deliverer.refresh_parent,
         on_subscriptions_changed=runtime.deliverer.forget_subscriptions,
     )
 

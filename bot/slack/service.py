@@ -85,7 +85,6 @@ class DecisionResult:
     changed: bool
     status: str | None  # the package's approval status now
     reply: Reply
-    message: dict[str, Any] | None = None  # the re-rendered parent message, if there is one
 
 
 @dataclass
@@ -96,6 +95,8 @@ class ChatOpsService:
     auditor: Auditor
     sagemaker: SageMakerFactory
     slack: SlackGateway
+    refresh_parent: Callable[[str, str, str], None]
+    """(channel, resource key, ts): re-render a parent from the store (the deliverer's)."""
     clock: Callable[[], float] = time.time
     on_subscriptions_changed: Callable[[], None] | None = None
     _ids: Callable[[], str] | None = field(default=None, repr=False)
@@ -295,14 +296,15 @@ class ChatOpsService:
         self.store.abort_delivery(lock_channel, arn, "decision")
         decision = Decision(status, user_id, datetime.fromtimestamp(self.clock(), UTC), comment)
         self.auditor.record(user_id, action, arn, "ok", {"comment": comment or ""})
-        message = self._show_decision(channel, arn, decision) if channel else None
+        if channel:
+            self._show_decision(channel, arn, decision)
         emoji = ":white_check_mark:" if status == "Approved" else ":no_entry:"
         reply = Reply(
             f"{emoji} {code(_package_name(arn))} {status.lower()} by {mention(user_id)}"
             + (f": {mrkdwn_escape(comment)}" if comment else "."),
             in_channel=True,
         )
-        return DecisionResult(True, status, reply, message)
+        return DecisionResult(True, status, reply)
 
     def _already(
         self, arn: str, current: str | None, user_id: str, channel: str | None
@@ -316,13 +318,13 @@ class ChatOpsService:
         )
         return DecisionResult(False, current, Reply(text))
 
-    def _show_decision(self, channel: str, arn: str, decision: Decision) -> dict[str, Any] | None:
+    def _show_decision(self, channel: str, arn: str, decision: Decision) -> None:
         """Replace the buttons on the package's message with who decided, and when."""
         thread = self.store.get_thread(channel, arn)
         if thread is None or not thread.ts:
-            return None
+            return
         self.store.update_thread_state(channel, arn, {st.DECISION_KEY: st.decision_state(decision)})
-        return self._refresh(channel, arn, thread.ts)
+        self.refresh_parent(channel, arn, thread.ts)
 
     def _show_current(self, channel: str, arn: str, current: str) -> None:
         """Make the message say what the package's state is, when it was decided elsewhere."""
@@ -334,16 +336,7 @@ class ChatOpsService:
             outside = Decision(current, "", datetime.fromtimestamp(self.clock(), UTC), None)
             state = st.decision_state(outside)
             self.store.update_thread_state(channel, arn, {st.DECISION_KEY: state})
-        self._refresh(channel, arn, thread.ts)
-
-    def _refresh(self, channel: str, key: str, ts: str) -> dict[str, Any] | None:
-        thread = self.store.get_thread(channel, key)
-        root = st.root_event(thread.state) if thread else None
-        if thread is None or root is None:
-            return None
-        message = self.renderer.render(root, st.render_context(root, thread.state))
-        self.slack.update_message(channel, ts, message)
-        return message
+        self.refresh_parent(channel, arn, thread.ts)
 
     def approval_details(self, arn: str) -> dict[str, Any]:
         """What the approval modal shows: the package, its metrics, the approved version."""
