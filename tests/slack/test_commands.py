@@ -147,3 +147,19 @@ def test_aws_errors_reach_the_user_as_a_sentence(slack_app: SlackApp) -> None:
     assert "Traceback" not in reply["text"]
     [record] = slack_app.runtime.store.list_audit()
     assert (record.action, record.result) == ("retry", "error: AwsPermissionError")
+
+
+def test_admins_restrict_who_may_subscribe(slack_app: SlackApp) -> None:
+    from bot.commands import Authorizer
+
+    service = slack_app.service
+    service.authorizer = Authorizer(
+        approvers=[APPROVER], admins=[APPROVER], client=slack_app.runtime.web_client or
+        slack_app.app.client,
+    )  # fmt: skip
+    refused = slack_app.command("subscribe all", user=OUTSIDER)
+    assert ":no_entry:" in refused.body
+    assert slack_app.runtime.store.list_subscriptions(CHANNEL) == []
+    allowed = slack_app.command("subscribe all", user=APPROVER)
+    assert "Subscribed this channel" in allowed.body
+    assert len(slack_app.runtime.store.list_subscriptions(CHANNEL)) == 1
