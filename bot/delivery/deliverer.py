@@ -189,7 +189,8 @@ class Deliverer:
             else:
                 message = self.renderer.render(event, RenderContext())
                 ts = self.slack.post_message(channel, message)
-                self.store.set_thread_ts(channel, root_ref.key, ts)
+                # State first, ts last: workers waiting for the ts then find the state the
+                # parent shows, so their own (newer) events can advance and refresh it.
                 self.store.advance_thread(
                     channel,
                     root_ref.key,
@@ -198,6 +199,7 @@ class Deliverer:
                     state={st.EVENT_KEY: event.raw},
                     **self._expiry(event),
                 )
+                self.store.set_thread_ts(channel, root_ref.key, ts)
         except BaseException:
             self.store.abort_delivery(channel, root_ref.key, state_key)
             self.store.release_thread(channel, root_ref.key)
@@ -224,8 +226,9 @@ class Deliverer:
         note = f"Started from its {child.kind.title.lower()} event; updates as events arrive."
         context = st.render_context(placeholder, state, note=note)
         ts = self.slack.post_message(channel, self.renderer.render(placeholder, context))
-        self.store.set_thread_ts(channel, root_ref.key, ts)
+        # State before ts (see above): a concurrent newer child state is merged after this.
         self.store.update_thread_state(channel, root_ref.key, state)
+        self.store.set_thread_ts(channel, root_ref.key, ts)
         return ts
 
     def _wait_for_thread(self, channel: str, key: str) -> ThreadRecord:
