@@ -152,11 +152,10 @@ def test_aws_errors_reach_the_user_as_a_sentence(slack_app: SlackApp) -> None:
 def test_admins_restrict_who_may_subscribe(slack_app: SlackApp) -> None:
     from bot.commands import Authorizer
 
-    service = slack_app.service
-    service.authorizer = Authorizer(
-        approvers=[APPROVER], admins=[APPROVER], client=slack_app.runtime.web_client or
-        slack_app.app.client,
-    )  # fmt: skip
+    # GIVEN a workspace where only admins may change subscriptions
+    slack_app.service.authorizer = Authorizer(
+        approvers=[APPROVER], admins=[APPROVER], client=slack_app.app.client
+    )
     refused = slack_app.command("subscribe all", user=OUTSIDER)
     assert ":no_entry:" in refused.body
     assert slack_app.runtime.store.list_subscriptions(CHANNEL) == []
