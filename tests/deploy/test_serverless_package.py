@@ -810,3 +810,18 @@ def test_layer_has_the_dependencies_for_the_runtime(
         p for p in built_layer.rglob("*.pyc") if not p.name.endswith(f".cpython-{version}.pyc")
     ]
     assert not wrong, f"compiled for another Python: {wrong[:5]}"
+
+
+def test_slack_manifest_matches_what_the_bot_uses() -> None:
+    import yaml
+
+    manifest = yaml.safe_load((ROOT / "deploy" / "slack-app-manifest.yml").read_text())
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/sagemaker"
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    # chat.postMessage/update, the command, usergroups.users.list (approver groups)
+    assert {"chat:write", "commands", "usergroups:read"} <= scopes
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    # commands and interactivity go to the one HTTP API route of serverless.yml
+    assert command["url"].endswith("/slack/events")
+    assert manifest["settings"]["interactivity"]["request_url"].endswith("/slack/events")
