@@ -29,7 +29,7 @@ from bot.aws.errors import (
 from bot.aws.inspection import FailedStep, Inspection, Transition, VariantState
 from bot.aws.logs import tail_logs
 from bot.events.coerce import parse_number, parse_timestamp
-from bot.events.identity import Arn, ResourceKind, ResourceRef
+from bot.events.identity import ARN_KINDS, Arn, ResourceKind, ResourceRef
 from bot.events.parse import parse_event
 from bot.events.registry import SPECS
 
@@ -41,20 +41,6 @@ K = ResourceKind
 ApprovalStatus = Literal["Approved", "Rejected"]
 
 # ARN resource types (``arn:…:sagemaker:…:<type>/<name>``) that can be looked up.
-ARN_KINDS: dict[str, ResourceKind] = {
-    "training-job": K.TRAINING,
-    "hyper-parameter-tuning-job": K.TUNING,
-    "processing-job": K.PROCESSING,
-    "transform-job": K.TRANSFORM,
-    "endpoint": K.ENDPOINT,
-    "model-package": K.MODEL_PACKAGE,
-    "pipeline": K.PIPELINE,
-    "model": K.MODEL,
-    "feature-group": K.FEATURE_GROUP,
-    "image": K.IMAGE,
-    "image-version": K.IMAGE_VERSION,
-    "model-card": K.MODEL_CARD,
-}
 
 # The order a bare name is tried in: jobs first (what people inspect most), then the
 # long-lived resources. Model packages and pipeline executions have two-part names.

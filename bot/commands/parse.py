@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from bot.errors import CommandError
-from bot.events.identity import Arn, ResourceKind
+from bot.events.identity import ARN_KINDS, Arn, ResourceKind
 from bot.events.status import (
     KNOWN_STATUSES,
     StatusClass,
@@ -274,21 +274,6 @@ _EXECUTION_ARN = re.compile(
 MAX_COMMENT = 1024  # SageMaker's limit on ApprovalDescription
 MAX_GLOB = 256
 
-# ARN resource type → kind, for targets given as ARNs.
-_ARN_KINDS = {
-    "training-job": ResourceKind.TRAINING,
-    "hyper-parameter-tuning-job": ResourceKind.TUNING,
-    "processing-job": ResourceKind.PROCESSING,
-    "transform-job": ResourceKind.TRANSFORM,
-    "endpoint": ResourceKind.ENDPOINT,
-    "model-package": ResourceKind.MODEL_PACKAGE,
-    "model": ResourceKind.MODEL,
-    "pipeline": ResourceKind.PIPELINE,
-    "feature-group": ResourceKind.FEATURE_GROUP,
-    "image": ResourceKind.IMAGE,
-    "image-version": ResourceKind.IMAGE_VERSION,
-    "model-card": ResourceKind.MODEL_CARD,
-}
 _STOPPABLE = {
     ResourceKind.TRAINING,
     ResourceKind.TUNING,
@@ -692,7 +677,7 @@ def _target(tokens: Sequence[str], command: str) -> ResourceTarget:
                 " (`arn:aws:sagemaker:REGION:ACCOUNT:TYPE/NAME`).",
                 command,
             )
-        kind = _ARN_KINDS.get(arn.resource_type)
+        kind = ARN_KINDS.get(arn.resource_type)
         name = arn.resource
         if kind is ResourceKind.PIPELINE:
             pipeline, _, execution = arn.resource.partition("/execution/")

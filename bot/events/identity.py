@@ -49,6 +49,23 @@ _TITLES = {
 }
 
 
+# ARN resource type (``arn:…:sagemaker:…:<type>/<name>``) → kind.
+ARN_KINDS: dict[str, ResourceKind] = {
+    "training-job": ResourceKind.TRAINING,
+    "hyper-parameter-tuning-job": ResourceKind.TUNING,
+    "processing-job": ResourceKind.PROCESSING,
+    "transform-job": ResourceKind.TRANSFORM,
+    "endpoint": ResourceKind.ENDPOINT,
+    "model-package": ResourceKind.MODEL_PACKAGE,
+    "pipeline": ResourceKind.PIPELINE,
+    "model": ResourceKind.MODEL,
+    "feature-group": ResourceKind.FEATURE_GROUP,
+    "image": ResourceKind.IMAGE,
+    "image-version": ResourceKind.IMAGE_VERSION,
+    "model-card": ResourceKind.MODEL_CARD,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Arn:
     partition: str

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.events.identity import Arn, ResourceKind, ResourceRef
+from bot.events.identity import ARN_KINDS, Arn, ResourceKind, ResourceRef
 from bot.render.escape import Trusted, link, mrkdwn_escape, url_component
 from bot.render.links import (
     pipeline_execution_url,
@@ -163,21 +163,6 @@ def as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else []
 
 
-# ARN resource types (``arn:…:sagemaker:…:<type>/<name>``) that have a console page of their own.
-_ARN_KINDS = {
-    "training-job": ResourceKind.TRAINING,
-    "hyper-parameter-tuning-job": ResourceKind.TUNING,
-    "processing-job": ResourceKind.PROCESSING,
-    "transform-job": ResourceKind.TRANSFORM,
-    "endpoint": ResourceKind.ENDPOINT,
-    "model": ResourceKind.MODEL,
-    "model-package": ResourceKind.MODEL_PACKAGE,
-    "image": ResourceKind.IMAGE,
-    "model-card": ResourceKind.MODEL_CARD,
-    "feature-group": ResourceKind.FEATURE_GROUP,
-}
-
-
 @dataclass(frozen=True, slots=True)
 class ArnInfo:
     """What a template shows for an ARN it finds in an event (a step's job, a package's source)."""
@@ -198,14 +183,15 @@ def arn_info(value: Any) -> ArnInfo | None:
     console = logs = None
     # The region becomes part of a URL's host: only a real region name may get there.
     if valid_region(arn.region) and arn.service == "sagemaker":
-        kind = _ARN_KINDS.get(arn.resource_type)
-        if kind is not None:
+        kind = ARN_KINDS.get(arn.resource_type)
+        if kind is ResourceKind.PIPELINE:
+            # The ARN may name an execution or only its pipeline: each has its own page.
+            console = pipeline_execution_url(arn.region, str(value)) or sagemaker_console(
+                arn.region, f"pipelines/{url_component(arn.resource.split('/', 1)[0])}"
+            )
+        elif kind is not None:
             ref = ResourceRef(kind, name, str(value), arn.account, arn.region)
             group = arn.resource.split("/", 1)[0] if kind is ResourceKind.MODEL_PACKAGE else None
             found = resource_links(ref, model_package_group=group)
             console, logs = found.console, found.logs
-        elif arn.resource_type == "pipeline":
-            console = pipeline_execution_url(arn.region, str(value)) or sagemaker_console(
-                arn.region, f"pipelines/{url_component(arn.resource.split('/', 1)[0])}"
-            )
     return ArnInfo(arn.resource_type, arn.resource, name, console, logs)
