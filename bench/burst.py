@@ -41,7 +41,6 @@ import argparse
 import contextlib
 import json
 import queue
-import random
 import re
 import statistics
 import sys
@@ -55,9 +54,6 @@ from typing import Any
 
 from _common import CHANNEL, BurstLoad, burst_load, exit_code, quiet_logs, state_key, verdict
 from slack_sdk import WebClient
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 
 from bot.delivery import state as st
 from bot.delivery.deliverer import Deliverer, DeliveryOptions
@@ -73,7 +69,6 @@ from tests.standins.slack_api import (
     RateLimitConfig,
     ScaledRateLimitRetryHandler,
     SlackStandin,
-    retry_after_seconds,
     slack_standin,
 )
 
@@ -83,31 +78,15 @@ PLACEHOLDER_NOTE = "Started from its"
 RENDERER = Renderer()
 
 
-class ScaledJitterRetryHandler(ScaledRateLimitRetryHandler):
-    """The bot's ``RetryAfterHandler`` policy (wait plus up to 10% jitter) on the exact scaled
-    wait: ``--retry bot`` measures what the jitter costs."""
-
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        if response is None:
-            raise error or RuntimeError("no response to retry")
-        state.next_attempt_requested = True
-        time.sleep(retry_after_seconds(response.headers) * (1 + 0.1 * random.random()))
-        state.increment_current_attempt()
-
-
 def bench_client(slack: SlackStandin, retry: str) -> WebClient:
     """The bot's WebClient, its 429 handler swapped for one that honours scaled waits."""
     client = make_web_client(slack.token, slack.url, backoff_factor=0.01)
-    handler_type = ScaledRateLimitRetryHandler if retry == "exact" else ScaledJitterRetryHandler
+    # "bot": the bot's 10% jitter on the exact scaled wait, to measure what the jitter costs.
+    jitter = 0.0 if retry == "exact" else 0.1
     client.retry_handlers = [
-        handler_type(max_retry_count=h.max_retry_count) if isinstance(h, RetryAfterHandler) else h
+        ScaledRateLimitRetryHandler(max_retry_count=h.max_retry_count, jitter=jitter)
+        if isinstance(h, RetryAfterHandler)
+        else h
         for h in client.retry_handlers
     ]
     return client

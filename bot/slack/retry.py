@@ -28,7 +28,15 @@ def retry_after_seconds(response: HttpResponse, default: float = 1.0) -> float:
 
 
 class RetryAfterHandler(RateLimitErrorRetryHandler):
-    """Retry a 429 after ``Retry-After`` seconds plus up to 10% jitter."""
+    """Retry a 429 after ``Retry-After`` seconds plus up to ``jitter`` (10%) more."""
+
+    def __init__(self, max_retry_count: int = 1, *, jitter: float = 0.1) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.jitter = jitter
+
+    def wait_seconds(self, response: HttpResponse) -> float:
+        """How long the response asks to wait; a subclass may read another header."""
+        return retry_after_seconds(response)
 
     def prepare_for_next_attempt(
         self,
@@ -40,7 +48,7 @@ class RetryAfterHandler(RateLimitErrorRetryHandler):
     ) -> None:
         if response is None:
             raise error or RuntimeError("rate-limit retry without a response")
-        wait = retry_after_seconds(response)
+        wait = self.wait_seconds(response)
         state.next_attempt_requested = True
-        time.sleep(wait * (1 + 0.1 * random.random()))  # noqa: S311 - jitter, not crypto
+        time.sleep(wait * (1 + self.jitter * random.random()))  # noqa: S311 - jitter, not crypto
         state.increment_current_attempt()

@@ -47,12 +47,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackObjectFormationError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
+
+from bot.slack.retry import RetryAfterHandler
 
 __all__ = [
     "DEFAULT_PER_MINUTE",
@@ -1334,29 +1333,18 @@ def retry_after_seconds(headers: Mapping[str, Any]) -> float:
     return 1.0
 
 
-class ScaledRateLimitRetryHandler(RateLimitErrorRetryHandler):
-    """Retries 429s, sleeping exactly the stand-in's float wait (no jitter).
+class ScaledRateLimitRetryHandler(RetryAfterHandler):
+    """The bot's 429 handler, sleeping exactly the stand-in's float wait (no jitter unless
+    asked for).
 
-    Against real Slack, which sends only ``Retry-After``, it behaves like the stock handler
-    without the random extra second.
+    Against real Slack, which sends only ``Retry-After``, it behaves like the bot's handler.
     """
 
-    def __init__(self, max_retry_count: int = 5) -> None:
-        super().__init__(max_retry_count=max_retry_count)
+    def __init__(self, max_retry_count: int = 5, *, jitter: float = 0.0) -> None:
+        super().__init__(max_retry_count=max_retry_count, jitter=jitter)
 
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        if response is None:
-            raise error or RuntimeError("no response to retry")
-        state.next_attempt_requested = True
-        time.sleep(retry_after_seconds(response.headers))
-        state.increment_current_attempt()
+    def wait_seconds(self, response: HttpResponse) -> float:
+        return retry_after_seconds(response.headers)
 
 
 @contextlib.contextmanager
