@@ -21,6 +21,7 @@ from bot.errors import ConfigurationError, EventInputError
 
 if TYPE_CHECKING:
     from bot.render.renderer import Renderer
+    from bot.runtime import Runtime
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -96,3 +97,28 @@ def _configured_templates_dir() -> Path | None:
             for problem in exc.errors()
         )
         raise ConfigurationError(f"invalid settings: {problems}") from exc
+
+
+LOCAL_CHANNEL = "sagemaker-alerts"
+
+
+def cli_runtime(args: argparse.Namespace, *, require_channel: bool = False) -> Runtime:
+    """The bot's parts for ``replay`` and ``serve``, from the settings and the options.
+
+    Without a Slack token nothing leaves the machine: the store is in memory (a file would keep
+    threads whose messages exist nowhere) and the channel has a local name. With a token, a
+    channel is needed for ``replay`` (``serve`` can rely on subscriptions alone) and the
+    configured store keeps the threads.
+    """
+    from bot.runtime import build_runtime, resolve_bot_token
+    from bot.settings import Settings
+    from bot.store import open_store
+
+    settings = Settings.from_env(**({"templates_dir": args.templates} if args.templates else {}))
+    local = resolve_bot_token(settings) is None
+    channel = args.channel or settings.default_channel or (LOCAL_CHANNEL if local else None)
+    if require_channel and not channel:
+        raise ConfigurationError("no channel: pass --channel or set CHATOPS_DEFAULT_CHANNEL")
+    settings = settings.model_copy(update={"default_channel": channel})
+    store_url = args.store or ("sqlite://:memory:" if local else settings.store)
+    return build_runtime(settings, store=open_store(store_url))

@@ -12,10 +12,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.commands_cli import EXIT_USAGE, Subparsers, add_templates_option, error, load_event_file
+from bot.commands_cli import (
+    EXIT_USAGE,
+    Subparsers,
+    add_templates_option,
+    cli_runtime,
+    error,
+    load_event_file,
+)
 
 DEFAULT_OUTPUT = Path("build") / "conversation.html"
-LOCAL_CHANNEL = "sagemaker-alerts"
 
 
 def register(subparsers: Subparsers) -> None:
@@ -41,10 +47,7 @@ def register(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.errors import ChatOpsError
-    from bot.runtime import build_runtime, resolve_bot_token
-    from bot.settings import Settings
     from bot.slack.gateway import LocalGateway
-    from bot.store import open_store
 
     if not args.files and not args.demo:
         error("nothing to replay: give event files, or --demo")
@@ -56,20 +59,8 @@ def run(args: argparse.Namespace) -> int:
         events += [("demo", e) for e in scenario()]
     events += [(name, load_event_file(name)) for name in args.files]
 
-    overrides: dict[str, Any] = {}
-    if args.templates:
-        overrides["templates_dir"] = args.templates
-    settings = Settings.from_env(**overrides)
-    channel = args.channel or settings.default_channel
-    local = resolve_bot_token(settings) is None
-    if local:
-        channel = channel or LOCAL_CHANNEL
-    elif not channel:
-        error("no channel: pass --channel or set CHATOPS_DEFAULT_CHANNEL")
-        return EXIT_USAGE
-    settings = settings.model_copy(update={"default_channel": channel})
-    store_url = args.store or ("sqlite://:memory:" if local else settings.store)
-    runtime = build_runtime(settings, store=open_store(store_url))
+    runtime = cli_runtime(args, require_channel=True)  # no channel: ConfigurationError, exit 2
+    channel = runtime.settings.default_channel
 
     failures = 0
     outcomes: dict[str, int] = {}

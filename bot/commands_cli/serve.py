@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.commands_cli import Subparsers, add_templates_option
+from bot.commands_cli import Subparsers, add_templates_option, cli_runtime
 
 
 def register(subparsers: Subparsers) -> None:
@@ -25,17 +25,9 @@ def register(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.local.server import LocalServer
-    from bot.runtime import build_runtime, resolve_bot_token
-    from bot.settings import Settings
-    from bot.store import open_store
-
-    settings = Settings.from_env(**({"templates_dir": args.templates} if args.templates else {}))
-    local = resolve_bot_token(settings) is None
-    channel = args.channel or settings.default_channel or ("sagemaker-alerts" if local else None)
-    settings = settings.model_copy(update={"default_channel": channel})
-    store_url = args.store or ("sqlite://:memory:" if local else settings.store)
-    runtime = build_runtime(settings, store=open_store(store_url))
     from bot.slack.mount import slack_dispatch
+
+    runtime = cli_runtime(args)
 
     server = LocalServer(runtime, host=args.host, port=args.port, slack=slack_dispatch(runtime))
     sys.stdout.write(
