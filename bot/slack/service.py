@@ -56,6 +56,7 @@ SageMakerFactory = Callable[[str | None], SageMaker]
 PENDING = "PendingManualApproval"
 DECIDED = ("Approved", "Rejected")
 DECISION_LEASE_SECONDS = 60.0
+DECISION_LOCK = "-"  # the lock is per package, whatever the channel
 
 
 @dataclass
@@ -270,30 +271,24 @@ class ChatOpsService:
         action = "approve" if status == "Approved" else "reject"
         self._require(action, user_id, arn)
         sm = self.sagemaker(_region(arn))
-        lock_channel = channel or "-"
+        # One decision at a time per package (a lease, released after): the status check and
+        # the update below never interleave with another click's or command's.
         if not self.store.begin_delivery(
-            lock_channel, arn, "decision", lease_seconds=DECISION_LEASE_SECONDS, now=self.clock()
+            DECISION_LOCK, arn, "decision", lease_seconds=DECISION_LEASE_SECONDS, now=self.clock()
         ):
-            current = sm.current_approval(arn)
-            return self._already(arn, current, user_id, channel)
+            return self._already(arn, sm.current_approval(arn), user_id, channel)
         try:
             current = sm.current_approval(arn)
             if current == status or (only_pending and current in DECIDED):
-                self.store.complete_delivery(lock_channel, arn, "decision", None)
                 return self._already(arn, current, user_id, channel)
             who = f"{user_name} ({user_id})" if user_name else user_id
             description = f"{status} in Slack by {who}" + (f": {comment}" if comment else "")
             sm.approve_model_package(arn, status, description)  # type: ignore[arg-type]
         except ChatOpsError as exc:
-            self.store.abort_delivery(lock_channel, arn, "decision")
             self.auditor.record(user_id, action, arn, f"error: {type(exc).__name__}")
             raise
-        except BaseException:
-            self.store.abort_delivery(lock_channel, arn, "decision")
-            raise
-        self.store.complete_delivery(lock_channel, arn, "decision", None)
-        # A later decision (e.g. reject after approve, by command) takes its own claim.
-        self.store.abort_delivery(lock_channel, arn, "decision")
+        finally:
+            self.store.abort_delivery(DECISION_LOCK, arn, "decision")
         decision = Decision(status, user_id, datetime.fromtimestamp(self.clock(), UTC), comment)
         self.auditor.record(user_id, action, arn, "ok", {"comment": comment or ""})
         if channel:

@@ -138,6 +138,16 @@ def test_approve_by_command_with_group_and_version(slack_app: SlackApp) -> None:
     assert f"Approved by <@{APPROVER}>" in json.dumps(parent.blocks)
 
 
+def test_a_decision_can_be_changed_by_command(slack_app: SlackApp) -> None:
+    arn, group, _ = posted_package(slack_app)
+    slack_app.command(f"approve {group}/1")
+    slack_app.command(f"reject {group}/1 regression found after all")
+    sm = slack_app.service.sagemaker(None)._sm
+    assert sm.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"] == "Rejected"
+    [parent] = slack_app.slack.messages(CHANNEL)
+    assert f"Rejected by <@{APPROVER}>" in json.dumps(parent.blocks)
+
+
 def test_inspect_button_posts_into_the_thread(slack_app: SlackApp) -> None:
     from tests.aws.test_sagemaker import create_training_job, unique
 
