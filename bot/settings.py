@@ -12,6 +12,7 @@ Parameters when a parameter name is configured, and passed in explicitly.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,8 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 PREFIX = "CHATOPS_"
+# An IAM role name, optionally under a path (``ops/chatops``).
+_ROLE_NAME = re.compile(r"^(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$")
 
 
 class Settings(BaseModel):
@@ -45,6 +48,10 @@ class Settings(BaseModel):
     # Authorization: Slack user ids (U…/W…) and user group ids (S…)
     approvers: list[str] = Field(default_factory=list)
     admins: list[str] = Field(default_factory=list)
+
+    # Other AWS accounts: the name of the role the bot assumes in the account of a resource
+    # that is not in its own (events forwarded to a central bus); none: its own role only.
+    cross_account_role: str | None = None
 
     # Environment names tried before CHATOPS_<FIELD>: the ones Slack's own tools use.
     ENV_ALIASES: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -73,6 +80,13 @@ class Settings(BaseModel):
             return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
         return value
 
+    @field_validator("cross_account_role")
+    @classmethod
+    def _role_name(cls, value: str | None) -> str | None:
+        if value is not None and not _ROLE_NAME.match(value):
+            raise ValueError(f"not an IAM role name: {value!r}")
+        return value
+
     @field_validator("slack_api_url")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
@@ -85,6 +99,7 @@ class Settings(BaseModel):
         "templates_dir",
         "slack_token_parameter",
         "slack_signing_secret_parameter",
+        "cross_account_role",
         mode="before",
     )
     @classmethod

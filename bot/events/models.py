@@ -134,9 +134,10 @@ class Detail(Lax):
         """A field by its event name, declared or extra; ``None`` when absent."""
         if not name:
             return None
-        value = getattr(self, name, None)
-        if value is None and self.model_extra:
-            value = self.model_extra.get(name)
+        # Declared fields live in __dict__, the others in the extra: no failing getattr.
+        value = self.__dict__.get(name)
+        if value is None and self.__pydantic_extra__:
+            value = self.__pydantic_extra__.get(name)
         return value
 
     @property

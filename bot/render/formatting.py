@@ -34,8 +34,9 @@ def dig(obj: Any, *path: str | int) -> Any:
         elif isinstance(obj, dict):
             obj = obj.get(step)
         elif isinstance(obj, BaseModel):
-            extra = obj.model_extra or {}
-            obj = getattr(obj, step, None) if step in type(obj).model_fields else extra.get(step)
+            # A model keeps its declared fields in __dict__ and the others in its extra.
+            fields = obj.__dict__
+            obj = fields[step] if step in fields else (obj.__pydantic_extra__ or {}).get(step)
         else:
             obj = None
     return obj
@@ -195,3 +196,20 @@ def arn_info(value: Any) -> ArnInfo | None:
             found = resource_links(ref, model_package_group=group)
             console, logs = found.console, found.logs
     return ArnInfo(arn.resource_type, arn.resource, name, console, logs)
+
+
+def truncate(
+    value: Any, length: int = 255, killwords: bool = False, end: str = "...", leeway: int = 5
+) -> str:
+    """Jinja's ``truncate`` filter for views: the same result, without a template."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= length + leeway:
+        return text
+    if killwords:
+        return text[: length - len(end)] + end
+    return text[: length - len(end)].rsplit(" ", 1)[0] + end
+
+
+def one_line(value: Any, length: int, end: str = "…") -> str:
+    """A value as one line of at most about ``length`` characters (``replace`` + ``truncate``)."""
+    return truncate(str(value).replace("\n", " "), length, True, end)

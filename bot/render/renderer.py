@@ -23,6 +23,7 @@ from bot.events.status import STYLES, StatusClass
 from bot.render import escape, formatting
 from bot.render.limits import enforce_message
 from bot.render.links import resource_links
+from bot.render.views import view_variables
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def _environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
         loader=loader,
         undefined=jinja2.StrictUndefined,
         finalize=escape.finalize,
-        autoescape=False,  # noqa: S701 - output is Slack JSON; ``finalize`` escapes for it
+        autoescape=False,  # output is Slack JSON: ``finalize`` escapes for it
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
@@ -142,7 +143,11 @@ class Renderer:
             return minimal_message(event)
 
     def _render_template(self, name: str, event: SageMakerEvent, context: RenderContext) -> Message:
-        return self.render_template(name, _variables(event, context))
+        try:
+            variables = _variables(event, context, name)
+        except Exception as exc:  # a view meets a value it cannot show: the event must survive
+            raise TemplateError(f"view {name} failed: {exc!r}") from exc
+        return self.render_template(name, variables)
 
     def render_template(self, name: str, variables: dict[str, Any]) -> Message:
         """Render any template with the given variables (e.g. an inspection, not an event)."""
@@ -178,11 +183,17 @@ def minimal_message(event: SageMakerEvent) -> Message:
     return enforce_message(message)
 
 
-def _variables(event: SageMakerEvent, context: RenderContext) -> dict[str, Any]:
+def _variables(event: SageMakerEvent, context: RenderContext, template: str) -> dict[str, Any]:
     detail = event.detail
     pipeline_execution = detail.field("pipelineExecutionArn")
     resource = event.resource
-    return {
+    links = resource_links(
+        resource,
+        pipeline_execution_arn=pipeline_execution if isinstance(pipeline_execution, str) else None,
+        model_package_group=detail.field("ModelPackageGroupName"),
+    )
+    kind_title = resource.kind.title
+    variables = {
         "e": event,
         "d": detail,
         "r": resource,
@@ -190,13 +201,25 @@ def _variables(event: SageMakerEvent, context: RenderContext) -> dict[str, Any]:
         "status": event.status,
         "status_class": event.status_class,
         "style": event.style,
-        "kind_title": resource.kind.title,
-        "links": resource_links(
-            resource,
-            pipeline_execution_arn=pipeline_execution
-            if isinstance(pipeline_execution, str)
-            else None,
-            model_package_group=detail.field("ModelPackageGroupName"),
-        ),
+        "kind_title": kind_title,
+        "links": links,
         "ctx": context,
+        # The context line and the links line of every message.
+        "context_text": formatting.join_trusted(
+            [
+                f"Account {resource.account}" if resource.account else None,
+                resource.region,
+                formatting.when(event.time),
+            ]
+        )
+        or kind_title,
+        "links_text": formatting.join_trusted(
+            [
+                escape.link(links.console, "Console") if links.console else None,
+                escape.link(links.logs, "CloudWatch logs") if links.logs else None,
+                escape.link(links.pipeline, "Pipeline execution") if links.pipeline else None,
+            ]
+        ),
     }
+    variables.update(view_variables(template, event, context, links))
+    return variables

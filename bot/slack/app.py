@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from typing import TYPE_CHECKING, Any
 
-from bot.aws.sagemaker import SageMaker
+from bot.aws.accounts import AccountAccess, SageMakers
 from bot.commands import Auditor, Authorizer
 from bot.runtime import Runtime
 from bot.slack.service import ChatOpsService, SageMakerFactory
@@ -20,24 +19,23 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def boto3_sagemaker(default_region: str | None = None) -> SageMakerFactory:
-    """SageMaker services per region, their boto3 clients made on first use and kept."""
-    cache: dict[str | None, SageMaker] = {}
-    lock = threading.Lock()
+def boto3_sagemaker(
+    default_region: str | None = None, cross_account_role: str | None = None
+) -> SageMakerFactory:
+    """SageMaker services per region and account, their boto3 clients made on first use and
+    kept. With ``cross_account_role``, other accounts are reached through that role."""
 
-    def factory(region: str | None) -> SageMaker:
-        key = region or default_region
-        with lock:
-            if key not in cache:
-                import boto3
+    def make_client(service: str, **options: Any) -> Any:
+        import boto3
 
-                cache[key] = SageMaker(
-                    boto3.client("sagemaker", region_name=key),
-                    boto3.client("logs", region_name=key),
-                )
-            return cache[key]
+        return boto3.client(service, **options)  # type: ignore[call-overload]
 
-    return factory
+    access = None
+    if cross_account_role:
+        access = AccountAccess(
+            lambda: make_client("sts", region_name=default_region), cross_account_role
+        )
+    return SageMakers(make_client, access, default_region=default_region)
 
 
 def build_service(
@@ -49,7 +47,7 @@ def build_service(
         renderer=runtime.renderer,
         authorizer=Authorizer(settings.approvers, settings.admins, client),
         auditor=Auditor(runtime.store),
-        sagemaker=sagemaker or boto3_sagemaker(),
+        sagemaker=sagemaker or boto3_sagemaker(cross_account_role=settings.cross_account_role),
         slack=runtime.slack,
         refresh_parent=runtime.deliverer.refresh_parent,
         on_subscriptions_changed=runtime.deliverer.forget_subscriptions,

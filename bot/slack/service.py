@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from bot.aws.inspection import render_inspection
 from bot.aws.sagemaker import SageMaker, as_event, model_package_metrics
@@ -50,8 +50,13 @@ from bot.store import Store
 
 logger = logging.getLogger(__name__)
 
-SageMakerFactory = Callable[[str | None], SageMaker]
-"""Region (None: the default region) → a SageMaker service for it."""
+
+class SageMakerFactory(Protocol):
+    """The SageMaker service for a region (None: the default one) and an account (None: the
+    bot's own); see :class:`bot.aws.accounts.SageMakers`."""
+
+    def __call__(self, region: str | None, account: str | None = None) -> SageMaker: ...
+
 
 PENDING = "PendingManualApproval"
 DECIDED = ("Approved", "Rejected")
@@ -160,12 +165,19 @@ class ChatOpsService:
     ) -> Reply:
         match command:
             case Status(target=target):
-                sm = self.sagemaker(target.region)
+                sm = self.sagemaker(target.region, target.account)
                 ref, description = sm.lookup(target.text, target.kind)
                 event = parse_event(as_event(ref, description))
                 return Reply.of(self.renderer.render(event, RenderContext(show_actions=False)))
             case Inspect(target=target):
-                return self.inspect(target.text, target.region, channel, user_id, kind=target.kind)
+                return self.inspect(
+                    target.text,
+                    target.region,
+                    channel,
+                    user_id,
+                    kind=target.kind,
+                    account=target.account,
+                )
             case Approve(package=package, comment=comment):
                 return self.decide_by_command(
                     package, "Approved", comment, user_id, channel, user_name
@@ -174,10 +186,10 @@ class ChatOpsService:
                 return self.decide_by_command(
                     package, "Rejected", comment, user_id, channel, user_name
                 )
-            case Retry(execution_arn=arn, region=region):
+            case Retry(execution_arn=arn, region=region, account=account):
                 self._require("retry", user_id, arn)
                 with self._audit(user_id, "retry", arn):
-                    outcome = self.sagemaker(region).retry_pipeline_execution(arn)
+                    outcome = self.sagemaker(region, account).retry_pipeline_execution(arn)
                 return Reply(
                     f":repeat: {mrkdwn_escape(outcome.summary)} ({code(arn.rsplit('/', 1)[-1])}, "
                     f"by {mention(user_id)})",
@@ -186,7 +198,7 @@ class ChatOpsService:
             case Stop(target=target):
                 self._require("stop", user_id, target.text)
                 with self._audit(user_id, "stop", target.text):
-                    sm = self.sagemaker(target.region)
+                    sm = self.sagemaker(target.region, target.account)
                     ref, _ = sm.lookup(target.text, target.kind)
                     outcome = sm.stop(ref)
                 return Reply(
@@ -206,9 +218,12 @@ class ChatOpsService:
         *,
         kind: ResourceKind | None = None,
         thread_ts: str | None = None,
+        account: str | None = None,
     ) -> Reply:
-        """Why a resource failed: posted in its thread in this channel, else returned."""
-        sm = self.sagemaker(region)
+        """Why a resource failed: posted in its thread in this channel, else returned.
+
+        The account is ``account``, else the ARN's (a bare name: the bot's own account)."""
+        sm = self.sagemaker(region, account or _account(name_or_arn))
         ref, description = sm.lookup(name_or_arn, kind)
         message = render_inspection(self.renderer, sm.inspect(ref, description))
         thread_ts = thread_ts or self._thread_ts(channel, ref)
@@ -238,7 +253,7 @@ class ChatOpsService:
     ) -> Reply:
         action = "approve" if status == "Approved" else "reject"
         self._require(action, user_id, str(package))
-        sm = self.sagemaker(None)
+        sm = self.sagemaker(None, _account(package.arn) if package.arn else None)
         if package.arn:
             arn = package.arn
         else:
@@ -270,7 +285,7 @@ class ChatOpsService:
         changes nothing; the result says what the state is."""
         action = "approve" if status == "Approved" else "reject"
         self._require(action, user_id, arn)
-        sm = self.sagemaker(_region(arn))
+        sm = self.sagemaker(_region(arn), _account(arn))
         # One decision at a time per package (a lease, released after): the status check and
         # the update below never interleave with another click's or command's.
         if not self.store.begin_delivery(
@@ -335,7 +350,7 @@ class ChatOpsService:
 
     def approval_details(self, arn: str) -> dict[str, Any]:
         """What the approval modal shows: the package, its metrics, the approved version."""
-        sm = self.sagemaker(_region(arn))
+        sm = self.sagemaker(_region(arn), _account(arn))
         ref, description = sm.lookup(arn, ResourceKind.MODEL_PACKAGE)
         group = description.get("ModelPackageGroupName")
         approved = sm.approved_version(group) if isinstance(group, str) else None
@@ -375,6 +390,11 @@ class ChatOpsService:
 def _region(arn: str) -> str | None:
     parsed = Arn.parse(arn)
     return parsed.region if parsed else None
+
+
+def _account(arn: str) -> str | None:
+    parsed = Arn.parse(arn)
+    return parsed.account if parsed and parsed.account else None
 
 
 def _package_name(arn: str) -> str:

@@ -84,6 +84,7 @@ def register(app: App, service: ChatOpsService) -> None:
                 user,
                 kind=ResourceKind(kind) if kind in set(ResourceKind) else None,
                 thread_ts=ts,
+                account=value.get("account") or None,
             )
             if reply.blocks:  # not posted in a thread: show it to the user
                 client.chat_postEphemeral(
