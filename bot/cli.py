@@ -18,10 +18,19 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from bot import __version__
-from bot.commands_cli import EXIT_USAGE, PROG, error, preview, render, replay, serve
+from bot.commands_cli import (
+    EXIT_USAGE,
+    PROG,
+    compile_templates,
+    error,
+    preview,
+    render,
+    replay,
+    serve,
+)
 from bot.errors import ChatOpsError
 
-COMMANDS = (render, preview, replay, serve)
+COMMANDS = (render, preview, replay, serve, compile_templates)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from bot.errors import TemplateError
 from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent
 from bot.events.status import STYLES, StatusClass
-from bot.render import escape, formatting
+from bot.render import compiled, escape, formatting
 from bot.render.limits import enforce_message
 from bot.render.links import resource_links
 from bot.render.views import view_variables
@@ -66,10 +65,13 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
-def _environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in template_dirs])
+def _environment(override_dir: Path | None, *, precompiled: bool = True) -> jinja2.Environment:
+    """The environment of the built-in templates, behind those of ``override_dir`` if any.
+
+    ``precompiled``: load the built-in templates from their ahead-of-time build when it is
+    current (see ``bot.render.compiled``).
+    """
     env = _Environment(
-        loader=loader,
         undefined=jinja2.StrictUndefined,
         finalize=escape.finalize,
         autoescape=False,  # output is Slack JSON: ``finalize`` escapes for it
@@ -113,15 +115,28 @@ def _environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
         StatusClass=StatusClass,
         STYLES=STYLES,
     )
+    builtin = (
+        compiled.builtin_loader(env, BUILTIN_TEMPLATES)
+        if precompiled
+        else jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))
+    )
+    overrides = [jinja2.FileSystemLoader(str(override_dir))] if override_dir else []
+    env.loader = jinja2.ChoiceLoader([*overrides, builtin])
     return env
+
+
+def compile_builtin_templates() -> Path:
+    """Compile the built-in templates ahead of time (packaging runs this); their directory."""
+    return compiled.compile_builtin_templates(
+        _environment(None, precompiled=False), BUILTIN_TEMPLATES
+    )
 
 
 class Renderer:
     """Renders events with the built-in templates, overridden by those in ``override_dir``."""
 
     def __init__(self, override_dir: Path | None = None) -> None:
-        dirs = [override_dir] if override_dir else []
-        self._env = _environment([*dirs, BUILTIN_TEMPLATES])
+        self._env = _environment(override_dir)
 
     def render(self, event: SageMakerEvent, context: RenderContext | None = None) -> Message:
         """Render an event; falls back to the generic template if its own template fails."""
