@@ -151,6 +151,27 @@ def present(facts: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
     return [(label, value) for label, value in facts if value not in (None, "", [], {})]
 
 
+def fact_fields(facts: Iterable[tuple[Any, Any]], per_section: int = 10) -> list[list[Trusted]]:
+    """The known facts as the mrkdwn texts of section fields (``*label*`` over its value), in
+    sections of at most ``per_section`` (Slack's limit): what the base template lays out."""
+    texts = [
+        Trusted(f"*{_field_text(label)}*\n{_field_text(value)}")
+        for label, value in facts
+        if value not in (None, "", [], {})
+    ]
+    return [texts[i : i + per_section] for i in range(0, len(texts), per_section)]
+
+
+def _field_text(value: Any) -> str:
+    # What the renderer's finalize does to an interpolated value, less the JSON escaping that
+    # finalize still applies to the Trusted result.
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    return mrkdwn_escape(value)
+
+
 def mention(user_id: Any) -> Trusted | str:
     """``<@U123>`` for a real Slack user id; anything else is shown as text, never a mention."""
     text = str(user_id or "")

@@ -102,6 +102,7 @@ def _environment(override_dir: Path | None, *, precompiled: bool = True) -> jinj
         joined=formatting.join_trusted,  # `[a, b] | joined`, the same as join([a, b])
         duration=formatting.duration,  # `start | duration(end)`
         present=formatting.present,
+        fact_fields=formatting.fact_fields,
     )
     env.globals.update(
         dig=formatting.dig,
@@ -177,8 +178,12 @@ class Renderer:
             raise TemplateError(f"template {name} did not produce JSON: {exc}") from exc
         if not isinstance(message, dict) or not isinstance(message.get("blocks"), list):
             raise TemplateError(f"template {name} did not produce a message object")
-        # Templates end block lists with a null so every block can end with a comma.
-        message["blocks"] = [b for b in message["blocks"] if b is not None]
+        # Templates end block and field lists with a null so every item can end with a comma.
+        blocks = message["blocks"] = [b for b in message["blocks"] if b is not None]
+        for block in blocks:
+            fields = block.get("fields") if isinstance(block, dict) else None
+            if isinstance(fields, list) and fields and fields[-1] is None:
+                block["fields"] = [f for f in fields if f is not None]
         return enforce_message(message)
 
 
