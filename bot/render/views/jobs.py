@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from bot.render.escape import code
+from bot.render.escape import Trusted, code, code_block, link
 from bot.render.formatting import (
+    arn_info,
     as_list,
     dig,
     duration,
+    join_trusted,
     number,
     pairs,
     s3,
     seconds_text,
+    truncate,
     when,
 )
 
@@ -20,6 +24,9 @@ if TYPE_CHECKING:
     from bot.events.parse import SageMakerEvent
     from bot.render.links import ResourceLinks
     from bot.render.renderer import RenderContext
+
+MAX_CHANNELS = 10  # processing inputs and outputs listed; the others are only counted
+MAX_RANGES = 20  # tuned hyperparameter ranges listed
 
 
 def training_job(
@@ -63,19 +70,338 @@ def training_job(
     }
 
 
+class ProcessingInput(NamedTuple):
+    name: Any
+    source: Trusted | str  # an S3 link, or what feeds the input instead
+    local: Trusted | None  # where the container reads it
+
+
+class ProcessingOutput(NamedTuple):
+    name: Any
+    local: Trusted | None  # where the container writes it
+    destination: Trusted | str  # an S3 link or a feature group
+
+
+class Rollup(NamedTuple):
+    """What the tuning job's training jobs have reported so far (``RenderContext.rollup``)."""
+
+    total: str | None
+    counts: Trusted | None
+    best: Trusted | None
+    best_value: Trusted | None
+
+
 def processing_job(
     event: SageMakerEvent, context: RenderContext, links: ResourceLinks
 ) -> dict[str, Any]:
-    return {}
+    d: Any = event.detail
+    cluster = d.cluster
+    count = cluster.InstanceCount if cluster else None
+    image = dig(d.AppSpecification, "ImageUri")
+    entrypoint = as_list(dig(d.AppSpecification, "ContainerEntrypoint"))
+    max_runtime = dig(d, "StoppingCondition", "MaxRuntimeInSeconds")
+    training_job = arn_info(dig(d, "TrainingJobArn"))
+    schedule = arn_info(dig(d, "MonitoringScheduleArn"))
+    facts = [
+        (
+            "Instance",
+            _instance(cluster.InstanceType, count) if cluster and cluster.InstanceType else None,
+        ),
+        (
+            "Volume",
+            number(cluster.VolumeSizeInGB) + " GB"
+            if cluster and cluster.VolumeSizeInGB is not None
+            else None,
+        ),
+        ("Duration", duration(d.ProcessingStartTime, d.ProcessingEndTime)),
+        ("Max runtime", seconds_text(max_runtime) if max_runtime else None),
+        ("Image", code(image) if image else None),
+        (
+            "Entrypoint",
+            code(truncate(" ".join(map(str, entrypoint)), 300, True, "…")) if entrypoint else None,
+        ),
+        ("Training job", training_job.name if training_job else None),
+        ("Monitoring schedule", schedule.name if schedule else None),
+        ("Started", when(d.ProcessingStartTime)),
+    ]
+    inputs = as_list(d.ProcessingInputs)
+    outputs = as_list(dig(d.ProcessingOutputConfig, "Outputs"))
+    return {
+        "facts": facts,
+        "exit_message": (
+            code_block(truncate(d.ExitMessage, 1500, True, "…")) if d.ExitMessage else None
+        ),
+        "inputs": [_processing_input(i) for i in inputs[:MAX_CHANNELS]],
+        "more_inputs": max(len(inputs) - MAX_CHANNELS, 0),
+        "outputs": [_processing_output(o) for o in outputs[:MAX_CHANNELS]],
+        "more_outputs": max(len(outputs) - MAX_CHANNELS, 0),
+    }
+
+
+def _processing_input(i: Any) -> ProcessingInput:
+    uri = dig(i, "S3Input", "S3Uri")
+    dataset = dig(i, "DatasetDefinition")
+    local = dig(i, "S3Input", "LocalPath") or dig(dataset, "LocalPath")
+    source: Trusted | str
+    if uri:
+        source = s3(uri)
+    elif isinstance(dig(dataset, "AthenaDatasetDefinition"), Mapping):
+        source = "Athena query"
+    elif isinstance(dig(dataset, "RedshiftDatasetDefinition"), Mapping):
+        source = "Redshift query"
+    else:
+        source = "(no S3 source)"
+    return ProcessingInput(dig(i, "InputName") or "input", source, code(local) if local else None)
+
+
+def _processing_output(o: Any) -> ProcessingOutput:
+    uri = dig(o, "S3Output", "S3Uri")
+    local = dig(o, "S3Output", "LocalPath")
+    feature_group = dig(o, "FeatureStoreOutput", "FeatureGroupName")
+    destination: Trusted | str
+    if uri:
+        destination = s3(uri)
+    elif feature_group:
+        destination = Trusted("feature group " + code(feature_group))
+    else:
+        destination = "(no S3 destination)"
+    return ProcessingOutput(
+        dig(o, "OutputName") or "output", code(local) if local else None, destination
+    )
 
 
 def transform_job(
     event: SageMakerEvent, context: RenderContext, links: ResourceLinks
 ) -> dict[str, Any]:
-    return {}
+    d: Any = event.detail
+    r = event.resource
+    tr = d.TransformResources
+    instance_type = dig(tr, "InstanceType")
+    tin = d.TransformInput
+    tout = d.TransformOutput
+    model_name = d.ModelName if isinstance(d.ModelName, str) and d.ModelName else None
+    model_url = None
+    if model_name and r.region:
+        # The event names the model only: its ARN, hence its console page, is built from ours.
+        arn = f"arn:aws:sagemaker:{r.region!s}:{r.account or ''!s}:model/{model_name}"
+        model = arn_info(arn)
+        model_url = model.console if model else None
+    max_concurrent = dig(d, "MaxConcurrentTransforms")
+    max_payload = dig(d, "MaxPayloadInMB")
+    input_type = dig(tin, "DataSource", "S3DataSource", "S3DataType")
+    compression = dig(tin, "CompressionType")
+    split_type = dig(tin, "SplitType")
+    facts = [
+        ("Model", link(model_url, model_name) if model_name else None),
+        (
+            "Instance",
+            _instance(instance_type, dig(tr, "InstanceCount")) if instance_type else None,
+        ),
+        (
+            "Input",
+            join_trusted(
+                [
+                    s3(dig(tin, "DataSource", "S3DataSource", "S3Uri")),
+                    "(" + str(input_type) + ")"
+                    if input_type and input_type != "S3Prefix"
+                    else None,
+                ],
+                " ",
+            ),
+        ),
+        ("Output", s3(dig(tout, "S3OutputPath"))),
+        (
+            "Content type",
+            join_trusted(
+                [
+                    join_trusted(
+                        [
+                            dig(tin, "ContentType"),
+                            compression if compression not in (None, "None") else None,
+                        ],
+                        " ",
+                    ),
+                    dig(tout, "Accept"),
+                ],
+                " → ",
+            ),
+        ),
+        ("Split type", split_type if split_type not in (None, "None") else None),
+        ("Batch strategy", dig(d, "BatchStrategy")),
+        (
+            "Limits",
+            join_trusted(
+                [
+                    number(max_concurrent) + " concurrent" if max_concurrent is not None else None,
+                    number(max_payload) + " MB max payload" if max_payload is not None else None,
+                ]
+            ),
+        ),
+        ("Duration", duration(d.TransformStartTime, d.TransformEndTime)),
+        ("Started", when(d.TransformStartTime)),
+    ]
+    filters = [
+        ("Input filter", dig(d, "DataProcessing", "InputFilter")),
+        ("Join source", dig(d, "DataProcessing", "JoinSource")),
+        ("Output filter", dig(d, "DataProcessing", "OutputFilter")),
+    ]
+    return {
+        "facts": facts,
+        "data_processing": [(label, code(value)) for label, value in filters if value],
+        "env_vars": pairs(dig(d, "Environment"), 10),
+    }
 
 
 def tuning_job(
     event: SageMakerEvent, context: RenderContext, links: ResourceLinks
 ) -> dict[str, Any]:
-    return {}
+    d: Any = event.detail
+    config = d.HyperParameterTuningJobConfig
+    objective = dig(config, "HyperParameterTuningJobObjective")
+    objective_metric = dig(objective, "MetricName")
+    limits = dig(config, "ResourceLimits")
+    max_jobs = dig(limits, "MaxNumberOfTrainingJobs")
+    max_parallel = dig(limits, "MaxParallelTrainingJobs")
+    early_stopping = dig(config, "TrainingJobEarlyStoppingType")
+    definition = d.TrainingJobDefinition
+    rc = dig(definition, "ResourceConfig")
+    instance_type = dig(rc, "InstanceType")
+    image = dig(definition, "AlgorithmSpecification", "TrainingImage")
+    max_runtime = dig(definition, "StoppingCondition", "MaxRuntimeInSeconds")
+    best = d.BestTrainingJob
+    best_metric = dig(best, "FinalHyperParameterTuningJobObjectiveMetric")
+    best_metric_value = dig(best_metric, "Value")
+    best_arn = arn_info(dig(best, "TrainingJobArn"))
+    best_name = dig(best, "TrainingJobName") or (best_arn.name if best_arn else None)
+    training_counts = _counts(d.TrainingJobStatusCounters)
+    objective_counts = _counts(d.ObjectiveStatusCounters)
+    facts = [
+        (
+            "Strategy",
+            join_trusted(
+                [
+                    dig(config, "Strategy"),
+                    "early stopping " + str(early_stopping)
+                    if early_stopping and early_stopping != "Off"
+                    else None,
+                ]
+            ),
+        ),
+        (
+            "Objective",
+            join_trusted(
+                [dig(objective, "Type"), code(objective_metric) if objective_metric else None], " "
+            ),
+        ),
+        (
+            "Training jobs",
+            join_trusted(training_counts)
+            if training_counts
+            else ("none yet" if isinstance(d.TrainingJobStatusCounters, Mapping) else None),
+        ),
+        ("Objective status", join_trusted(objective_counts) if objective_counts else None),
+        (
+            "Job limits",
+            join_trusted(
+                [
+                    number(max_jobs) + " jobs" if max_jobs is not None else None,
+                    number(max_parallel) + " in parallel" if max_parallel is not None else None,
+                ]
+            ),
+        ),
+        (
+            "Best job",
+            join_trusted(
+                [
+                    link(best_arn.console if best_arn else None, best_name) if best_name else None,
+                    join_trusted([dig(best_metric, "MetricName"), number(best_metric_value)], " = ")
+                    if best_metric_value is not None
+                    else None,
+                ]
+            ),
+        ),
+        (
+            "Instance",
+            _instance(instance_type, dig(rc, "InstanceCount")) if instance_type else None,
+        ),
+        ("Image", code(image) if image else None),
+        ("Max runtime per job", seconds_text(max_runtime) if max_runtime else None),
+        ("Duration", duration(d.CreationTime, d.HyperParameterTuningEndTime)),
+    ]
+    return {
+        "facts": facts,
+        "rollup": _rollup(context.rollup),
+        "tuned_hyperparameters": pairs(dig(best, "TunedHyperParameters"), 20),
+        "ranges": _ranges(dig(config, "ParameterRanges")),
+        "static_hyperparameters": pairs(dig(definition, "StaticHyperParameters"), 20),
+    }
+
+
+def _instance(instance_type: Any, count: Any) -> str:
+    return str(instance_type) + (" × " + number(count) if count else "")
+
+
+def _counts(counters: Any) -> list[str]:
+    """``["Completed 12", "InProgress 3"]``: the non-zero counters, in the event's order."""
+    if not isinstance(counters, Mapping):
+        return []
+    return [
+        str(key) + " " + number(value)
+        for key, value in counters.items()
+        if value and not isinstance(value, Mapping)
+    ]
+
+
+def _rollup(rollup: Any) -> Rollup | None:
+    """The training jobs seen so far, or ``None`` when there is nothing to show."""
+    if not isinstance(rollup, Mapping) or not rollup:
+        return None
+    counters = rollup.get("counters")
+    seen = (
+        [str(key) + " " + number(value) for key, value in counters.items() if value]
+        if isinstance(counters, Mapping)
+        else []
+    )
+    found = rollup.get("best")
+    best: Mapping[Any, Any] = found if isinstance(found, Mapping) else {}
+    total = rollup.get("total")
+    if not (seen or best.get("name") or total):
+        return None
+    name = best.get("name")
+    value = best.get("value")
+    return Rollup(
+        number(total) if total is not None else None,
+        join_trusted(seen) if seen else None,
+        code(name) if name else None,
+        join_trusted([best.get("metric"), number(value)], " = ") if value is not None else None,
+    )
+
+
+def _ranges(ranges: Any) -> list[Trusted]:
+    """A line per tuned hyperparameter range: ``lr [0.001, 0.1] (Logarithmic)``, ``opt ∈ {…}``."""
+    lines = []
+    for kind in ("IntegerParameterRanges", "ContinuousParameterRanges"):
+        for p in as_list(dig(ranges, kind)):
+            scaling = dig(p, "ScalingType")
+            lines.append(
+                join_trusted(
+                    [
+                        code(dig(p, "Name")),
+                        "[" + str(dig(p, "MinValue")) + ", " + str(dig(p, "MaxValue")) + "]",
+                        "(" + str(scaling) + ")" if scaling and scaling != "Auto" else None,
+                    ],
+                    " ",
+                )
+            )
+            if len(lines) == MAX_RANGES:
+                return lines
+    for p in as_list(dig(ranges, "CategoricalParameterRanges")):
+        values = ", ".join(map(str, as_list(dig(p, "Values"))))
+        lines.append(
+            join_trusted(
+                [code(dig(p, "Name")), "∈ {" + truncate(values, 200, True, "…") + "}"], " "
+            )
+        )
+        if len(lines) == MAX_RANGES:
+            break
+    return lines

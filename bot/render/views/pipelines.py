@@ -2,21 +2,182 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from bot.events.status import STYLES, StatusClass
+from bot.render.escape import Trusted, code, code_block, link
+from bot.render.formatting import (
+    arn_info,
+    as_list,
+    dig,
+    duration,
+    one_line,
+    s3,
+    truncate,
+    when,
+)
 
 if TYPE_CHECKING:
     from bot.events.parse import SageMakerEvent
     from bot.render.links import ResourceLinks
     from bot.render.renderer import RenderContext
 
+# A section holds at most 3000 characters: 15 step lines fit, 10 when failure reasons lengthen them.
+STEPS_PER_SECTION = 15
+FAILED_STEPS_PER_SECTION = 10
+MAX_STEPS = 150
+
+JOB_TITLES = {
+    "training-job": "Training job",
+    "processing-job": "Processing job",
+    "transform-job": "Transform job",
+    "hyper-parameter-tuning-job": "Tuning job",
+    "model": "Model",
+    "model-package": "Model package",
+    "endpoint": "Endpoint",
+    "endpoint-config": "Endpoint config",
+    "automl-job": "AutoML job",
+}
+
+
+class StepCounts(NamedTuple):
+    done: int
+    failed: int
+    total: int
+
+
+class StepLine(NamedTuple):
+    emoji: str
+    name: str
+    type: str | None  # None when the step has none
+    status: str | None
+    cached: bool
+    reason: str | None  # shown only for a failed step
+
+
+class CheckLine(NamedTuple):
+    title: Any
+    skipped: bool
+    violation_report: Trusted | str | None
+    baseline_constraints: Trusted | str | None
+
 
 def pipeline_execution(
     event: SageMakerEvent, context: RenderContext, links: ResourceLinks
 ) -> dict[str, Any]:
-    return {}
+    d: Any = event.detail
+    facts = [
+        ("Pipeline", code(d.pipeline_name) if d.pipeline_name else None),
+        ("Execution", code(d.execution_id) if d.execution_id else None),
+        ("Started", when(d.executionStartTime)),
+        ("Ended", when(d.executionEndTime)),
+        ("Duration", duration(d.executionStartTime, d.executionEndTime)),
+    ]
+    description = d.pipelineExecutionDescription
+    steps = [s for s in as_list(context.steps) if isinstance(s, Mapping)]
+    classes = [s.get("status_class") for s in steps]
+    counts = StepCounts(
+        sum(1 for sc in classes if sc == StatusClass.SUCCEEDED),
+        sum(1 for sc in classes if sc == StatusClass.FAILED),
+        len(steps),
+    )
+    lines = [_step_line(s) for s in steps[:MAX_STEPS]]
+    size = FAILED_STEPS_PER_SECTION if counts.failed else STEPS_PER_SECTION
+    return {
+        "facts": facts,
+        "summary": one_line(description, 300) if description else None,
+        "step_counts": counts,
+        "step_sections": [lines[i : i + size] for i in range(0, len(lines), size)],
+        "more_steps": max(len(steps) - MAX_STEPS, 0),
+    }
+
+
+def _step_line(step: Mapping[str, Any]) -> StepLine:
+    sc = step.get("status_class")
+    known = StatusClass(sc) if isinstance(sc, str) and sc in STYLES else StatusClass.UNKNOWN
+    style = STYLES[known]
+    kind = step.get("type")
+    status = step.get("status")
+    reason = step.get("failure_reason")
+    return StepLine(
+        style.emoji,
+        one_line(step.get("name") or "step", 80),
+        one_line(kind, 40) if kind else None,
+        one_line(status, 40) if status else None,
+        step.get("cache_hit") is True,
+        one_line(reason, 120) if reason and sc == StatusClass.FAILED else None,
+    )
 
 
 def pipeline_step(
     event: SageMakerEvent, context: RenderContext, links: ResourceLinks
 ) -> dict[str, Any]:
-    return {}
+    d: Any = event.detail
+    pipeline = arn_info(d.pipelineArn)
+    execution = arn_info(d.pipelineExecutionArn)
+    owner = pipeline or execution
+    pipeline_name = owner.resource.split("/")[0] if owner else None
+    cache_source = arn_info(dig(d.cacheHitResult, "sourcePipelineExecutionArn"))
+    metadata = d.metadata if isinstance(d.metadata, Mapping) else {}
+    # The job or resource the step ran: events spell the key `arn`, the API `Arn`.
+    job_arn = d.job_arn
+    for value in metadata.values():
+        if not job_arn and isinstance(dig(value, "Arn"), str):
+            job_arn = dig(value, "Arn")
+    job = arn_info(job_arn)
+    outcome = dig(metadata, "condition", "outcome")
+    error_message = dig(metadata, "fail", "errorMessage")
+    if d.cache_hit:
+        cache_hit: Trusted | str | None = (
+            link(cache_source.console, "from execution " + cache_source.name)
+            if cache_source
+            else ":recycle: reused a cached result"
+        )
+    else:
+        cache_hit = None
+    facts = [
+        ("Step type", d.stepType),
+        ("Display name", d.stepDisplayName if d.stepDisplayName != d.stepName else None),
+        (
+            "Pipeline",
+            link(pipeline.console if pipeline else None, pipeline_name) if pipeline_name else None,
+        ),
+        (
+            "Execution",
+            link(links.pipeline, execution.name)
+            if execution and "/execution/" in execution.resource
+            else None,
+        ),
+        (
+            JOB_TITLES.get(job.resource_type, "Ran") if job else "Job",
+            link(job.console, job.resource if job.resource_type == "model-package" else job.name)
+            if job
+            else None,
+        ),
+        ("Job logs", link(job.logs, "CloudWatch logs") if job and job.logs else None),
+        ("Cache hit", cache_hit),
+        ("Condition outcome", str(outcome) if outcome is not None else None),
+        ("Started", when(d.stepStartTime)),
+        ("Ended", when(d.stepEndTime)),
+        ("Duration", duration(d.stepStartTime, d.stepEndTime)),
+    ]
+    checks = [dig(metadata, key) for key in ("qualityCheck", "clarifyCheck")]
+    return {
+        "facts": facts,
+        "fail_message": (
+            code_block(truncate(str(error_message), 1500, True, "…")) if error_message else None
+        ),
+        "checks": [_check_line(c) for c in checks if isinstance(c, Mapping)],
+    }
+
+
+def _check_line(check: Mapping[str, Any]) -> CheckLine:
+    violation = dig(check, "violationReport")
+    baseline = dig(check, "calculatedBaselineConstraints")
+    return CheckLine(
+        dig(check, "checkType") or "Check",
+        dig(check, "skipCheck") is True,
+        s3(violation) if violation else None,
+        s3(baseline) if baseline else None,
+    )
