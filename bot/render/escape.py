@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import lru_cache
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -28,9 +27,10 @@ class Trusted(str):
 
 def mrkdwn_escape(value: object) -> str:
     """Escape the three characters Slack gives meaning to."""
-    if isinstance(value, Trusted):
+    if type(value) is Trusted:
         return value
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = value if type(value) is str else str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def json_inner(text: str) -> str:
@@ -43,14 +43,19 @@ def json_inner(text: str) -> str:
 
 def finalize(value: Any) -> str:
     """Jinja ``finalize`` hook: every interpolated value goes through here."""
-    if value is None:
-        return ""
-    if isinstance(value, Trusted):
+    kind = type(value)
+    if kind is Trusted:
         return json_inner(value)
-    if isinstance(value, datetime):
-        value = value.isoformat()
-    text = value if isinstance(value, str) else str(value)
-    return json_inner(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    if kind is not str:
+        if value is None:
+            return ""
+        if isinstance(value, Trusted):  # a subclass of Trusted
+            return json_inner(value)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif not isinstance(value, str):  # a str subclass (an enum) is used as it is
+            value = str(value)
+    return json_inner(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 # What ``quote(text, safe="")`` leaves as it is: RFC 3986's unreserved characters.
@@ -61,9 +66,8 @@ def _percent(match: re.Match[str]) -> str:
     return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8"))
 
 
-@lru_cache(maxsize=1024)  # regions, log groups and names repeat from event to event
 def _encode(text: str) -> str:
-    return _RESERVED_RUN.sub(_percent, text)
+    return _RESERVED_RUN.sub(_percent, text) if _RESERVED_RUN.search(text) else text
 
 
 def url_component(value: object) -> str:
