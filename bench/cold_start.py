@@ -77,6 +77,27 @@ T1 = time.perf_counter()
 print(T0, T1)
 """
 
+# ``python -c STACK``: what any events handler on this project's stack imports and builds before
+# it does any work of its own: boto3 and a DynamoDB client, pydantic and a model, Jinja2 and a
+# template, slack_sdk's Web client, Powertools' Logger, Metrics and batch processor. The floor
+# of (b): no implementation on this stack can start faster.
+STACK = """\
+import time
+T0 = time.perf_counter()
+import boto3
+boto3.client("dynamodb")
+import pydantic, jinja2
+from slack_sdk.web import WebClient
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+class Event(pydantic.BaseModel):
+    id: str = ""
+Event.model_validate({"id": "x"})
+jinja2.Environment().from_string("{{ x }}").render(x=1)
+T1 = time.perf_counter()
+print(T0, T1)
+"""
+
 # ``python -c DRIVER BATCHES_JSONL RESULT_JSON``: a Lambda container's life, one SQS batch a line.
 DRIVER = """\
 import time
@@ -190,12 +211,13 @@ def main(argv: list[str] | None = None) -> int:
     ):
         tmp = Path(tmp_dir)
         dynamo_env = child_env(slack, f"dynamodb://{new_table(aws_url)}", aws_url)
-        reference, dynamo, sqlite = Samples(), Samples(), Samples()
+        reference, stack, dynamo, sqlite = Samples(), Samples(), Samples(), Samples()
         # A first run of each warms the disk cache and writes the .pyc files.
         run_reference(Samples())
         run_cold(tmp, dynamo_env, Samples())
         for i in range(args.runs):
             run_reference(reference)
+            run_reference(stack, STACK, dynamo_env)
             run_cold(tmp, dynamo_env, dynamo)
             run_cold(tmp, child_env(slack, f"sqlite:///{tmp}/cold-{i}.sqlite3", aws_url), sqlite)
         posted = len(slack.calls("chat.postMessage"))
@@ -212,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ratio = median(dynamo.total) / median(reference.total)
     ratio_no_exit = median(dynamo.no_exit) / median(reference.no_exit)
+    floor = median(stack.total) / median(reference.total)
     ratio_ok = ratio <= TARGET_RATIO
     peak_mb = max(m["peak_kb"] for m in memory) / 1024
     memory_ok = peak_mb <= TARGET_MAX_RSS_MB and not any(m["failures"] for m in memory)
@@ -226,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     print("    " + "-" * (len(header) - 4))
     rows = (
         ('(a) python -c "import boto3"', reference),
+        ("(s) the stack alone (see below)", stack),
         ("(b) handlers.events + 1st event, DynamoDB", dynamo),
         ("    same, SQLite store (comparison)", sqlite),
     )
@@ -253,6 +277,11 @@ def main(argv: list[str] | None = None) -> int:
     print(verdict(ratio_ok))
     print(
         f"    (b) / (a) without exit       {ratio_no_exit:5.2f}×   (what a Lambda cold start waits)"
+    )
+    print(
+        f"    (s) total / (a) total        {floor:5.2f}×   the floor: boto3 + a DynamoDB client,"
+        "\n    pydantic, Jinja2, slack_sdk and Powertools Logger, Metrics and Batch imported, one"
+        "\n    model validated and one template rendered, before any work of the bot's own"
     )
     print(f"    first events posted to the Slack stand-in: {posted}")
     print()
@@ -356,8 +385,10 @@ def _run(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     return spawned, ended, done.stdout
 
 
-def run_reference(samples: Samples) -> None:
-    spawned, ended, out = _run([sys.executable, "-c", REFERENCE], os.environ.copy())
+def run_reference(
+    samples: Samples, code: str = REFERENCE, env: dict[str, str] | None = None
+) -> None:
+    spawned, ended, out = _run([sys.executable, "-c", code], env or os.environ.copy())
     t0, t1 = (float(x) for x in out.split())
     samples.total.append(ended - spawned)
     samples.start.append(t0 - spawned)
