@@ -9,6 +9,10 @@
 #   Lambda runs what the tests ran; otherwise the newest that pyproject.toml allows.
 # - Wheels only, for manylinux2014_aarch64 / CPython 3.12 (pip --platform): no compiler, no
 #   Docker, and no x86_64 binary (pydantic-core) in an arm64 function. Needs PyPI only.
+# - Without boto3 and the rest of the AWS SDK for Python (RUNTIME_PROVIDED): the Lambda runtime
+#   has them (/var/runtime), and they would be about half the layer. The functions use the
+#   runtime's SDK with its own dependencies, never a mix of the runtime's botocore and the
+#   layer's urllib3.
 # - .pyc files compiled by a Python 3.12 interpreter, when one is found, in unchecked-hash mode:
 #   the layer is read-only, so Lambda could not cache them itself, and osls zips with a fixed
 #   timestamp, which would make timestamp-checked .pyc files stale. Without 3.12 the layer works
@@ -20,6 +24,8 @@ cd "$(dirname "$0")/.."
 
 LAMBDA_PYTHON=3.12            # = provider.runtime in serverless.yml (tests/deploy checks)
 LAMBDA_PLATFORM=manylinux2014_aarch64   # = provider.architecture arm64
+# Distributions the Lambda Python runtime provides: boto3 and its dependency closure.
+RUNTIME_PROVIDED="boto3 botocore s3transfer jmespath python-dateutil six urllib3"
 OUT="${CHATOPS_LAYER_DIR:-build/layer}"
 SITE="$OUT/python"
 
@@ -86,6 +92,33 @@ echo "build_layer: installing for CPython $LAMBDA_PYTHON on $LAMBDA_PLATFORM int
 
 # Console scripts are useless in a layer; caches of the build machine's Python too.
 rm -rf "$SITE/bin"
+
+# What the runtime provides goes, file by file from each distribution's RECORD.
+# shellcheck disable=SC2086  # RUNTIME_PROVIDED is a list of names
+"$PYTHON" - "$SITE" $RUNTIME_PROVIDED <<'PY'
+import re
+import shutil
+import sys
+from pathlib import Path
+
+site = Path(sys.argv[1]).resolve()
+unwanted = {re.sub(r"[-_.]+", "-", name).lower() for name in sys.argv[2:]}
+removed = []
+for dist in sorted(site.glob("*.dist-info")):
+    name = re.sub(r"[-_.]+", "-", dist.name.removesuffix(".dist-info").rsplit("-", 1)[0]).lower()
+    if name not in unwanted:
+        continue
+    for line in (dist / "RECORD").read_text().splitlines():
+        path = (site / line.split(",", 1)[0]).resolve()
+        if path.is_relative_to(site) and path.is_file():
+            path.unlink()
+    shutil.rmtree(dist, ignore_errors=True)
+    removed.append(name)
+for directory in sorted((p for p in site.rglob("*") if p.is_dir()), reverse=True):
+    if not any(directory.iterdir()):
+        directory.rmdir()
+print(f"build_layer: left out, the runtime has them: {' '.join(removed)}")
+PY
 find "$SITE" -name __pycache__ -type d -prune -exec rm -rf {} +
 
 if [[ -n "$python312" ]]; then

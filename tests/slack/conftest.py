@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -115,7 +115,10 @@ def slack_app(slack_api: SlackStandin, aws_client_factory: AwsClientFactory) -> 
     settings = Settings(default_channel=CHANNEL, approvers=[APPROVER, APPROVER_GROUP])
     runtime = build_runtime(settings, store=store, slack=WebApiGateway(client))
     sagemaker = SageMaker(aws_client_factory("sagemaker"), aws_client_factory("logs"))
-    factory: Callable[[str | None], SageMaker] = lambda region: sagemaker  # noqa: E731
+
+    def factory(region: str | None, account: str | None = None) -> SageMaker:
+        return sagemaker
+
     service = build_service(runtime, client, sagemaker=factory)
     app = build_app(
         service,

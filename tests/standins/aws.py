@@ -116,6 +116,18 @@ def aws_client_factory(moto_server: str) -> AwsClientFactory:
 
 
 @pytest.fixture
+def moto_clients(moto_server: str) -> Callable[..., Any]:
+    """``boto3.client``'s signature, at the moto server: ``make(service, region_name=…, …)``.
+    Credentials are the environment's fake ones unless given (e.g. an assumed role's)."""
+    import boto3
+
+    def make_client(service: str, **options: Any) -> Any:
+        return boto3.client(service, endpoint_url=moto_server, **options)  # type: ignore[call-overload]
+
+    return make_client
+
+
+@pytest.fixture
 def dynamodb_client(aws_client_factory: AwsClientFactory) -> DynamoDBClient:
     client: DynamoDBClient = aws_client_factory("dynamodb")
     return client
