@@ -30,6 +30,17 @@ BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 TEMPLATE_SUFFIX = ".json.j2"
 
 Message = dict[str, Any]
+# Kinds whose failures get an "Inspect failure" button (bot/aws/inspection.py knows them).
+INSPECTABLE = frozenset(
+    {
+        ResourceKind.TRAINING,
+        ResourceKind.TUNING,
+        ResourceKind.PROCESSING,
+        ResourceKind.TRANSFORM,
+        ResourceKind.PIPELINE,
+        ResourceKind.ENDPOINT,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,17 +224,35 @@ def _variables(event: SageMakerEvent, context: RenderContext, template: str) -> 
         model_package_group=detail.field("ModelPackageGroupName"),
     )
     kind_title = resource.kind.title
+    status_class = event.status_class
     variables = {
         "e": event,
         "d": detail,
         "r": resource,
         "env": event.envelope,
         "status": event.status,
-        "status_class": event.status_class,
+        "status_class": status_class,
         "style": event.style,
         "kind_title": kind_title,
         "links": links,
         "ctx": context,
+        # What the base template shows of every event, computed once here.
+        "display_name": resource.display_name,
+        "status_text": event.status or "State change",
+        "previous": context.previous_status or detail.previous_status,
+        "sub_status": detail.sub_status,
+        "reply": context.mode == "reply",
+        "failure_reason": event.failure_reason,
+        # The Inspect button of a failed job, pipeline or endpoint: what its handler needs.
+        "inspect_value": formatting.button_value(
+            kind=resource.kind.value,
+            arn=resource.arn,
+            name=resource.name,
+            region=resource.region,
+            account=resource.account,
+        )
+        if status_class is StatusClass.FAILED and resource.kind in INSPECTABLE
+        else None,
         # The context line and the links line of every message.
         "context_text": formatting.join_trusted(
             [
