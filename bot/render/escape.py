@@ -59,15 +59,18 @@ def finalize(value: Any) -> str:
 
 
 # What ``quote(text, safe="")`` leaves as it is: RFC 3986's unreserved characters.
-_RESERVED_RUN = re.compile(r"[^A-Za-z0-9_.~-]+")
+URL_RESERVED = re.compile(r"[^A-Za-z0-9_.~-]+")
+
+
+_PERCENT = [f"%{byte:02X}" for byte in range(256)]
 
 
 def _percent(match: re.Match[str]) -> str:
-    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8"))
+    return "".join([_PERCENT[byte] for byte in match.group().encode("utf-8")])
 
 
 def _encode(text: str) -> str:
-    return _RESERVED_RUN.sub(_percent, text) if _RESERVED_RUN.search(text) else text
+    return URL_RESERVED.sub(_percent, text)
 
 
 def url_component(value: object) -> str:

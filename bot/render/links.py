@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.events.identity import Arn, ResourceKind, ResourceRef
+from bot.render.escape import URL_RESERVED
 from bot.render.escape import url_component as enc
 
 _LOG_GROUPS = {
@@ -46,22 +47,34 @@ def console_host(region: str) -> str:
     return f"https://{region}.console.aws.amazon.com"
 
 
+# Callers pass only regions that passed valid_region ([a-z0-9-]): nothing in them to encode.
+
+
 def sagemaker_console(region: str, fragment: str) -> str:
-    return f"{console_host(region)}/sagemaker/home?region={enc(region)}#/{fragment}"
+    return f"{console_host(region)}/sagemaker/home?region={region}#/{fragment}"
+
+
+_CW = [f"$25{byte:02X}" for byte in range(256)]
+
+
+def _cw_escape(match: re.Match[str]) -> str:
+    return "".join([_CW[byte] for byte in match.group().encode("utf-8")])
+
+
+def _cw(text: str) -> str:
+    """The CloudWatch console's encoding: percent-encoded twice, then ``%`` as ``$``, so each
+    reserved byte becomes ``$25XX``; in one pass."""
+    return URL_RESERVED.sub(_cw_escape, text)
 
 
 def log_group_url(region: str, log_group: str, stream_prefix: str | None = None) -> str:
     """CloudWatch Logs console URL; the console wants ``$25``-style double encoding."""
-
-    def cw(text: str) -> str:
-        return enc(enc(text)).replace("%", "$")
-
     url = (
-        f"{console_host(region)}/cloudwatch/home?region={enc(region)}"
-        f"#logsV2:log-groups/log-group/{cw(log_group)}"
+        f"{console_host(region)}/cloudwatch/home?region={region}"
+        f"#logsV2:log-groups/log-group/{_cw(log_group)}"
     )
     if stream_prefix:
-        url += "/log-events$3FlogStreamNameFilter$3D" + cw(stream_prefix)
+        url += "/log-events$3FlogStreamNameFilter$3D" + _cw(stream_prefix)
     return url
 
 
