@@ -236,3 +236,15 @@ def truncate(
 def one_line(value: Any, length: int, end: str = "…") -> str:
     """A value as one line of at most about ``length`` characters (``replace`` + ``truncate``)."""
     return truncate(str(value).replace("\n", " "), length, True, end)
+
+
+def model_console(model: str, region: str | None, account: str | None) -> str | None:
+    """The console page of a model named by its ARN, or by its name in ``region`` and
+    ``account`` (events of transform jobs and model cards name the model only)."""
+    if model.startswith("arn:"):
+        info = arn_info(model)
+    elif region:
+        info = arn_info(f"arn:aws:sagemaker:{region}:{account or ''}:model/{model}")
+    else:
+        return None
+    return info.console if info else None

@@ -14,6 +14,7 @@ from bot.render.formatting import (
     dig,
     join_trusted,
     mention,
+    model_console,
     number,
     one_line,
     pairs,
@@ -224,12 +225,7 @@ def model_card(
     created_by = dig(d.CreatedBy, "UserProfileName")
     modified_by = dig(d.LastModifiedBy, "UserProfileName")
     model_id = d.ModelId if isinstance(d.ModelId, str) and d.ModelId else None
-    if model_id and r.region and not model_id.startswith("arn:"):
-        # A bare model name: its ARN is built from the card's place (never None: it parses).
-        info = arn_info(f"arn:aws:sagemaker:{r.region!s}:{r.account or ''!s}:model/{model_id}")
-    else:
-        info = arn_info(model_id)
-    model_url = info.console if info else None
+    model_url = model_console(model_id, r.region, r.account) if model_id else None
     processing = dig(d, "ModelCardProcessingStatus")
     facts = [
         ("Version", number(d.ModelCardVersion) if d.ModelCardVersion is not None else None),

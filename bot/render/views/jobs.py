@@ -12,6 +12,7 @@ from bot.render.formatting import (
     dig,
     duration,
     join_trusted,
+    model_console,
     number,
     pairs,
     s3,
@@ -180,12 +181,7 @@ def transform_job(
     tin = d.TransformInput
     tout = d.TransformOutput
     model_name = d.ModelName if isinstance(d.ModelName, str) and d.ModelName else None
-    model_url = None
-    if model_name and r.region:
-        # The event names the model only: its ARN, hence its console page, is built from ours.
-        arn = f"arn:aws:sagemaker:{r.region!s}:{r.account or ''!s}:model/{model_name}"
-        model = arn_info(arn)
-        model_url = model.console if model else None
+    model_url = model_console(model_name, r.region, r.account) if model_name else None
     max_concurrent = dig(d, "MaxConcurrentTransforms")
     max_payload = dig(d, "MaxPayloadInMB")
     input_type = dig(tin, "DataSource", "S3DataSource", "S3DataType")
