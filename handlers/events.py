@@ -71,6 +71,7 @@ def record_handler(record: SQSRecord) -> None:
         # Never deliverable: it fails with the reason logged, and SQS moves it to the
         # dead-letter queue after the maximum receives.
         logger.error("undeliverable SQS message %s: %s", record.message_id, exc)
+        metrics.add_metric(name="EventsUndeliverable", unit=MetricUnit.Count, value=1)
         raise
     try:
         deliver(raw)

@@ -116,8 +116,8 @@ def test_a_failure_in_the_middle_of_a_batch_retries_only_that_record(
     assert len(slack_api.messages(CHANNEL)) == 3
 
 
-def test_body_that_is_not_json_fails_with_a_log_line(
-    gateway: FailFor, caplog: pytest.LogCaptureFixture
+def test_body_that_is_not_json_fails_with_a_log_line_and_a_metric(
+    gateway: FailFor, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     caplog.set_level(logging.DEBUG)
     result = events_handler.handler(sqs_batch("{not json", "[1, 2]"), LambdaContext())
@@ -126,6 +126,9 @@ def test_body_that_is_not_json_fails_with_a_log_line(
     }
     assert "undeliverable SQS message msg-0: not valid JSON" in caplog.text
     assert "undeliverable SQS message msg-1: expected a JSON object" in caplog.text
+    # Powertools writes the metrics as one EMF line on stdout when the invocation ends.
+    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "_aws" in line]
+    assert [m["EventsUndeliverable"] for m in emf] == [[1.0, 1.0]]
 
 
 def test_unknown_event_type_still_reaches_slack(gateway: FailFor, slack_api: SlackStandin) -> None:
