@@ -16,7 +16,7 @@ from moto.events.models import EventPattern
 
 from bot.settings import Settings
 from tests.deploy.cfn import ParameterError, Stack
-from tests.deploy.conftest import EVENTS_DIR, TEMPLATE_FILE, is_stub_layer
+from tests.deploy.conftest import EVENTS_DIR, TEMPLATE_FILE, is_stub_layer, skip_or_fail
 from tests.deploy.iam import (
     actions_of,
     as_list,
@@ -447,6 +447,27 @@ def test_package_zip_holds_the_code_only(packaged: Path) -> None:
     assert "handlers/events.py" in names and "bot/__init__.py" in names
     assert any(name.startswith("templates/") and name.endswith(".j2") for name in names)
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+
+
+def test_package_ships_current_compiled_templates(packaged: Path, tmp_path: Path) -> None:
+    """The Lambda loads the templates compiled at packaging, not their sources: the build is in
+    the zip and its fingerprint matches the templates packaged beside it."""
+    import jinja2
+
+    from bot.render import compiled, renderer
+
+    with zipfile.ZipFile(packaged / "sagemaker-chatops.zip") as archive:
+        names = archive.namelist()
+        archive.extractall(tmp_path, [n for n in names if n.startswith("templates/")])
+    if f"templates/{compiled.COMPILED_DIR}/{compiled.FINGERPRINT_FILE}" not in names:
+        skip_or_fail("the package was not made by `make package` (no compiled templates)")
+    env = renderer._environment(None, precompiled=False)
+    loader = compiled.builtin_loader(env, tmp_path / "templates")
+    assert isinstance(loader, jinja2.ChoiceLoader)
+    assert isinstance(loader.loaders[0], jinja2.ModuleLoader)
+    sources = [n for n in names if n.startswith("templates/") and n.endswith(".j2")]
+    modules = [n for n in names if n.startswith(f"templates/{compiled.COMPILED_DIR}/tmpl_")]
+    assert len(modules) == len(sources) > 0
 
 
 def test_package_layer_zip_is_the_layer_without_the_aws_sdk(packaged: Path) -> None:
