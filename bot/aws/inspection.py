@@ -18,9 +18,8 @@ from bot.errors import TemplateError
 from bot.events.identity import ResourceRef
 from bot.events.status import STYLES, StatusClass, classify
 from bot.render import escape
-from bot.render.limits import enforce_message
 from bot.render.links import resource_links
-from bot.render.renderer import Message, Renderer
+from bot.render.renderer import Message, Renderer, section_message
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +172,4 @@ def minimal_inspection(inspection: Inspection) -> Message:
     )
     if inspection.failure_reason:
         line += f"\n{escape.code_block(inspection.failure_reason[:2_000])}"
-    return enforce_message(
-        {"text": line, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": line}}]}
-    )
+    return section_message(line)

@@ -13,6 +13,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from typing import Any, Protocol
 
 from bot.store.base import AuditRecord, Store
@@ -87,15 +88,8 @@ class Auditor:
             detail=redact(dict(detail or {})),
         )
         self._store.record_audit(record)
-        payload = {
-            "audit_id": record.id,
-            "at": record.at,
-            "user_id": record.user_id,
-            "action": record.action,
-            "target": record.target,
-            "result": record.result,
-            "detail": record.detail,
-        }
+        payload = asdict(record)
+        payload["audit_id"] = payload.pop("id")
         line = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
         self._logger.info("audit %s", line, extra={"audit": payload})
         return record

@@ -207,11 +207,17 @@ def minimal_message(event: SageMakerEvent) -> Message:
     )
     if event.failure_reason:
         line += f"\n{escape.code_block(event.failure_reason)}"
-    message = {
-        "text": line,
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": line}}],
-    }
-    return enforce_message(message)
+    return section_message(line)
+
+
+def section_message(mrkdwn: str) -> Message:
+    """A message of one mrkdwn section (already escaped), also its notification text."""
+    return enforce_message(
+        {
+            "text": mrkdwn,
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}],
+        }
+    )
 
 
 def _variables(event: SageMakerEvent, context: RenderContext, template: str) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -518,20 +519,7 @@ class DynamoDBStore(Store):
     def add_subscription(self, subscription: Subscription) -> None:
         s = subscription
         item = self._item(
-            {
-                "pk": SUBSCRIPTIONS_PK,
-                "sk": subscription_sk(s.channel, s.id),
-                "id": s.id,
-                "channel": s.channel,
-                "kinds": s.kinds,
-                "names": s.names,
-                "statuses": s.statuses,
-                "accounts": s.accounts,
-                "regions": s.regions,
-                "excludes": s.excludes,
-                "created_by": s.created_by,
-                "created_at": s.created_at,
-            }
+            {"pk": SUBSCRIPTIONS_PK, "sk": subscription_sk(s.channel, s.id), **asdict(s)}
         )
         with self._errors():
             self._client.put_item(TableName=self._table, Item=item)
@@ -572,19 +560,7 @@ class DynamoDBStore(Store):
     # --- audit ---------------------------------------------------------------------------------
 
     def record_audit(self, record: AuditRecord) -> None:
-        item = self._item(
-            {
-                "pk": AUDIT_PK,
-                "sk": audit_sk(record.at, record.id),
-                "id": record.id,
-                "at": record.at,
-                "user_id": record.user_id,
-                "action": record.action,
-                "target": record.target,
-                "result": record.result,
-                "detail": record.detail,
-            }
-        )
+        item = self._item({"pk": AUDIT_PK, "sk": audit_sk(record.at, record.id), **asdict(record)})
         with self._errors():
             self._client.put_item(TableName=self._table, Item=item)
 
