@@ -5,7 +5,7 @@ Run from the repository root with the project's interpreter::
     .venv/bin/python bench/render.py [--seconds N] [--runs N] [--strict]
 
 (a) Throughput over the sample corpus (``tests/events/*.json``): for each event, the work a
-    delivery does per event — ``json.loads`` of the text, ``parse_event``, ``Renderer.render``
+    delivery does per event — ``load_event_json`` of the text, ``parse_event``, ``Renderer.render``
     and ``json.dumps`` of the message — on one core, after a warm-up, for ``--seconds`` of work.
     One renderer is reused, as in a warm Lambda container.
 (b) Import time of ``bot.render.renderer`` and ``bot.events`` in a fresh process (a Lambda cold
@@ -73,7 +73,8 @@ def pin_to_one_cpu() -> int | None:
 
 
 def throughput(seconds: float) -> bool:
-    from bot.events.parse import parse_event
+    from bot import jsonio
+    from bot.events.parse import load_event_json, parse_event
     from bot.render.renderer import Renderer
 
     texts = [path.read_text(encoding="utf-8") for path in sorted(EVENTS.glob("*.json"))]
@@ -83,7 +84,7 @@ def throughput(seconds: float) -> bool:
 
     def one_pass() -> None:
         for text in texts:
-            message = renderer.render(parse_event(json.loads(text)))
+            message = renderer.render(parse_event(load_event_json(text)))
             json.dumps(message, ensure_ascii=False)
 
     with _counting_renderer_logs() as fallbacks:
@@ -109,8 +110,8 @@ def throughput(seconds: float) -> bool:
 
     def floor_pass() -> None:
         for text in texts:
-            event = parse_event(json.loads(text))
-            message = json.loads(floor_template.render(r=event.resource, status=event.status))
+            event = parse_event(load_event_json(text))
+            message = jsonio.loads(floor_template.render(r=event.resource, status=event.status))
             json.dumps(message, ensure_ascii=False)
 
     floor_events = 0

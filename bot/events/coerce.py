@@ -7,10 +7,11 @@ value that cannot be cleaned is kept raw instead of failing the whole event.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 _FRACTION = re.compile(r"(\.\d{1,6})\d*")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NUMERIC = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -24,12 +25,16 @@ def parse_timestamp(value: Any) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, bool):
         raise ValueError("boolean is not a timestamp")
-    if isinstance(value, int | float):
-        return _from_epoch(float(value))
+    if isinstance(value, int):
+        return _from_epoch_int(value)
+    if isinstance(value, float):
+        whole = value.is_integer() and abs(value) < 2**53
+        return _from_epoch_int(int(value)) if whole else _from_epoch(value)
     if isinstance(value, str):
         text = value.strip()
         if _NUMERIC.match(text):
-            return _from_epoch(float(text))
+            whole = text.lstrip("+-").isdigit()
+            return _from_epoch_int(int(text)) if whole else _from_epoch(float(text))
         # Python parses at most microseconds: drop the digits past six.
         text = _FRACTION.sub(lambda m: m.group(1), text, count=1)
         if text.endswith(("Z", "z")):
@@ -37,6 +42,15 @@ def parse_timestamp(value: Any) -> datetime:
         parsed = datetime.fromisoformat(text)
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     raise ValueError(f"not a timestamp: {type(value).__name__}")
+
+
+def _from_epoch_int(number: int) -> datetime:
+    # Whole numbers exactly: a float loses microseconds on far-future millisecond values.
+    unit = timedelta(milliseconds=1) if abs(number) >= 100_000_000_000 else timedelta(seconds=1)
+    try:
+        return _EPOCH + number * unit
+    except OverflowError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def _from_epoch(number: float) -> datetime:

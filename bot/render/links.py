@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from bot.events.identity import Arn, ResourceKind, ResourceRef
 from bot.render.escape import URL_RESERVED
@@ -35,7 +36,12 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 def valid_region(region: object) -> bool:
     """Only real-looking region names go into a host name: a value from an event such as
     ``evil.example/`` must never choose where a link points."""
-    return isinstance(region, str) and bool(_REGION.match(region))
+    return isinstance(region, str) and _is_region_name(region)
+
+
+@lru_cache(maxsize=256)  # a deployment sees a few dozen regions, and checks one per link
+def _is_region_name(text: str) -> bool:
+    return bool(_REGION.match(text))
 
 
 def console_host(region: str) -> str:
@@ -50,8 +56,18 @@ def console_host(region: str) -> str:
 # Callers pass only regions that passed valid_region ([a-z0-9-]): nothing in them to encode.
 
 
+@lru_cache(maxsize=256)
+def _sagemaker_home(region: str) -> str:
+    return f"{console_host(region)}/sagemaker/home?region={region}#/"
+
+
+@lru_cache(maxsize=256)
+def _log_groups_home(region: str) -> str:
+    return f"{console_host(region)}/cloudwatch/home?region={region}#logsV2:log-groups/log-group/"
+
+
 def sagemaker_console(region: str, fragment: str) -> str:
-    return f"{console_host(region)}/sagemaker/home?region={region}#/{fragment}"
+    return _sagemaker_home(region) + fragment
 
 
 _CW = [f"$25{byte:02X}" for byte in range(256)]
@@ -69,10 +85,7 @@ def _cw(text: str) -> str:
 
 def log_group_url(region: str, log_group: str, stream_prefix: str | None = None) -> str:
     """CloudWatch Logs console URL; the console wants ``$25``-style double encoding."""
-    url = (
-        f"{console_host(region)}/cloudwatch/home?region={region}"
-        f"#logsV2:log-groups/log-group/{_cw(log_group)}"
-    )
+    url = _log_groups_home(region) + _cw(log_group)
     if stream_prefix:
         url += "/log-events$3FlogStreamNameFilter$3D" + _cw(stream_prefix)
     return url
@@ -86,8 +99,7 @@ def pipeline_execution_url(region: str, execution_arn: str) -> str | None:
     return sagemaker_console(region, f"pipelines/{enc(pipeline)}/executions/{enc(execution)}")
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceLinks:
+class ResourceLinks(NamedTuple):
     console: str | None = None
     logs: str | None = None
     pipeline: str | None = None
