@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class ResourceKind(StrEnum):
@@ -66,8 +67,10 @@ ARN_KINDS: dict[str, ResourceKind] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Arn:
+class Arn(NamedTuple):
+    """The parts of an ARN. A named tuple: made for every ARN an event holds, several times
+    cheaper to build than a frozen dataclass."""
+
     partition: str
     service: str
     region: str

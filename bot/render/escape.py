@@ -69,8 +69,18 @@ def _percent(match: re.Match[str]) -> str:
     return "".join([_PERCENT[byte] for byte in match.group().encode("utf-8")])
 
 
+# The same set as bytes: deleting them from an ASCII name leaves nothing when it needs no
+# encoding, a check in C several times cheaper than running the regular expression.
+UNRESERVED_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~-"
+
+
+def needs_encoding(text: str) -> bool:
+    """Whether ``text`` has a character that ``URL_RESERVED`` matches."""
+    return not text.isascii() or bool(text.encode("ascii").translate(None, UNRESERVED_BYTES))
+
+
 def _encode(text: str) -> str:
-    return URL_RESERVED.sub(_percent, text)
+    return URL_RESERVED.sub(_percent, text) if needs_encoding(text) else text
 
 
 def url_component(value: object) -> str:

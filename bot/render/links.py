@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from bot.events.identity import Arn, ResourceKind, ResourceRef
-from bot.render.escape import URL_RESERVED
+from bot.render.escape import URL_RESERVED, needs_encoding
 from bot.render.escape import url_component as enc
 
 _LOG_GROUPS = {
@@ -80,7 +80,7 @@ def _cw_escape(match: re.Match[str]) -> str:
 def _cw(text: str) -> str:
     """The CloudWatch console's encoding: percent-encoded twice, then ``%`` as ``$``, so each
     reserved byte becomes ``$25XX``; in one pass."""
-    return URL_RESERVED.sub(_cw_escape, text)
+    return URL_RESERVED.sub(_cw_escape, text) if needs_encoding(text) else text
 
 
 def log_group_url(region: str, log_group: str, stream_prefix: str | None = None) -> str:
