@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "tests" / "events"
@@ -73,7 +74,6 @@ def pin_to_one_cpu() -> int | None:
 
 
 def throughput(seconds: float) -> bool:
-    from bot import jsonio
     from bot.events.parse import load_event_json, parse_event
     from bot.render.renderer import Renderer
 
@@ -85,7 +85,7 @@ def throughput(seconds: float) -> bool:
     def one_pass() -> None:
         for text in texts:
             message = renderer.render(parse_event(load_event_json(text)))
-            json.dumps(message, ensure_ascii=False)
+            json.dumps(message)  # as slack_sdk sends it
 
     with _counting_renderer_logs() as fallbacks:
         cold = _timed(one_pass)
@@ -101,25 +101,8 @@ def throughput(seconds: float) -> bool:
 
     rate = events / elapsed
     passed = rate >= TARGET_EVENTS_PER_SECOND
-
-    # The same loop with a one-line message: parsing and serialising alone, the floor.
-    floor_template = renderer._env.from_string(
-        '{"text": "{{ r.name }}: {{ status }}", "blocks": [{"type": "section", "text": '
-        '{"type": "mrkdwn", "text": "*{{ r.name }}* is {{ status }}"}}]}'
-    )
-
-    def floor_pass() -> None:
-        for text in texts:
-            event = parse_event(load_event_json(text))
-            message = jsonio.loads(floor_template.render(r=event.resource, status=event.status))
-            json.dumps(message, ensure_ascii=False)
-
-    floor_events = 0
-    start = time.perf_counter()
-    while (floor_elapsed := time.perf_counter() - start) < seconds / 3:
-        floor_pass()
-        floor_events += len(texts)
-    floor_rate = floor_events / floor_elapsed
+    stages = _stage_split(renderer, texts, seconds / 3)
+    floor_rate = _floor_rate(renderer, texts, seconds / 3)
     print(f"(a) Render throughput: parse + render + serialise, {len(texts)} sample events")
     print(f"    events/s          {rate:>12,.0f}")
     print(f"    µs/event          {1e6 / rate:>12.1f}")
@@ -127,17 +110,94 @@ def throughput(seconds: float) -> bool:
     print(f"    result            {'PASS' if passed else 'FAIL':>12}")
     print(f"    timed             {events:>12,} events in {elapsed:.2f} s (after warm-up)")
     print(f"    first pass        {cold * 1e3:>12.1f} ms  (templates loaded on first use)")
-    print(
-        f"    floor             {floor_rate:>12,.0f}  events/s: parse and serialise with a "
-        f"one-line message\n{'':22}(the rich messages cost {1e6 / rate - 1e6 / floor_rate:.0f} "
-        "µs/event on top)"
-    )
+    total = sum(stages.values())
+    print("    where the time goes (each stage timed on its own, event by event; shares of the")
+    print("    stages' sum, shown as µs of the measured µs/event):")
+    for stage, seconds_spent in stages.items():
+        share = seconds_spent / total if total else 0.0
+        print(f"      {stage:<44}{share * 1e6 / rate:>7.1f}  {share:>4.0%}")
+    print(f"    floor             {floor_rate:>12,.0f}  events/s: the same messages, not presented")
+    print(f"{'':22}(read, parse, a template that emits the finished message, serialise):")
+    print(f"{'':22}presenting them costs {1e6 / rate - 1e6 / floor_rate:.0f} µs/event on top")
     if fallbacks_per_pass:
         print(
             f"    note: {fallbacks_per_pass} of {len(texts)} samples rendered through the generic "
             "fallback (their template is missing or failed): figures are not representative"
         )
     return passed
+
+
+def _stage_split(renderer: Any, texts: list[str], seconds: float) -> dict[str, float]:
+    """Mean seconds per event of each stage of one delivery's rendering, timed in turn."""
+    from bot import jsonio
+    from bot.events.parse import load_event_json, parse_event
+    from bot.render.limits import enforce_message
+    from bot.render.renderer import TEMPLATE_SUFFIX, RenderContext, _variables
+
+    names = (
+        "read the event's JSON (orjson)",
+        "parse: envelope and detail models (pydantic)",
+        "present: views, links, times (Python)",
+        "template: Jinja, and orjson of its output",
+        "Slack's limits",
+        "serialise the message (json, as slack_sdk)",
+    )
+    spent = dict.fromkeys(names, 0.0)
+    clock = time.perf_counter
+    events = 0
+    deadline = clock() + seconds
+    while clock() < deadline:
+        for text in texts:
+            t0 = clock()
+            raw = load_event_json(text)
+            t1 = clock()
+            event = parse_event(raw)
+            t2 = clock()
+            name = event.spec.template
+            variables = _variables(event, RenderContext(), name)
+            t3 = clock()
+            output = renderer._env.get_template(name + TEMPLATE_SUFFIX).render(variables)
+            message = jsonio.loads(output)
+            t4 = clock()
+            message["blocks"] = [b for b in message["blocks"] if b is not None]
+            enforce_message(message)
+            t5 = clock()
+            json.dumps(message)
+            t6 = clock()
+            for stage, (a, b) in zip(
+                names, ((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5), (t5, t6)), strict=True
+            ):
+                spent[stage] += b - a
+        events += len(texts)
+    return {stage: total / events for stage, total in spent.items()}
+
+
+def _floor_rate(renderer: Any, texts: list[str], seconds: float) -> float:
+    """Events/s of the same loop when the message is already made: what reading, parsing, one
+    template call and JSON in and out cost for messages of these sizes, with no presentation."""
+    from bot import jsonio
+    from bot.events.parse import load_event_json, parse_event
+
+    finished = {
+        text: json.dumps(renderer.render(parse_event(load_event_json(text)))) for text in texts
+    }
+    import jinja2
+
+    # The finished text is JSON already: a plain environment passes it through as it is.
+    plain = jinja2.Environment(autoescape=False).from_string("{{ message }}")
+
+    def floor_pass() -> None:
+        for text in texts:
+            parse_event(load_event_json(text))
+            message = jsonio.loads(plain.render(message=finished[text]))
+            json.dumps(message)
+
+    events = 0
+    start = time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds:
+        floor_pass()
+        events += len(texts)
+    return events / elapsed
 
 
 def import_times(runs: int) -> None:
