@@ -76,14 +76,10 @@ def _utc(value: datetime) -> tuple[str, int]:
     return text, days * 86_400 + hour * 3_600 + minute * 60 + second
 
 
-def _utc_text(value: datetime) -> str:
-    return _utc(value)[0]
-
-
 def plain_time(value: Any) -> str:
     """A time as plain text (for header and fallback text, where date tokens do not render)."""
     if isinstance(value, datetime):
-        return _utc_text(value)
+        return _utc(value)[0]
     return "" if value is None else str(value)
 
 

@@ -266,18 +266,11 @@ class SqliteStore(Store):
 
     def update_thread_state(self, channel: str, resource_key: str, state: dict[str, Any]) -> None:
         with self._write() as conn:
-            row = conn.execute(
-                "SELECT state FROM threads WHERE channel = ? AND resource_key = ?",
-                (channel, resource_key),
-            ).fetchone()
-            if row is None:
+            merged = _thread_state(conn, channel, resource_key)
+            if merged is None:
                 return
-            merged = json.loads(row["state"])
             merged.update(state)
-            conn.execute(
-                "UPDATE threads SET state = ? WHERE channel = ? AND resource_key = ?",
-                (json.dumps(merged), channel, resource_key),
-            )
+            _save_thread_state(conn, channel, resource_key, merged)
 
     def merge_child_state(
         self,
@@ -288,21 +281,14 @@ class SqliteStore(Store):
         order_key: OrderKey,
     ) -> bool:
         with self._write() as conn:
-            row = conn.execute(
-                "SELECT state FROM threads WHERE channel = ? AND resource_key = ?",
-                (channel, resource_key),
-            ).fetchone()
-            if row is None:
+            merged = _thread_state(conn, channel, resource_key)
+            if merged is None:
                 return False
-            merged = json.loads(row["state"])
             known = merged.get(key)
             if isinstance(known, dict) and tuple(known.get("order") or ()) > tuple(order_key):
                 return False
             merged[key] = {**entry, "order": list(order_key)}
-            conn.execute(
-                "UPDATE threads SET state = ? WHERE channel = ? AND resource_key = ?",
-                (json.dumps(merged), channel, resource_key),
-            )
+            _save_thread_state(conn, channel, resource_key, merged)
             return True
 
     # --- deliveries ----------------------------------------------------------------------------
@@ -491,4 +477,24 @@ def _thread(row: sqlite3.Row) -> ThreadRecord:
         claimed_at=row["claimed_at"],
         finished=bool(row["finished"]),
         state=json.loads(row["state"]),
+    )
+
+
+def _thread_state(
+    conn: sqlite3.Connection, channel: str, resource_key: str
+) -> dict[str, Any] | None:
+    """A thread's stored state, or ``None`` when there is no such thread."""
+    row = conn.execute(
+        "SELECT state FROM threads WHERE channel = ? AND resource_key = ?",
+        (channel, resource_key),
+    ).fetchone()
+    return None if row is None else dict(json.loads(row["state"]))
+
+
+def _save_thread_state(
+    conn: sqlite3.Connection, channel: str, resource_key: str, state: dict[str, Any]
+) -> None:
+    conn.execute(
+        "UPDATE threads SET state = ? WHERE channel = ? AND resource_key = ?",
+        (json.dumps(state), channel, resource_key),
     )
