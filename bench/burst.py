@@ -59,9 +59,10 @@ from bot.delivery import state as st
 from bot.delivery.deliverer import Deliverer, DeliveryOptions
 from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent, parse_event
-from bot.render.renderer import RenderContext, Renderer
-from bot.slack.gateway import WebApiGateway, make_web_client
-from bot.slack.retry import RetryAfterHandler
+from bot.gateway import WebApiGateway, make_web_client
+from bot.gateway.retry import RetryAfterHandler
+from bot.render.context import RenderContext
+from bot.render.renderer import Renderer
 from bot.store.sqlite import SqliteStore
 from tests.standins.slack_api import (
     ApiCall,

@@ -33,8 +33,8 @@ from _common import CHANNEL, category, exit_code, quiet_logs, state_key, verdict
 from bot.delivery.deliverer import Deliverer, DeliveryOptions, Outcome
 from bot.demo import scenario
 from bot.events.parse import parse_event
+from bot.gateway import WebApiGateway, make_web_client
 from bot.render.renderer import Renderer
-from bot.slack.gateway import WebApiGateway, make_web_client
 from bot.store.sqlite import SqliteStore
 from tests.standins.slack_api import SlackStandin, slack_standin
 

@@ -10,7 +10,7 @@ Run from the repository root with the project's interpreter::
     One renderer is reused, as in a warm Lambda container.
 (b) Import time of ``bot.render.renderer`` and ``bot.events`` in a fresh process (a Lambda cold
     start pays it), as the median wall time of ``--runs`` runs of ``python -c "import ..."``,
-    next to ``python -c pass`` and to ``import bot.cli`` (the command line's start-up).
+    next to ``python -c pass`` and to ``import bot.cli.main`` (the command line's start-up).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ WARM_UP_SECONDS = 0.5
 IMPORTS = (
     ("baseline: python -c pass", "pass"),
     ("import bot.render.renderer, bot.events", "import bot.render.renderer, bot.events"),
-    ("import bot.cli (command line start-up)", "import bot.cli"),
+    ("import bot.cli.main (command line start-up)", "import bot.cli.main"),
 )
 
 
@@ -131,8 +131,9 @@ def _stage_split(renderer: Any, texts: list[str], seconds: float) -> dict[str, f
     """Mean seconds per event of each stage of one delivery's rendering, timed in turn."""
     from bot import jsonio
     from bot.events.parse import load_event_json, parse_event
+    from bot.render.context import RenderContext
     from bot.render.limits import enforce_message
-    from bot.render.renderer import TEMPLATE_SUFFIX, RenderContext, _variables
+    from bot.render.renderer import TEMPLATE_SUFFIX, _variables
 
     names = (
         "read the event's JSON (orjson)",

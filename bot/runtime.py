@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.delivery.deliverer import Deliverer, DeliveryMetrics, DeliveryOptions
-from bot.render.renderer import Renderer
-from bot.settings import Settings
-from bot.slack.gateway import (
+from bot.gateway import (
     CallObserver,
     LocalGateway,
     SlackGateway,
     WebApiGateway,
     make_web_client,
 )
+from bot.render.renderer import Renderer
+from bot.settings import Settings
 from bot.store import Store, open_store
 
 if TYPE_CHECKING:

@@ -32,7 +32,7 @@ def request_handler() -> SlackRequestHandler:
 
         from bot.errors import ConfigurationError
         from bot.runtime import build_runtime, resolve_signing_secret
-        from bot.slack.app import build_app, build_service
+        from bot.slack_app.app import build_app, build_service
 
         settings = get_settings()
         runtime = build_runtime(settings)

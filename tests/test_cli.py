@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.events.parse import parse_event
 from bot.settings import get_settings
 from tests.conftest import RAW_EVENTS_DIR, sample_paths

@@ -9,7 +9,6 @@ from bot.aws.errors import (
     AwsUnavailableError,
     ResourceNotFoundError,
 )
-from bot.aws.inspection import Inspection, render_inspection
 from bot.aws.sagemaker import ActionOutcome, SageMaker, as_event, model_package_metrics
 
 __all__ = [
@@ -20,10 +19,8 @@ __all__ = [
     "AwsRequestError",
     "AwsThrottledError",
     "AwsUnavailableError",
-    "Inspection",
     "ResourceNotFoundError",
     "SageMaker",
     "as_event",
     "model_package_metrics",
-    "render_inspection",
 ]

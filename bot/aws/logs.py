@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.aws.errors import AwsError, AwsPermissionError, ResourceNotFoundError, aws_call
+from bot.inspection import LogLine
 
 if TYPE_CHECKING:
     from mypy_boto3_logs.client import CloudWatchLogsClient
@@ -25,13 +26,6 @@ MAX_STREAMS = 20
 # Bounds DescribeLogStreams paging (50 streams a page) for a job with very many streams.
 MAX_STREAM_PAGES = 10
 ELLIPSIS = "…"
-
-
-@dataclass(frozen=True, slots=True)
-class LogLine:
-    timestamp: datetime
-    stream: str  # the stream's short name, without the ``JOB/`` prefix: ``algo-1-1700000000``
-    message: str  # one physical line, at most ``LINE_CHARS`` characters
 
 
 @dataclass(frozen=True, slots=True)

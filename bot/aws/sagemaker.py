@@ -26,12 +26,12 @@ from bot.aws.errors import (
     ResourceNotFoundError,
     aws_call,
 )
-from bot.aws.inspection import FailedStep, Inspection, Transition, VariantState
 from bot.aws.logs import tail_logs
 from bot.events.coerce import parse_number, parse_timestamp
 from bot.events.identity import ARN_KINDS, Arn, ResourceKind, ResourceRef
 from bot.events.parse import parse_event
 from bot.events.registry import SPECS
+from bot.inspection import FailedStep, Inspection, Transition, VariantState
 
 if TYPE_CHECKING:
     from mypy_boto3_logs.client import CloudWatchLogsClient

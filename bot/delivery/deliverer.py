@@ -22,9 +22,10 @@ from bot.errors import ChatOpsError, SlackDeliveryError
 from bot.events.identity import ResourceKind, ResourceRef
 from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.status import StatusClass
-from bot.render.renderer import RenderContext, Renderer
+from bot.gateway import SlackGateway
+from bot.render.context import RenderContext
+from bot.render.renderer import Renderer
 from bot.settings import Settings
-from bot.slack.gateway import SlackGateway
 from bot.store.base import Store, Subscription, ThreadRecord
 
 logger = logging.getLogger(__name__)

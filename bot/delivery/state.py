@@ -16,7 +16,7 @@ from bot.events.models import (
 from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.registry import SPECS
 from bot.events.status import StatusClass
-from bot.render.renderer import Decision, RenderContext
+from bot.render.context import Decision, RenderContext
 
 TERMINAL = {StatusClass.SUCCEEDED, StatusClass.FAILED, StatusClass.STOPPED, StatusClass.DELETED}
 # Resources that live on after "succeeding": only their deletion finishes them.

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from bot.gateway import LocalGateway, LocalMessage
 from bot.render.preview import EMOJI, PreviewMessage, PreviewSection, render_page
-from bot.slack.gateway import LocalGateway, LocalMessage
 
 _SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
 _TOKEN = re.compile(r"<(?:[^<>|]*\|)?([^<>]*)>")  # <url|label> → label, <!date^…|text> → text

@@ -19,8 +19,8 @@ from typing import Any
 
 from bot.errors import ChatOpsError, EventInputError
 from bot.events.parse import parse_event
+from bot.gateway import LocalGateway
 from bot.runtime import Runtime
-from bot.slack.gateway import LocalGateway
 
 logger = logging.getLogger(__name__)
 

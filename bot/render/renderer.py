@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent
 from bot.events.status import STYLES, StatusClass
 from bot.render import compiled, escape, formatting
+from bot.render.context import Message, RenderContext
 from bot.render.limits import enforce_message
 from bot.render.links import resource_links
 from bot.render.views import view_variables
@@ -30,8 +30,7 @@ logger = logging.getLogger(__name__)
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 TEMPLATE_SUFFIX = ".json.j2"
 
-Message = dict[str, Any]
-# Kinds whose failures get an "Inspect failure" button (bot/aws/inspection.py knows them).
+# Kinds whose failures get an "Inspect failure" button (bot/aws gathers their inspection).
 INSPECTABLE = frozenset(
     {
         ResourceKind.TRAINING,
@@ -42,29 +41,6 @@ INSPECTABLE = frozenset(
         ResourceKind.ENDPOINT,
     }
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """An approval decision already taken, shown instead of the Approve/Reject buttons."""
-
-    status: str  # "Approved" or "Rejected"
-    user_id: str
-    at: Any  # datetime
-    comment: str | None = None
-
-
-@dataclass(slots=True)
-class RenderContext:
-    """What a template may know beyond the event itself. Delivery and commands fill it in."""
-
-    mode: str = "parent"  # "parent": the message for the channel; "reply": a thread reply
-    previous_status: str | None = None
-    steps: list[dict[str, Any]] = field(default_factory=list)  # pipeline checklist
-    rollup: dict[str, Any] | None = None  # tuning job counters seen from its training jobs
-    decision: Decision | None = None
-    show_actions: bool = True
-    note: str | None = None  # a line of context, e.g. "created from its first step event"
 
 
 class _Environment(jinja2.Environment):

@@ -26,17 +26,15 @@ from bot.aws import (
     AwsPermissionError,
     AwsRequestError,
     AwsThrottledError,
-    Inspection,
     ResourceNotFoundError,
     SageMaker,
     as_event,
     model_package_metrics,
-    render_inspection,
 )
-from bot.aws.inspection import LOG_SECTION_CHARS, log_chunks
-from bot.aws.logs import LogLine
 from bot.errors import ChatOpsError
 from bot.events import ResourceKind, ResourceRef, parse_event
+from bot.inspection import Inspection, LogLine
+from bot.render.inspection import LOG_SECTION_CHARS, log_chunks, render_inspection
 from bot.render.renderer import Renderer
 from tests.render.blockkit import assert_no_foreign_tokens, assert_valid_message
 from tests.standins.aws import REGION, AwsClientFactory

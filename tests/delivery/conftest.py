@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.delivery.deliverer import Deliverer, DeliveryOptions
+from bot.gateway import WebApiGateway, make_web_client
 from bot.render.renderer import Renderer
-from bot.slack.gateway import WebApiGateway, make_web_client
 from bot.store import Store
 from bot.store.dynamodb import DynamoDBStore
 from bot.store.sqlite import SqliteStore

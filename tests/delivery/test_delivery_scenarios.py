@@ -168,7 +168,7 @@ def test_twenty_percent_of_slack_calls_failing_still_delivers_every_state_once(
     expected = {(parse_event(e).resource.key, fingerprint(parse_event(e))) for e in events}
     # GIVEN a Slack that fails one call in five (429, 500, 503) and clients that give up fast
     slack_api.set_failure_rate(0.2, statuses=(429, 500, 503), seed=7, retry_after=0)
-    from bot.slack.gateway import WebApiGateway, make_web_client
+    from bot.gateway import WebApiGateway, make_web_client
 
     def flaky_deliverer() -> Deliverer:
         deliverer = make_deliverer()

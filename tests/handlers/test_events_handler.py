@@ -12,9 +12,9 @@ import pytest
 
 import handlers.events as events_handler
 from bot.errors import SlackDeliveryError
+from bot.gateway import Message, WebApiGateway, make_web_client
 from bot.runtime import build_runtime
 from bot.settings import Settings
-from bot.slack.gateway import Message, WebApiGateway, make_web_client
 from bot.store.sqlite import SqliteStore
 from tests.conftest import load_sample
 from tests.standins.slack_api import SlackStandin

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.settings import get_settings
 from tests.conftest import EVENTS_DIR
 from tests.standins.slack_api import SlackStandin

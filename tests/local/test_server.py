@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from bot.gateway import LocalGateway
 from bot.local.server import LocalServer
 from bot.runtime import build_runtime
 from bot.settings import Settings
-from bot.slack.gateway import LocalGateway
 from bot.store.sqlite import SqliteStore
 from tests.conftest import load_sample
 from tests.standins.slack_api import SlackStandin
@@ -77,8 +77,8 @@ def test_slack_endpoint_is_mounted_with_a_token_and_secret(slack_api: SlackStand
 
     from slack_sdk.signature import SignatureVerifier
 
-    from bot.slack.gateway import WebApiGateway, make_web_client
-    from bot.slack.mount import slack_dispatch
+    from bot.gateway import WebApiGateway, make_web_client
+    from bot.slack_app.http import slack_dispatch
 
     settings = Settings(
         default_channel="alerts",

@@ -6,10 +6,11 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.events import parse_event
 from bot.render import compiled, renderer
-from bot.render.renderer import RenderContext, Renderer
+from bot.render.context import RenderContext
+from bot.render.renderer import Renderer
 from tests.conftest import load_sample, sample_paths
 
 

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.events import parse_event
 from bot.events.status import STYLES
 from bot.render.preview import (

@@ -7,7 +7,8 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from bot.events import parse_event
-from bot.render.renderer import Decision, RenderContext, Renderer
+from bot.render.context import Decision, RenderContext
+from bot.render.renderer import Renderer
 from tests.conftest import load_sample, sample_paths
 from tests.render.blockkit import assert_no_foreign_tokens, assert_valid_message
 

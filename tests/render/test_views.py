@@ -7,7 +7,8 @@ import pytest
 
 from bot.events import parse_event
 from bot.render import views
-from bot.render.renderer import RenderContext, Renderer
+from bot.render.context import RenderContext
+from bot.render.renderer import Renderer
 from tests.conftest import load_sample, sample_paths
 from tests.render.blockkit import assert_valid_message
 

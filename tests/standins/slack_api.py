@@ -51,7 +51,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.slack.retry import RetryAfterHandler
+from bot.gateway.retry import RetryAfterHandler
 
 __all__ = [
     "DEFAULT_PER_MINUTE",

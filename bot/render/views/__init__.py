@@ -19,8 +19,8 @@ from bot.render.views import catalog, endpoints, jobs, pipelines
 
 if TYPE_CHECKING:
     from bot.events.parse import SageMakerEvent
+    from bot.render.context import RenderContext
     from bot.render.links import ResourceLinks
-    from bot.render.renderer import RenderContext
 
 View = Callable[["SageMakerEvent", "RenderContext", "ResourceLinks"], dict[str, Any]]
 

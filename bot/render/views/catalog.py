@@ -25,8 +25,8 @@ from bot.render.formatting import (
 
 if TYPE_CHECKING:
     from bot.events.parse import SageMakerEvent
+    from bot.render.context import RenderContext
     from bot.render.links import ResourceLinks
-    from bot.render.renderer import RenderContext
 
 MAX_CONTAINERS = 10
 MAX_METRICS = 12

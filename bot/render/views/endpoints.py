@@ -19,8 +19,8 @@ from bot.render.formatting import (
 
 if TYPE_CHECKING:
     from bot.events.parse import SageMakerEvent
+    from bot.render.context import RenderContext
     from bot.render.links import ResourceLinks
-    from bot.render.renderer import RenderContext
 
 MAX_VARIANTS = 10
 MAX_STATUSES = 5

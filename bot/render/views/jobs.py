@@ -23,8 +23,8 @@ from bot.render.formatting import (
 
 if TYPE_CHECKING:
     from bot.events.parse import SageMakerEvent
+    from bot.render.context import RenderContext
     from bot.render.links import ResourceLinks
-    from bot.render.renderer import RenderContext
 
 MAX_CHANNELS = 10  # processing inputs and outputs listed; the others are only counted
 MAX_RANGES = 20  # tuned hyperparameter ranges listed

@@ -20,8 +20,8 @@ from bot.render.formatting import (
 
 if TYPE_CHECKING:
     from bot.events.parse import SageMakerEvent
+    from bot.render.context import RenderContext
     from bot.render.links import ResourceLinks
-    from bot.render.renderer import RenderContext
 
 # A section holds at most 3000 characters: 15 step lines fit, 10 when failure reasons lengthen them.
 STEPS_PER_SECTION = 15

@@ -1,0 +1,103 @@
+"""``SlackGateway`` over the Slack Web API (or any stand-in at ``base_url``), with slack_sdk's
+retry handlers."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from bot.errors import SlackDeliveryError
+from bot.gateway.base import CallObserver, Message
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+
+def make_web_client(
+    token: str,
+    base_url: str = "https://slack.com/api/",
+    *,
+    timeout: int = 10,
+    rate_limit_retries: int = 10,
+    server_error_retries: int = 3,
+    connection_retries: int = 3,
+    backoff_factor: float = 0.5,
+) -> WebClient:
+    """A WebClient that honours Retry-After on 429 and retries 5xx and connection errors
+    with exponential backoff (slack_sdk's retry handlers)."""
+    from slack_sdk import WebClient
+    from slack_sdk.http_retry.builtin_handlers import (
+        ConnectionErrorRetryHandler,
+        ServerErrorRetryHandler,
+    )
+    from slack_sdk.http_retry.builtin_interval_calculators import (
+        BackoffRetryIntervalCalculator,
+    )
+
+    from bot.gateway.retry import RetryAfterHandler
+
+    backoff = BackoffRetryIntervalCalculator(backoff_factor=backoff_factor)
+    return WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=timeout,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(
+                max_retry_count=connection_retries, interval_calculator=backoff
+            ),
+            RetryAfterHandler(max_retry_count=rate_limit_retries),
+            ServerErrorRetryHandler(
+                max_retry_count=server_error_retries, interval_calculator=backoff
+            ),
+        ],
+    )
+
+
+class WebApiGateway:
+    """``SlackGateway`` over slack_sdk's ``WebClient``; errors after retries become
+    ``SlackDeliveryError`` so the event is delivered again later."""
+
+    def __init__(self, client: WebClient, observer: CallObserver | None = None) -> None:
+        self._client = client
+        self._observer = observer
+
+    @property
+    def client(self) -> WebClient:
+        return self._client
+
+    def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
+        from slack_sdk.errors import SlackApiError, SlackClientError
+
+        started = time.perf_counter()
+        ok = False
+        try:
+            response = self._client.api_call(method, json=kwargs)
+            ok = True
+            return dict(response.data) if isinstance(response.data, dict) else {}
+        except SlackApiError as exc:
+            error = exc.response.get("error") if exc.response is not None else None
+            raise SlackDeliveryError(f"Slack {method} failed: {error or exc}") from exc
+        except (SlackClientError, OSError) as exc:
+            raise SlackDeliveryError(f"Slack {method} failed: {type(exc).__name__}") from exc
+        finally:
+            if self._observer:
+                self._observer(method, time.perf_counter() - started, ok)
+
+    def post_message(
+        self,
+        channel: str,
+        message: Message,
+        *,
+        thread_ts: str | None = None,
+        reply_broadcast: bool = False,
+    ) -> str:
+        params: dict[str, Any] = {"channel": channel, **message, "unfurl_links": False}
+        if thread_ts:
+            params["thread_ts"] = thread_ts
+            if reply_broadcast:
+                params["reply_broadcast"] = True
+        data = self._call("chat.postMessage", **params)
+        return str(data["ts"])
+
+    def update_message(self, channel: str, ts: str, message: Message) -> None:
+        self._call("chat.update", channel=channel, ts=ts, **message)

@@ -1,0 +1,34 @@
+"""What the renderer and the views share: the context of a render, a decision, a message.
+
+Its own module so that the renderer and the views both import it, never each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Message = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """An approval decision already taken, shown instead of the Approve/Reject buttons."""
+
+    status: str  # "Approved" or "Rejected"
+    user_id: str
+    at: Any  # datetime
+    comment: str | None = None
+
+
+@dataclass(slots=True)
+class RenderContext:
+    """What a template may know beyond the event itself. Delivery and commands fill it in."""
+
+    mode: str = "parent"  # "parent": the message for the channel; "reply": a thread reply
+    previous_status: str | None = None
+    steps: list[dict[str, Any]] = field(default_factory=list)  # pipeline checklist
+    rollup: dict[str, Any] | None = None  # tuning job counters seen from its training jobs
+    decision: Decision | None = None
+    show_actions: bool = True
+    note: str | None = None  # a line of context, e.g. "created from its first step event"

@@ -1,0 +1,403 @@
+"""What the ``/sagemaker`` command and the buttons do, without Slack's plumbing.
+
+Listeners parse Slack's payload, call a method here, and send what it returns. Everything here
+takes its collaborators (store, renderer, SageMaker, authorizer, auditor, Slack gateway) from
+the caller; nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from bot.aws.sagemaker import SageMaker, as_event, model_package_metrics
+from bot.delivery import state as st
+from bot.errors import ChatOpsError, NotAuthorizedError
+from bot.events.identity import Arn, ResourceKind, ResourceRef
+from bot.events.parse import parse_event
+from bot.gateway import SlackGateway
+from bot.render.context import Decision, RenderContext
+from bot.render.escape import code, mrkdwn_escape
+from bot.render.formatting import mention
+from bot.render.inspection import render_inspection
+from bot.render.renderer import Renderer
+from bot.service.audit import Auditor
+from bot.service.authz import Authorizer
+from bot.slash import (
+    Approve,
+    Command,
+    Help,
+    Inspect,
+    ListSubscriptions,
+    Reject,
+    Retry,
+    Status,
+    Stop,
+    Subscribe,
+    Unsubscribe,
+    describe,
+    format_list,
+    subscription_from,
+    unique_id_factory,
+    usage,
+    usage_text,
+)
+from bot.store import Store
+
+logger = logging.getLogger(__name__)
+
+
+class SageMakerFactory(Protocol):
+    """The SageMaker service for a region (None: the default one) and an account (None: the
+    bot's own); see :class:`bot.aws.accounts.SageMakers`."""
+
+    def __call__(self, region: str | None, account: str | None = None) -> SageMaker: ...
+
+
+PENDING = "PendingManualApproval"
+DECIDED = ("Approved", "Rejected")
+DECISION_LEASE_SECONDS = 60.0
+DECISION_LOCK = "-"  # the lock is per package, whatever the channel
+
+
+@dataclass
+class Reply:
+    """What to answer the user: ephemeral unless ``in_channel``."""
+
+    text: str
+    blocks: list[dict[str, Any]] | None = None
+    in_channel: bool = False
+
+    @classmethod
+    def of(cls, message: dict[str, Any]) -> Reply:
+        return cls(text=str(message.get("text", "")), blocks=list(message.get("blocks") or []))
+
+    def payload(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "text": self.text,
+            "response_type": "in_channel" if self.in_channel else "ephemeral",
+        }
+        if self.blocks:
+            body["blocks"] = self.blocks
+        return body
+
+
+@dataclass
+class DecisionResult:
+    changed: bool
+    status: str | None  # the package's approval status now
+    reply: Reply
+
+
+@dataclass
+class ChatOpsService:
+    store: Store
+    renderer: Renderer
+    authorizer: Authorizer
+    auditor: Auditor
+    sagemaker: SageMakerFactory
+    slack: SlackGateway
+    refresh_parent: Callable[[str, str, str], None]
+    """(channel, resource key, ts): re-render a parent from the store (the deliverer's)."""
+    clock: Callable[[], float] = time.time
+    on_subscriptions_changed: Callable[[], None] | None = None
+    _ids: Callable[[], str] | None = field(default=None, repr=False)
+
+    # --- commands: quick ones are answered in the ack, slow ones after it ---------------------
+
+    @staticmethod
+    def is_quick(command: Command) -> bool:
+        """Commands answered within Slack's 3 seconds (store only, no AWS call)."""
+        return isinstance(command, Help | Subscribe | Unsubscribe | ListSubscriptions)
+
+    def quick(self, command: Command, user_id: str, channel: str) -> Reply:
+        match command:
+            case Help(topic=topic):
+                return Reply(usage(topic) if topic else usage_text())
+            case ListSubscriptions():
+                subscriptions = self.store.list_subscriptions(channel)
+                if not subscriptions:
+                    return Reply(
+                        "This channel has no subscriptions. Try `/sagemaker subscribe training "
+                        "status=failed`."
+                    )
+                return Reply(format_list(subscriptions))
+            case Subscribe():
+                self._require("subscribe", user_id, channel)
+                ids = self._ids or unique_id_factory(self.store)
+                subscription = subscription_from(command, channel, user_id, self.clock(), ids)
+                self.store.add_subscription(subscription)
+                self._subscriptions_changed()
+                self.auditor.record(user_id, "subscribe", channel, "ok", {"id": subscription.id})
+                return Reply(
+                    f":white_check_mark: Subscribed this channel ({code(subscription.id)}): "
+                    f"{describe(subscription)}.",
+                    in_channel=True,
+                )
+            case Unsubscribe(ids=ids, all=everything):
+                self._require("unsubscribe", user_id, channel)
+                targets = (
+                    [s.id for s in self.store.list_subscriptions(channel)] if everything else ids
+                )
+                removed = [i for i in targets if self.store.remove_subscription(channel, i)]
+                missing = [i for i in targets if i not in removed]
+                self._subscriptions_changed()
+                self.auditor.record(
+                    user_id, "unsubscribe", channel, "ok", {"removed": removed, "missing": missing}
+                )
+                parts = []
+                if removed:
+                    parts.append(f"Removed {', '.join(code(i) for i in removed)}.")
+                if missing:
+                    parts.append(
+                        f"No subscription {', '.join(code(i) for i in missing)} in this channel "
+                        "(see `/sagemaker list`)."
+                    )
+                return Reply(" ".join(parts) or "This channel has no subscriptions.")
+        raise ChatOpsError("not a quick command")  # pragma: no cover - guarded by is_quick
+
+    def slow(
+        self, command: Command, user_id: str, channel: str, user_name: str | None = None
+    ) -> Reply:
+        match command:
+            case Status(target=target):
+                sm = self.sagemaker(target.region, target.account)
+                ref, description = sm.lookup(target.text, target.kind)
+                event = parse_event(as_event(ref, description))
+                return Reply.of(self.renderer.render(event, RenderContext(show_actions=False)))
+            case Inspect(target=target):
+                return self.inspect(
+                    target.text,
+                    target.region,
+                    channel,
+                    user_id,
+                    kind=target.kind,
+                    account=target.account,
+                )
+            case Approve(package=package, comment=comment):
+                return self.decide_by_command(
+                    package, "Approved", comment, user_id, channel, user_name
+                )
+            case Reject(package=package, comment=comment):
+                return self.decide_by_command(
+                    package, "Rejected", comment, user_id, channel, user_name
+                )
+            case Retry(execution_arn=arn, region=region, account=account):
+                self._require("retry", user_id, arn)
+                with self._audit(user_id, "retry", arn):
+                    outcome = self.sagemaker(region, account).retry_pipeline_execution(arn)
+                return Reply(
+                    f":repeat: {mrkdwn_escape(outcome.summary)} ({code(arn.rsplit('/', 1)[-1])}, "
+                    f"by {mention(user_id)})",
+                    in_channel=True,
+                )
+            case Stop(target=target):
+                self._require("stop", user_id, target.text)
+                with self._audit(user_id, "stop", target.text):
+                    sm = self.sagemaker(target.region, target.account)
+                    ref, _ = sm.lookup(target.text, target.kind)
+                    outcome = sm.stop(ref)
+                return Reply(
+                    f":octagonal_sign: {mrkdwn_escape(outcome.summary)} (by {mention(user_id)})",
+                    in_channel=True,
+                )
+        return self.quick(command, user_id, channel)
+
+    # --- inspection -------------------------------------------------------------------------
+
+    def inspect(
+        self,
+        name_or_arn: str,
+        region: str | None,
+        channel: str,
+        user_id: str,
+        *,
+        kind: ResourceKind | None = None,
+        thread_ts: str | None = None,
+        account: str | None = None,
+    ) -> Reply:
+        """Why a resource failed: posted in its thread in this channel, else returned.
+
+        The account is ``account``, else the ARN's (a bare name: the bot's own account)."""
+        sm = self.sagemaker(region, account or _account(name_or_arn))
+        ref, description = sm.lookup(name_or_arn, kind)
+        message = render_inspection(self.renderer, sm.inspect(ref, description))
+        thread_ts = thread_ts or self._thread_ts(channel, ref)
+        self.auditor.record(user_id, "inspect", ref.key, "ok")
+        if thread_ts:
+            self.slack.post_message(channel, message, thread_ts=thread_ts)
+            return Reply(f":mag: Posted the inspection of {code(ref.display_name)} in its thread.")
+        return Reply.of(message)
+
+    def _thread_ts(self, channel: str, ref: ResourceRef) -> str | None:
+        for key in {ref.key, ref.arn or ""} - {""}:
+            thread = self.store.get_thread(channel, key)
+            if thread is not None and thread.ts:
+                return thread.ts
+        return None
+
+    # --- approvals --------------------------------------------------------------------------
+
+    def decide_by_command(
+        self,
+        package: Any,
+        status: str,
+        comment: str,
+        user_id: str,
+        channel: str,
+        user_name: str | None = None,
+    ) -> Reply:
+        action = "approve" if status == "Approved" else "reject"
+        self._require(action, user_id, str(package))
+        sm = self.sagemaker(None, _account(package.arn) if package.arn else None)
+        if package.arn:
+            arn = package.arn
+        else:
+            ref, _ = sm.lookup(str(package), ResourceKind.MODEL_PACKAGE)
+            arn = ref.arn or str(package)
+        result = self.decide(
+            arn,
+            status,
+            user_id,
+            comment,
+            channel=channel,
+            only_pending=False,
+            user_name=user_name,
+        )
+        return result.reply
+
+    def decide(
+        self,
+        arn: str,
+        status: str,
+        user_id: str,
+        comment: str | None,
+        *,
+        channel: str | None,
+        only_pending: bool = True,
+        user_name: str | None = None,
+    ) -> DecisionResult:
+        """Approve or reject a package once. A second click, or a package decided elsewhere,
+        changes nothing; the result says what the state is."""
+        action = "approve" if status == "Approved" else "reject"
+        self._require(action, user_id, arn)
+        sm = self.sagemaker(_region(arn), _account(arn))
+        # One decision at a time per package (a lease, released after): the status check and
+        # the update below never interleave with another click's or command's.
+        if not self.store.begin_delivery(
+            DECISION_LOCK, arn, "decision", lease_seconds=DECISION_LEASE_SECONDS, now=self.clock()
+        ):
+            return self._already(arn, sm.current_approval(arn), user_id, channel)
+        try:
+            current = sm.current_approval(arn)
+            if current == status or (only_pending and current in DECIDED):
+                return self._already(arn, current, user_id, channel)
+            who = f"{user_name} ({user_id})" if user_name else user_id
+            description = f"{status} in Slack by {who}" + (f": {comment}" if comment else "")
+            sm.approve_model_package(arn, status, description)  # type: ignore[arg-type]
+        except ChatOpsError as exc:
+            self.auditor.record(user_id, action, arn, f"error: {type(exc).__name__}")
+            raise
+        finally:
+            self.store.abort_delivery(DECISION_LOCK, arn, "decision")
+        decision = Decision(status, user_id, datetime.fromtimestamp(self.clock(), UTC), comment)
+        self.auditor.record(user_id, action, arn, "ok", {"comment": comment or ""})
+        if channel:
+            self._show_decision(channel, arn, decision)
+        emoji = ":white_check_mark:" if status == "Approved" else ":no_entry:"
+        reply = Reply(
+            f"{emoji} {code(_package_name(arn))} {status.lower()} by {mention(user_id)}"
+            + (f": {mrkdwn_escape(comment)}" if comment else "."),
+            in_channel=True,
+        )
+        return DecisionResult(True, status, reply)
+
+    def _already(
+        self, arn: str, current: str | None, user_id: str, channel: str | None
+    ) -> DecisionResult:
+        self.auditor.record(user_id, "decide", arn, f"unchanged: {current}")
+        if channel and current in DECIDED:
+            self._show_current(channel, arn, str(current))
+        text = (
+            f"{code(_package_name(arn))} is already *{mrkdwn_escape(current or 'unknown')}*: "
+            "nothing was changed."
+        )
+        return DecisionResult(False, current, Reply(text))
+
+    def _show_decision(self, channel: str, arn: str, decision: Decision) -> None:
+        """Replace the buttons on the package's message with who decided, and when."""
+        thread = self.store.get_thread(channel, arn)
+        if thread is None or not thread.ts:
+            return
+        self.store.update_thread_state(channel, arn, {st.DECISION_KEY: st.decision_state(decision)})
+        self.refresh_parent(channel, arn, thread.ts)
+
+    def _show_current(self, channel: str, arn: str, current: str) -> None:
+        """Make the message say what the package's state is, when it was decided elsewhere."""
+        thread = self.store.get_thread(channel, arn)
+        if thread is None or not thread.ts:
+            return
+        known = st.decision_from_state(thread.state.get(st.DECISION_KEY))
+        if known is None or known.status != current:
+            outside = Decision(current, "", datetime.fromtimestamp(self.clock(), UTC), None)
+            state = st.decision_state(outside)
+            self.store.update_thread_state(channel, arn, {st.DECISION_KEY: state})
+        self.refresh_parent(channel, arn, thread.ts)
+
+    def approval_details(self, arn: str) -> dict[str, Any]:
+        """What the approval modal shows: the package, its metrics, the approved version."""
+        sm = self.sagemaker(_region(arn), _account(arn))
+        ref, description = sm.lookup(arn, ResourceKind.MODEL_PACKAGE)
+        group = description.get("ModelPackageGroupName")
+        approved = sm.approved_version(group) if isinstance(group, str) else None
+        return {
+            "arn": arn,
+            "name": ref.display_name,
+            "group": group,
+            "version": description.get("ModelPackageVersion"),
+            "status": description.get("ModelApprovalStatus"),
+            "description": description.get("ModelPackageDescription"),
+            "metrics": model_package_metrics(description),
+            "approved": approved,
+        }
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _audit(self, user_id: str, action: str, target: str) -> Iterator[None]:
+        """Record an action's result, failures included (then re-raised for the user)."""
+        try:
+            yield
+        except ChatOpsError as exc:
+            self.auditor.record(user_id, action, target, f"error: {type(exc).__name__}")
+            raise
+        self.auditor.record(user_id, action, target, "ok")
+
+    def _require(self, action: str, user_id: str, target: str) -> None:
+        if not self.authorizer.allowed(action, user_id):
+            self.auditor.record(user_id, action, target, "denied")
+            raise NotAuthorizedError(self.authorizer.refusal(action))
+
+    def _subscriptions_changed(self) -> None:
+        if self.on_subscriptions_changed:
+            self.on_subscriptions_changed()
+
+
+def _region(arn: str) -> str | None:
+    parsed = Arn.parse(arn)
+    return parsed.region if parsed else None
+
+
+def _account(arn: str) -> str | None:
+    parsed = Arn.parse(arn)
+    return parsed.account if parsed and parsed.account else None
+
+
+def _package_name(arn: str) -> str:
+    parsed = Arn.parse(arn)
+    return parsed.resource if parsed and parsed.resource else arn

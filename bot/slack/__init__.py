@@ -1,1 +1,0 @@
-"""Slack: the Web API client, the gateway the bot posts through, the Bolt app."""

@@ -1,0 +1,59 @@
+"""``/sagemaker``: quick subcommands are answered in the ack, slow ones (AWS calls) after it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot.render.escape import code
+from bot.service.chatops import ChatOpsService
+from bot.slack_app.replies import user_message
+from bot.slash import Command, parse_command
+
+logger = logging.getLogger(__name__)
+COMMAND = "/sagemaker"
+
+
+def _parsed(command: dict[str, Any]) -> Command | None:
+    try:
+        return parse_command(str(command.get("text") or ""))
+    except Exception:
+        return None  # answered (with usage) in the ack
+
+
+def register(app: App, service: ChatOpsService) -> None:
+    def is_slow(command: dict[str, Any]) -> bool:
+        parsed = _parsed(command)
+        return parsed is not None and not service.is_quick(parsed)
+
+    def is_quick(command: dict[str, Any]) -> bool:
+        return not is_slow(command)
+
+    def answer_now(ack: Ack, command: dict[str, Any]) -> None:
+        """Help, subscriptions and syntax errors: answered within the 3 seconds, no AWS call."""
+        try:
+            parsed = parse_command(str(command.get("text") or ""))
+            reply = service.quick(parsed, command["user_id"], command["channel_id"])
+            ack(**reply.payload())
+        except Exception as exc:
+            ack(response_type="ephemeral", text=user_message(exc))
+
+    def ack_slow(ack: Ack, command: dict[str, Any]) -> None:
+        text = str(command.get("text") or "")
+        ack(response_type="ephemeral", text=f":hourglass_flowing_sand: Working on {code(text)}…")
+
+    def run_slow(command: dict[str, Any], respond: Respond) -> None:
+        try:
+            parsed = parse_command(str(command.get("text") or ""))
+            reply = service.slow(
+                parsed, command["user_id"], command["channel_id"], command.get("user_name")
+            )
+            respond(**reply.payload(), replace_original=False)
+        except Exception as exc:
+            respond(response_type="ephemeral", text=user_message(exc), replace_original=False)
+
+    # Two listeners, so only commands that call AWS pay for the lazy (second) invocation.
+    app.command(COMMAND, matchers=[is_quick])(answer_now)
+    app.command(COMMAND, matchers=[is_slow])(ack=ack_slow, lazy=[run_slow])

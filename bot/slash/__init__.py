@@ -1,0 +1,55 @@
+"""The ``/sagemaker`` slash command's language: its grammar, help texts, command types, and
+how subscriptions are described. Pure: no Slack, no AWS. (The command line is ``bot.cli``.)
+"""
+
+from bot.slash.parse import (
+    Approve,
+    Command,
+    CommandSyntaxError,
+    Help,
+    Inspect,
+    ListSubscriptions,
+    ModelPackageRef,
+    Reject,
+    ResourceTarget,
+    Retry,
+    Status,
+    Stop,
+    Subscribe,
+    Unsubscribe,
+    parse_command,
+    usage,
+    usage_text,
+)
+from bot.slash.subscriptions import (
+    describe,
+    format_list,
+    new_subscription_id,
+    subscription_from,
+    unique_id_factory,
+)
+
+__all__ = [
+    "Approve",
+    "Command",
+    "CommandSyntaxError",
+    "Help",
+    "Inspect",
+    "ListSubscriptions",
+    "ModelPackageRef",
+    "Reject",
+    "ResourceTarget",
+    "Retry",
+    "Status",
+    "Stop",
+    "Subscribe",
+    "Unsubscribe",
+    "describe",
+    "format_list",
+    "new_subscription_id",
+    "parse_command",
+    "subscription_from",
+    "unique_id_factory",
+    "usage",
+    "usage_text",
+]

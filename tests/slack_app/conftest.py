@@ -1,0 +1,131 @@
+"""The Bolt app wired to the Slack stand-in, moto's SageMaker and a real store.
+
+Requests are signed as Slack signs them; lazy listeners run before ``dispatch`` returns.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from slack_bolt import App
+from slack_bolt.request import BoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.signature import SignatureVerifier
+
+from bot.aws.sagemaker import SageMaker
+from bot.gateway import WebApiGateway, make_web_client
+from bot.runtime import Runtime, build_runtime
+from bot.service.chatops import ChatOpsService
+from bot.settings import Settings
+from bot.slack_app.app import ImmediateExecutor, build_app, build_service
+from bot.store.sqlite import SqliteStore
+from tests.standins.aws import AwsClientFactory
+from tests.standins.slack_api import SlackStandin
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+CHANNEL = "C0SLACKAPP"
+APPROVER = "U0APPROVER"
+GROUP_MEMBER = "U0INGROUP"
+OUTSIDER = "U0OUTSIDER"
+APPROVER_GROUP = "S0APPROVERS"
+
+
+@dataclass
+class SlackApp:
+    app: App
+    service: ChatOpsService
+    runtime: Runtime
+    slack: SlackStandin
+
+    def signed(self, body: str, *, timestamp: int | None = None) -> dict[str, str]:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
+        return {
+            "x-slack-request-timestamp": ts,
+            "x-slack-signature": signature,
+            "content-type": "application/x-www-form-urlencoded",
+        }
+
+    def dispatch(self, body: str, headers: dict[str, str] | None = None) -> BoltResponse:
+        return self.app.dispatch(BoltRequest(body=body, headers=headers or self.signed(body)))
+
+    def command(self, text: str, user: str = APPROVER, channel: str = CHANNEL) -> BoltResponse:
+        body = urlencode(
+            {
+                "token": "legacy",
+                "team_id": "T0STANDIN",
+                "channel_id": channel,
+                "user_id": user,
+                "command": "/sagemaker",
+                "text": text,
+                "response_url": self.slack.response_url("cmd"),
+                "trigger_id": f"trigger-{time.monotonic_ns()}",
+            }
+        )
+        return self.dispatch(body)
+
+    def interaction(self, payload: dict[str, Any]) -> BoltResponse:
+        return self.dispatch(urlencode({"payload": json.dumps(payload)}))
+
+    def click(
+        self, action_id: str, value: str, *, user: str, message_ts: str, channel: str = CHANNEL
+    ) -> BoltResponse:
+        return self.interaction(
+            {
+                "type": "block_actions",
+                "user": {"id": user},
+                "team": {"id": "T0STANDIN"},
+                "channel": {"id": channel},
+                "message": {"ts": message_ts},
+                "container": {"type": "message", "message_ts": message_ts},
+                "trigger_id": f"trigger-{time.monotonic_ns()}",
+                "response_url": self.slack.response_url("action"),
+                "actions": [{"action_id": action_id, "value": value, "type": "button"}],
+            }
+        )
+
+    def submit(self, view: dict[str, Any], *, user: str, comment: str = "") -> BoltResponse:
+        state = {
+            "values": {"comment": {"comment_input": {"type": "plain_text_input", "value": comment}}}
+        }
+        return self.interaction(
+            {
+                "type": "view_submission",
+                "user": {"id": user, "username": f"name-of-{user.lower()}"},
+                "team": {"id": "T0STANDIN"},
+                "view": {**view, "id": "V1", "state": state},
+            }
+        )
+
+    def replies(self) -> list[dict[str, Any]]:
+        return self.slack.responses("cmd")
+
+
+@pytest.fixture
+def slack_app(slack_api: SlackStandin, aws_client_factory: AwsClientFactory) -> Iterator[SlackApp]:
+    slack_api.set_usergroup(APPROVER_GROUP, [GROUP_MEMBER])
+    client = make_web_client(slack_api.token, slack_api.url, backoff_factor=0.01)
+    store = SqliteStore(":memory:")
+    settings = Settings(default_channel=CHANNEL, approvers=[APPROVER, APPROVER_GROUP])
+    runtime = build_runtime(settings, store=store, slack=WebApiGateway(client))
+    sagemaker = SageMaker(aws_client_factory("sagemaker"), aws_client_factory("logs"))
+
+    def factory(region: str | None, account: str | None = None) -> SageMaker:
+        return sagemaker
+
+    service = build_service(runtime, client, sagemaker=factory)
+    app = build_app(
+        service,
+        client=client,
+        signing_secret=SECRET,
+        process_before_response=False,
+        listener_executor=ImmediateExecutor(),
+    )
+    yield SlackApp(app, service, runtime, slack_api)
+    store.close()

@@ -1,0 +1,164 @@
+"""``/sagemaker`` end to end: signed request → Bolt → service → stand-in / moto / store."""
+
+from __future__ import annotations
+
+import time
+
+from tests.aws.test_sagemaker import create_training_job, unique
+from tests.conftest import load_sample
+from tests.slack_app.conftest import APPROVER, CHANNEL, OUTSIDER, SlackApp
+
+
+def test_unsigned_or_stale_requests_are_rejected(slack_app: SlackApp) -> None:
+    body = "command=%2Fsagemaker&text=help&user_id=U1&channel_id=C1"
+    assert (
+        slack_app.dispatch(body, {"content-type": "application/x-www-form-urlencoded"}).status
+        == 401
+    )
+    stale = slack_app.signed(body, timestamp=int(time.time()) - 600)
+    assert slack_app.dispatch(body, stale).status == 401
+    forged = slack_app.signed(body)
+    forged["x-slack-signature"] = "v0=" + "0" * 64
+    assert slack_app.dispatch(body, forged).status == 401
+
+
+def test_help_and_empty_command_answer_with_usage(slack_app: SlackApp) -> None:
+    for text in ("", "help"):
+        response = slack_app.command(text)
+        assert response.status == 200
+        assert "subscribe" in response.body and "/sagemaker" in response.body
+
+
+def test_syntax_error_gets_usage_and_an_example(slack_app: SlackApp) -> None:
+    response = slack_app.command("subscribe trainig")
+    assert response.status == 200
+    assert "training" in response.body  # did you mean
+    assert '"response_type": "ephemeral"' in response.body or "ephemeral" in response.body
+
+
+def test_subscribe_list_unsubscribe(slack_app: SlackApp) -> None:
+    response = slack_app.command("subscribe training processing status=failed name=churn-*")
+    assert response.status == 200
+    assert "Failed" in response.body or "failed" in response.body
+    assert "churn-" in response.body
+    [subscription] = slack_app.runtime.store.list_subscriptions(CHANNEL)
+    assert subscription.kinds == ["training", "processing"]
+
+    listed = slack_app.command("list")
+    assert subscription.id in listed.body
+
+    removed = slack_app.command(f"unsubscribe {subscription.id}")
+    assert "Removed" in removed.body
+    assert slack_app.runtime.store.list_subscriptions(CHANNEL) == []
+    audit = [(r.action, r.result) for r in slack_app.runtime.store.list_audit()]
+    assert ("subscribe", "ok") in audit and ("unsubscribe", "ok") in audit
+
+
+def test_new_subscription_routes_events_at_once(slack_app: SlackApp) -> None:
+    slack_app.command("subscribe endpoint", channel="C0OTHER")
+    slack_app.runtime.deliverer.deliver_raw(load_sample("endpoint_state_change"))
+    assert len(slack_app.slack.messages("C0OTHER")) == 1
+
+
+def test_status_renders_the_resource_like_an_event(slack_app: SlackApp) -> None:
+    sm = slack_app.service.sagemaker(None)
+    name = unique("train")
+    create_training_job(sm._sm, name)
+    ack = slack_app.command(f"status {name}")
+    assert ack.status == 200
+    assert "Working on" in ack.body
+    [reply] = slack_app.replies()
+    assert reply["response_type"] == "ephemeral"
+    assert name in reply["text"]
+    assert reply["blocks"][0]["type"] == "header"
+
+
+def test_status_of_an_unknown_resource_says_so(slack_app: SlackApp) -> None:
+    slack_app.command("status no-such-job-anywhere")
+    [reply] = slack_app.replies()
+    assert "no-such-job-anywhere" in reply["text"]
+    assert "Traceback" not in reply["text"]
+
+
+def test_outsider_cannot_stop_and_nothing_changes(slack_app: SlackApp) -> None:
+    sm = slack_app.service.sagemaker(None)
+    name = unique("train")
+    create_training_job(sm._sm, name)
+    slack_app.command(f"stop {name}", user=OUTSIDER)
+    [reply] = slack_app.replies()
+    assert reply["text"].startswith(":no_entry:")
+    assert f"<@{APPROVER}>" in reply["text"]  # says who may
+    status = sm._sm.describe_training_job(TrainingJobName=name)["TrainingJobStatus"]
+    assert status != "Stopping"
+    assert [(r.action, r.result) for r in slack_app.runtime.store.list_audit()] == [
+        ("stop", "denied")
+    ]
+
+
+def test_inspect_posts_into_the_thread_when_there_is_one(slack_app: SlackApp) -> None:
+    sm = slack_app.service.sagemaker(None)._sm
+    name = unique("train")
+    arn = create_training_job(sm, name)
+    # no thread yet: the inspection comes back to the user
+    slack_app.command(f"inspect {name}")
+    [reply] = slack_app.replies()
+    assert reply["response_type"] == "ephemeral"
+    assert name in reply["text"]
+    # once the job has a message in this channel, the inspection goes into its thread
+    event = load_sample("training_job_state_change")
+    event["detail"].update(TrainingJobName=name, TrainingJobArn=arn)
+    slack_app.runtime.deliverer.deliver_raw(event)
+    [parent] = slack_app.slack.messages(CHANNEL)
+    slack_app.command(f"logs {name}")
+    assert "in its thread" in slack_app.replies()[-1]["text"]
+    [inspection] = slack_app.slack.thread(CHANNEL, parent.ts)
+    assert name in inspection.text
+
+
+def test_retry_calls_sagemaker_and_is_audited(slack_app: SlackApp) -> None:
+    from botocore.stub import ANY, Stubber
+
+    sm = slack_app.service.sagemaker(None)._sm
+    execution = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn/execution/abc123"
+    with Stubber(sm) as stub:
+        stub.add_response(
+            "retry_pipeline_execution",
+            {"PipelineExecutionArn": execution},
+            {"PipelineExecutionArn": execution, "ClientRequestToken": ANY},
+        )
+        slack_app.command(f"retry {execution}")
+        stub.assert_no_pending_responses()
+    [reply] = slack_app.replies()
+    assert reply["response_type"] == "in_channel"
+    assert "Retry started" in reply["text"]
+    assert ("retry", "ok") in [(r.action, r.result) for r in slack_app.runtime.store.list_audit()]
+
+
+def test_aws_errors_reach_the_user_as_a_sentence(slack_app: SlackApp) -> None:
+    from botocore.stub import Stubber
+
+    sm = slack_app.service.sagemaker(None)._sm
+    execution = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn/execution/abc123"
+    with Stubber(sm) as stub:
+        stub.add_client_error("retry_pipeline_execution", "AccessDeniedException", "no", 400)
+        slack_app.command(f"retry {execution}")
+    [reply] = slack_app.replies()
+    assert reply["text"].startswith(":warning:")
+    assert "Traceback" not in reply["text"]
+    [record] = slack_app.runtime.store.list_audit()
+    assert (record.action, record.result) == ("retry", "error: AwsPermissionError")
+
+
+def test_admins_restrict_who_may_subscribe(slack_app: SlackApp) -> None:
+    from bot.service.authz import Authorizer
+
+    # GIVEN a workspace where only admins may change subscriptions
+    slack_app.service.authorizer = Authorizer(
+        approvers=[APPROVER], admins=[APPROVER], client=slack_app.app.client
+    )
+    refused = slack_app.command("subscribe all", user=OUTSIDER)
+    assert ":no_entry:" in refused.body
+    assert slack_app.runtime.store.list_subscriptions(CHANNEL) == []
+    allowed = slack_app.command("subscribe all", user=APPROVER)
+    assert "Subscribed this channel" in allowed.body
+    assert len(slack_app.runtime.store.list_subscriptions(CHANNEL)) == 1
