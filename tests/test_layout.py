@@ -8,6 +8,7 @@ a dependency.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,18 @@ def test_no_import_cycle_between_packages() -> None:
 )
 def test_dependency_runs_one_way(low: str, high: str) -> None:
     assert _reaches(import_graph(), low, high) is None
+
+
+def test_architecture_names_only_what_exists() -> None:
+    root = BOT.parent
+    text = (root / "ARCHITECTURE.md").read_text()
+    named = set(re.findall(r"`((?:bot|handlers|templates)/[\w/.]*)`", text))
+    assert len(named) > 20
+    missing = sorted(p for p in named if not (root / p.rstrip("/")).exists())
+    assert missing == []
+
+
+def test_architecture_names_every_package() -> None:
+    text = (BOT.parent / "ARCHITECTURE.md").read_text()
+    packages = sorted(p.name for p in BOT.iterdir() if (p / "__init__.py").exists())
+    assert [p for p in packages if f"bot/{p}" not in text] == []
