@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from bot.render.preview import EMOJI, PreviewMessage, PreviewSection, render_page
+from bot.preview.emoji import EMOJI
+from bot.preview.page import PreviewMessage, PreviewSection, render_page
 from bot.slack.gateway import LocalGateway, LocalMessage
 
 _SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
