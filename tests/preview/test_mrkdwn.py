@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import jinja2
 import pytest
+from markupsafe import Markup
 
 from bot.events.status import STYLES
 from bot.preview.emoji import EMOJI
-from bot.preview.mrkdwn import mrkdwn_to_html
+from bot.preview.mrkdwn import mrkdwn_to_html, text_html
 from tests.preview.html_tree import parse
 
 
@@ -92,3 +94,21 @@ def test_emoji_shortcodes_become_emoji() -> None:
 def test_every_status_emoji_is_known() -> None:
     for style in STYLES.values():
         assert style.emoji.strip(":") in EMOJI
+
+
+def test_results_are_markup_that_autoescape_leaves_as_it_is() -> None:
+    env = jinja2.Environment(autoescape=True)
+    html = mrkdwn_to_html('a &amp; *b* <https://e.com?x=1&amp;y="2"|link>')
+
+    assert isinstance(html, Markup)
+    assert env.from_string("{{ html }}").render(html=html) == str(html)
+    assert str(html) == (
+        'a &amp; <b>b</b> <a class="sk-link" href="https://e.com?x=1&amp;y=&#34;2&#34;" '
+        'rel="noopener noreferrer">link</a>'
+    )
+    assert isinstance(text_html({"type": "plain_text", "text": "<b>"}), Markup)
+    assert text_html({"type": "plain_text", "text": "<b> :x:\n&amp;"}) == (
+        '&lt;b&gt; <span class="sk-emoji" title=":x:">❌</span><br>&amp;'
+    )
+    assert text_html({"type": "plain_text", "text": ":x:", "emoji": False}) == ":x:"
+    assert text_html(None) == ""

@@ -6,11 +6,14 @@ import html
 import json
 import re
 from contextlib import redirect_stderr, redirect_stdout
+from importlib import resources
 from io import StringIO
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from markupsafe import Markup
 
 from bot.cli import main
 from bot.events import parse_event
@@ -20,6 +23,8 @@ from bot.preview.page import (
     PreviewMessage,
     PreviewSection,
     block_kit_builder_url,
+    message_body_html,
+    render_message,
     render_page,
 )
 from bot.render.renderer import Renderer
@@ -248,3 +253,164 @@ def test_builder_url_encodes_only_the_blocks() -> None:
     message = {"text": "t", "blocks": [{"type": "divider"}]}
     url = block_kit_builder_url(message)
     assert url == BLOCK_KIT_BUILDER + "%7B%22blocks%22%3A%5B%7B%22type%22%3A%22divider%22%7D%5D%7D"
+
+
+# ------------------------------------------------------------------- every block, hostile
+
+# Quotes and angle brackets: text that would end an attribute, or open an element.
+EVIL = "\"'><script>alert(1)</script><img src=x onerror=alert(2)>"
+# The same characters as Slack sends them in mrkdwn (``& < >`` as entities): shown as EVIL.
+EVIL_MRKDWN = EVIL.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text}
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def test_a_hostile_value_in_every_block_type_is_escaped() -> None:
+    message = {
+        "text": "notification " + EVIL_MRKDWN,
+        "blocks": [
+            {"type": "header", "text": _plain("header " + EVIL)},
+            {
+                "type": "section",
+                "text": _mrkdwn("section " + EVIL_MRKDWN),
+                "fields": [_mrkdwn("mrkdwn field " + EVIL_MRKDWN), _plain("plain field " + EVIL)],
+                "accessory": {
+                    "type": "button",
+                    "text": _plain("accessory " + EVIL),
+                    "action_id": "action " + EVIL,
+                },
+            },
+            {
+                "type": "section",
+                "text": _mrkdwn("menu"),
+                "accessory": {"type": "static_select", "placeholder": _plain("select " + EVIL)},
+            },
+            {
+                "type": "context",
+                "elements": [
+                    _mrkdwn("mrkdwn context " + EVIL_MRKDWN),
+                    _plain("plain context " + EVIL),
+                    {
+                        "type": "image",
+                        "image_url": "https://x",
+                        "alt_text": "context image " + EVIL,
+                    },
+                ],
+            },
+            {
+                "type": "actions",
+                "elements": [
+                    {"type": "button", "text": _plain("button " + EVIL), "style": "primary"},
+                    {"type": "button", "text": _plain("link"), "url": "https://x/" + EVIL},
+                    {"type": "kind " + EVIL},
+                ],
+            },
+            {"type": "image", "alt_text": "block image " + EVIL},
+            {"type": "block " + EVIL},
+        ],
+        "attachments": [
+            {
+                "color": EVIL,
+                "title": "attachment title " + EVIL,
+                "text": "attachment text " + EVIL_MRKDWN,
+                "fields": [{"title": "field title " + EVIL, "value": "field value " + EVIL_MRKDWN}],
+                "blocks": [{"type": "section", "text": _mrkdwn("attachment block " + EVIL_MRKDWN)}],
+            }
+        ],
+    }
+    item = PreviewMessage(
+        message,
+        label="label " + EVIL,
+        timestamp="time " + EVIL,
+        replies=[PreviewMessage({"text": "reply " + EVIL_MRKDWN})],
+    )
+
+    page = render_page("title " + EVIL, [PreviewSection("heading " + EVIL, [item])])
+    tree = parse(page)
+
+    assert "<script" not in page.lower()
+    assert "<img" not in page.lower()
+    assert {"script", "img", "iframe", "object", "link"}.isdisjoint(tree.tags)
+    for _, attributes in tree.attributes:
+        assert not any(name.startswith("on") for name in attributes), attributes
+    expected = {  # the text as shown, and a class of the element it is shown in
+        "header": "sk-header",
+        "section": "sk-text",
+        "mrkdwn field": "sk-field",
+        "plain field": "sk-field",
+        "accessory": "sk-button",
+        "select": "sk-select",
+        "mrkdwn context": "sk-context-el",
+        "plain context": "sk-context-el",
+        "button": "sk-button-primary",
+        "[kind": "sk-unsupported",
+        "block image": "sk-img-large",
+        "[block": "sk-unsupported",
+        "attachment title": "sk-att-title",
+        "attachment text": "sk-attachment",
+        "field title": "sk-attachment",
+        "field value": "sk-attachment",
+        "attachment block": "sk-attachment",
+        "label": "pv-label",
+        "time": "sk-time",
+        "reply": "sk-thread",
+    }
+    for name, css_class in expected.items():
+        assert css_class in classes_around(tree, f"{name} {EVIL}"), name
+    shown = [data for data, _ in tree.texts]
+    assert shown.count(f"title {EVIL}") == 2  # <title> and <h1>
+    assert shown.count(f"heading {EVIL}") == 2  # the contents and the section's heading
+    assert f"notification {EVIL}" in shown  # the note under the message
+    # Attribute values read back as the characters: nothing broke out of its quotes.
+    titles = {a.get("title") for _, a in tree.attributes}
+    assert {
+        "action " + EVIL,
+        "https://x/" + EVIL,
+        "context image " + EVIL,
+        "block image " + EVIL,
+    } <= titles
+    styles = {a["style"] for _, a in tree.attributes if a.get("style")}
+    assert styles == {"border-left-color:#dddddd"}  # not a colour: Slack's grey
+
+
+# -------------------------------------------------------------------------- the package
+
+
+def test_the_page_inlines_the_package_stylesheet_under_a_policy() -> None:
+    css = resources.files("bot.preview").joinpath("static/preview.css").read_text("utf-8")
+    page = render_page("t", [])
+
+    assert f"<style>\n{css}</style>" in page
+    assert (
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+    ) in page
+    assert '<meta name="referrer" content="no-referrer">' in page
+    assert page.endswith("</html>\n")
+
+
+def test_templates_and_stylesheet_are_resources_of_the_package() -> None:
+    package = resources.files("bot.preview")
+    for name in ("page.html.j2", "message.html.j2", "blocks.html.j2"):
+        assert package.joinpath("templates", name).is_file(), name
+    assert package.joinpath("static", "preview.css").is_file()
+
+
+def test_a_message_or_its_body_alone_is_an_html_fragment() -> None:
+    item = PreviewMessage({"text": "*hello*"}, timestamp="10:00")
+
+    fragment = render_message(item)
+    body = message_body_html(item.message)
+
+    assert isinstance(fragment, Markup)
+    assert isinstance(body, Markup)
+    assert str(body).strip() == '<div class="sk-text"><b>hello</b></div>'
+    tree = parse(fragment)
+    assert {"pv-item", "sk-msg", "sk-body", "sk-text"} <= classes_around(tree, "hello")
+    assert "Block Kit Builder" not in fragment
