@@ -20,7 +20,7 @@ from bot.errors import ChatOpsError
 
 if TYPE_CHECKING:
     from bot.events.parse import SageMakerEvent
-    from bot.render.preview import PreviewSection
+    from bot.preview.page import PreviewSection
 
 SAMPLES_DIR = Path(bot.__file__).resolve().parent.parent / "tests" / "events"
 DEFAULT_OUTPUT = Path("build") / "preview.html"
@@ -54,7 +54,7 @@ def register(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.events.parse import parse_event
-    from bot.render.preview import (
+    from bot.preview.page import (
         PreviewMessage,
         PreviewSection,
         block_kit_builder_url,

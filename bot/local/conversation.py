@@ -8,7 +8,8 @@ import re
 from datetime import UTC, datetime
 
 from bot.gateway import LocalGateway, LocalMessage
-from bot.render.preview import EMOJI, PreviewMessage, PreviewSection, render_page
+from bot.preview.emoji import EMOJI
+from bot.preview.page import PreviewMessage, PreviewSection, render_page
 
 _SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
 _TOKEN = re.compile(r"<(?:[^<>|]*\|)?([^<>]*)>")  # <url|label> → label, <!date^…|text> → text

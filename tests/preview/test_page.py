@@ -6,82 +6,32 @@ import html
 import json
 import re
 from contextlib import redirect_stderr, redirect_stdout
-from html.parser import HTMLParser
+from importlib import resources
 from io import StringIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from markupsafe import Markup
 
 from bot.cli.main import main
 from bot.events import parse_event
-from bot.events.status import STYLES
-from bot.render.preview import (
+from bot.preview.emoji import EMOJI
+from bot.preview.page import (
     BLOCK_KIT_BUILDER,
-    EMOJI,
     PreviewMessage,
     PreviewSection,
     block_kit_builder_url,
-    mrkdwn_to_html,
+    message_body_html,
+    render_message,
     render_page,
 )
 from bot.render.renderer import Renderer
 from tests.conftest import RAW_EVENTS_DIR, load_sample, sample_paths
+from tests.preview.html_tree import classes_around, parse, section_message
 
 SAMPLES = sample_paths()
-
-
-def section_message(text: str) -> dict[str, Any]:
-    return {
-        "text": text,
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
-    }
-
-
-class _Tree(HTMLParser):
-    """Records, for each piece of text, the classes of the elements it sits in."""
-
-    VOID = {"br", "hr", "meta", "img", "input", "link"}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[set[str]] = []
-        self.texts: list[tuple[str, list[set[str]]]] = []
-        self.tags: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        if tag not in self.VOID:
-            classes = dict(attrs).get("class") or ""
-            self.stack.append(set(classes.split()))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in self.VOID:
-            self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        if data.strip():
-            self.texts.append((data, list(self.stack)))
-
-
-def parse(page: str) -> _Tree:
-    tree = _Tree()
-    tree.feed(page)
-    tree.close()
-    assert not tree.stack, "every element is closed"
-    return tree
-
-
-def classes_around(tree: _Tree, text: str) -> set[str]:
-    """The classes around ``text`` in the message (not in the preview's notes under it)."""
-    matches = [
-        stack
-        for data, stack in tree.texts
-        if text in data and not any("pv-tools" in classes for classes in stack)
-    ]
-    assert len(matches) == 1, f"{text!r} found {len(matches)} times"
-    return set().union(*matches[0])
 
 
 # ------------------------------------------------------------------------- the whole corpus
@@ -193,7 +143,10 @@ def test_hostile_event_content_is_shown_as_text() -> None:
     assert "<script" not in page.lower()
     assert "<img" not in page.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert '&lt;img src=x onerror="alert(2)"&gt;' in page
+    # Autoescape writes quotes as &#34; (the text shows them all the same).
+    assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;" in page
+    shown = "".join(data for data, _ in parse(page).texts)
+    assert '<img src=x onerror="alert(2)">' in shown
 
 
 @pytest.mark.parametrize(
@@ -213,82 +166,6 @@ def test_hostile_event_content_is_shown_as_text() -> None:
 def test_mrkdwn_never_produces_markup_from_text(text: str) -> None:
     page = render_page("t", [PreviewSection("s", [PreviewMessage(section_message(text))])])
     assert "<script" not in page
-
-
-def test_link_url_cannot_break_out_of_its_attribute() -> None:
-    result = mrkdwn_to_html('<https://x.example/" onmouseover="alert(1)|label>')
-    assert 'href="https://x.example/&quot; onmouseover=&quot;alert(1)"' in result
-    tree = parse(result)
-    assert tree.texts[0][0] == "label"
-
-
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,alert(1)", "vbscript:x"])
-def test_only_web_and_mail_links_become_links(url: str) -> None:
-    result = mrkdwn_to_html(f"<{url}|click>")
-    assert result == "click"
-
-
-# ---------------------------------------------------------------------------------- mrkdwn
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("*bold*", "<b>bold</b>"),
-        ("_italic_", "<i>italic</i>"),
-        ("~struck~", "<s>struck</s>"),
-        ("*bold* and _it_", "<b>bold</b> and <i>it</i>"),
-        ("snake_case_name", "snake_case_name"),
-        ("2 * 3 * 4", "2 * 3 * 4"),
-        ("`a &lt; b`", '<code class="sk-code">a &lt; b</code>'),
-        ("`*not bold*`", '<code class="sk-code">*not bold*</code>'),
-        ("```line 1\nline *2*```", '<pre class="sk-pre">line 1\nline *2*</pre>'),
-        ("reason\n```boom```\nafter", 'reason<pre class="sk-pre">boom</pre>after'),
-        (
-            "<https://example.com/?a=1&amp;b=2|the label>",
-            '<a class="sk-link" href="https://example.com/?a=1&amp;b=2" '
-            'rel="noopener noreferrer">the label</a>',
-        ),
-        (
-            "<https://example.com>",
-            '<a class="sk-link" href="https://example.com" '
-            'rel="noopener noreferrer">https://example.com</a>',
-        ),
-        (
-            "*<https://e.com|job>*",
-            '<b><a class="sk-link" href="https://e.com" rel="noopener noreferrer">job</a></b>',
-        ),
-        ("<@U123ABC>", '<span class="sk-mention">@U123ABC</span>'),
-        ("<#C123|alerts>", '<span class="sk-mention">alerts</span>'),
-        ("<!subteam^S1|@ml-team>", '<span class="sk-mention">@ml-team</span>'),
-        ("<!here>", '<span class="sk-mention">@here</span>'),
-        ("<!channel|channel>", '<span class="sk-mention">channel</span>'),
-        (
-            "<!date^1700000000^{date_short_pretty} {time}|2023-11-14 22:13 UTC>",
-            '<span class="sk-date">2023-11-14 22:13 UTC</span>',
-        ),
-        ("a &amp; b &lt;c&gt;", "a &amp; b &lt;c&gt;"),
-        ("&amp;lt;", "&amp;lt;"),
-        ("line 1\nline 2", "line 1<br>line 2"),
-        ("&gt; quoted\nplain", '<blockquote class="sk-quote">quoted</blockquote>plain'),
-        (":not_an_emoji: at 10:11:12", ":not_an_emoji: at 10:11:12"),
-    ],
-)
-def test_mrkdwn_to_html(text: str, expected: str) -> None:
-    assert mrkdwn_to_html(text) == expected
-
-
-def test_emoji_shortcodes_become_emoji() -> None:
-    result = mrkdwn_to_html(":white_check_mark: done :x::rotating_light:")
-    assert "✅" in result
-    assert "❌" in result
-    assert "🚨" in result
-    assert ":white_check_mark:" not in parse(result).texts[0][0]
-
-
-def test_every_status_emoji_is_known() -> None:
-    for style in STYLES.values():
-        assert style.emoji.strip(":") in EMOJI
 
 
 # ---------------------------------------------------------------------------------- blocks
@@ -376,3 +253,164 @@ def test_builder_url_encodes_only_the_blocks() -> None:
     message = {"text": "t", "blocks": [{"type": "divider"}]}
     url = block_kit_builder_url(message)
     assert url == BLOCK_KIT_BUILDER + "%7B%22blocks%22%3A%5B%7B%22type%22%3A%22divider%22%7D%5D%7D"
+
+
+# ------------------------------------------------------------------- every block, hostile
+
+# Quotes and angle brackets: text that would end an attribute, or open an element.
+EVIL = "\"'><script>alert(1)</script><img src=x onerror=alert(2)>"
+# The same characters as Slack sends them in mrkdwn (``& < >`` as entities): shown as EVIL.
+EVIL_MRKDWN = EVIL.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text}
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def test_a_hostile_value_in_every_block_type_is_escaped() -> None:
+    message = {
+        "text": "notification " + EVIL_MRKDWN,
+        "blocks": [
+            {"type": "header", "text": _plain("header " + EVIL)},
+            {
+                "type": "section",
+                "text": _mrkdwn("section " + EVIL_MRKDWN),
+                "fields": [_mrkdwn("mrkdwn field " + EVIL_MRKDWN), _plain("plain field " + EVIL)],
+                "accessory": {
+                    "type": "button",
+                    "text": _plain("accessory " + EVIL),
+                    "action_id": "action " + EVIL,
+                },
+            },
+            {
+                "type": "section",
+                "text": _mrkdwn("menu"),
+                "accessory": {"type": "static_select", "placeholder": _plain("select " + EVIL)},
+            },
+            {
+                "type": "context",
+                "elements": [
+                    _mrkdwn("mrkdwn context " + EVIL_MRKDWN),
+                    _plain("plain context " + EVIL),
+                    {
+                        "type": "image",
+                        "image_url": "https://x",
+                        "alt_text": "context image " + EVIL,
+                    },
+                ],
+            },
+            {
+                "type": "actions",
+                "elements": [
+                    {"type": "button", "text": _plain("button " + EVIL), "style": "primary"},
+                    {"type": "button", "text": _plain("link"), "url": "https://x/" + EVIL},
+                    {"type": "kind " + EVIL},
+                ],
+            },
+            {"type": "image", "alt_text": "block image " + EVIL},
+            {"type": "block " + EVIL},
+        ],
+        "attachments": [
+            {
+                "color": EVIL,
+                "title": "attachment title " + EVIL,
+                "text": "attachment text " + EVIL_MRKDWN,
+                "fields": [{"title": "field title " + EVIL, "value": "field value " + EVIL_MRKDWN}],
+                "blocks": [{"type": "section", "text": _mrkdwn("attachment block " + EVIL_MRKDWN)}],
+            }
+        ],
+    }
+    item = PreviewMessage(
+        message,
+        label="label " + EVIL,
+        timestamp="time " + EVIL,
+        replies=[PreviewMessage({"text": "reply " + EVIL_MRKDWN})],
+    )
+
+    page = render_page("title " + EVIL, [PreviewSection("heading " + EVIL, [item])])
+    tree = parse(page)
+
+    assert "<script" not in page.lower()
+    assert "<img" not in page.lower()
+    assert {"script", "img", "iframe", "object", "link"}.isdisjoint(tree.tags)
+    for _, attributes in tree.attributes:
+        assert not any(name.startswith("on") for name in attributes), attributes
+    expected = {  # the text as shown, and a class of the element it is shown in
+        "header": "sk-header",
+        "section": "sk-text",
+        "mrkdwn field": "sk-field",
+        "plain field": "sk-field",
+        "accessory": "sk-button",
+        "select": "sk-select",
+        "mrkdwn context": "sk-context-el",
+        "plain context": "sk-context-el",
+        "button": "sk-button-primary",
+        "[kind": "sk-unsupported",
+        "block image": "sk-img-large",
+        "[block": "sk-unsupported",
+        "attachment title": "sk-att-title",
+        "attachment text": "sk-attachment",
+        "field title": "sk-attachment",
+        "field value": "sk-attachment",
+        "attachment block": "sk-attachment",
+        "label": "pv-label",
+        "time": "sk-time",
+        "reply": "sk-thread",
+    }
+    for name, css_class in expected.items():
+        assert css_class in classes_around(tree, f"{name} {EVIL}"), name
+    shown = [data for data, _ in tree.texts]
+    assert shown.count(f"title {EVIL}") == 2  # <title> and <h1>
+    assert shown.count(f"heading {EVIL}") == 2  # the contents and the section's heading
+    assert f"notification {EVIL}" in shown  # the note under the message
+    # Attribute values read back as the characters: nothing broke out of its quotes.
+    titles = {a.get("title") for _, a in tree.attributes}
+    assert {
+        "action " + EVIL,
+        "https://x/" + EVIL,
+        "context image " + EVIL,
+        "block image " + EVIL,
+    } <= titles
+    styles = {a["style"] for _, a in tree.attributes if a.get("style")}
+    assert styles == {"border-left-color:#dddddd"}  # not a colour: Slack's grey
+
+
+# -------------------------------------------------------------------------- the package
+
+
+def test_the_page_inlines_the_package_stylesheet_under_a_policy() -> None:
+    css = resources.files("bot.preview").joinpath("static/preview.css").read_text("utf-8")
+    page = render_page("t", [])
+
+    assert f"<style>\n{css}</style>" in page
+    assert (
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+    ) in page
+    assert '<meta name="referrer" content="no-referrer">' in page
+    assert page.endswith("</html>\n")
+
+
+def test_templates_and_stylesheet_are_resources_of_the_package() -> None:
+    package = resources.files("bot.preview")
+    for name in ("page.html.j2", "message.html.j2", "blocks.html.j2"):
+        assert package.joinpath("templates", name).is_file(), name
+    assert package.joinpath("static", "preview.css").is_file()
+
+
+def test_a_message_or_its_body_alone_is_an_html_fragment() -> None:
+    item = PreviewMessage({"text": "*hello*"}, timestamp="10:00")
+
+    fragment = render_message(item)
+    body = message_body_html(item.message)
+
+    assert isinstance(fragment, Markup)
+    assert isinstance(body, Markup)
+    assert str(body).strip() == '<div class="sk-text"><b>hello</b></div>'
+    tree = parse(fragment)
+    assert {"pv-item", "sk-msg", "sk-body", "sk-text"} <= classes_around(tree, "hello")
+    assert "Block Kit Builder" not in fragment
