@@ -129,16 +129,15 @@ def throughput(seconds: float) -> bool:
 
 def _stage_split(renderer: Any, texts: list[str], seconds: float) -> dict[str, float]:
     """Mean seconds per event of each stage of one delivery's rendering, timed in turn."""
-    from bot import jsonio
     from bot.events.parse import load_event_json, parse_event
     from bot.render.limits import enforce_message
     from bot.render.renderer import TEMPLATE_SUFFIX, RenderContext, _variables
 
     names = (
-        "read the event's JSON (orjson)",
+        "read the event's JSON (json)",
         "parse: envelope and detail models (pydantic)",
         "present: views, links, times (Python)",
-        "template: Jinja, and orjson of its output",
+        "template: Jinja, and json of its output",
         "Slack's limits",
         "serialise the message (json, as slack_sdk)",
     )
@@ -157,7 +156,7 @@ def _stage_split(renderer: Any, texts: list[str], seconds: float) -> dict[str, f
             variables = _variables(event, RenderContext(), name)
             t3 = clock()
             output = renderer._env.get_template(name + TEMPLATE_SUFFIX).render(variables)
-            message = jsonio.loads(output)
+            message = json.loads(output)
             t4 = clock()
             message["blocks"] = [b for b in message["blocks"] if b is not None]
             enforce_message(message)
@@ -175,7 +174,6 @@ def _stage_split(renderer: Any, texts: list[str], seconds: float) -> dict[str, f
 def _floor_rate(renderer: Any, texts: list[str], seconds: float) -> float:
     """Events/s of the same loop when the message is already made: what reading, parsing, one
     template call and JSON in and out cost for messages of these sizes, with no presentation."""
-    from bot import jsonio
     from bot.events.parse import load_event_json, parse_event
 
     finished = {
@@ -189,7 +187,7 @@ def _floor_rate(renderer: Any, texts: list[str], seconds: float) -> float:
     def floor_pass() -> None:
         for text in texts:
             parse_event(load_event_json(text))
-            message = jsonio.loads(plain.render(message=finished[text]))
+            message = json.loads(plain.render(message=finished[text]))
             json.dumps(message)
 
     events = 0

@@ -15,7 +15,6 @@ from typing import Any
 
 import jinja2
 
-from bot import jsonio
 from bot.errors import TemplateError
 from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent
@@ -200,7 +199,7 @@ class Renderer:
         except Exception as exc:  # a user template can raise anything; the event must survive
             raise TemplateError(f"template {name} failed: {exc!r}") from exc
         try:
-            message = jsonio.loads(text)
+            message = json.loads(text)
         except json.JSONDecodeError as exc:
             raise TemplateError(f"template {name} did not produce JSON: {exc}") from exc
         if not isinstance(message, dict) or not isinstance(message.get("blocks"), list):
