@@ -27,9 +27,9 @@ class Trusted(str):
 
 def mrkdwn_escape(value: object) -> str:
     """Escape the three characters Slack gives meaning to."""
-    if type(value) is Trusted:
+    if isinstance(value, Trusted):
         return value
-    text = value if type(value) is str else str(value)
+    text = value if isinstance(value, str) else str(value)  # a StrEnum is used as it is
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -43,19 +43,11 @@ def json_inner(text: str) -> str:
 
 def finalize(value: Any) -> str:
     """Jinja ``finalize`` hook: every interpolated value goes through here."""
-    kind = type(value)
-    if kind is Trusted:
-        return json_inner(value)
-    if kind is not str:
-        if value is None:
-            return ""
-        if isinstance(value, Trusted):  # a subclass of Trusted
-            return json_inner(value)
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        elif not isinstance(value, str):  # a str subclass (an enum) is used as it is
-            value = str(value)
-    return json_inner(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    return json_inner(mrkdwn_escape(value))
 
 
 def url_component(value: object) -> str:
