@@ -1,8 +1,8 @@
-"""Rendering benchmark: events rendered per second, and the import time of the rendering code.
+"""Rendering profile: events rendered per second, and the import time of the rendering code.
 
 Run from the repository root with the project's interpreter::
 
-    .venv/bin/python bench/render.py [--seconds N] [--runs N] [--strict]
+    .venv/bin/python bench/render.py [--seconds N] [--runs N]
 
 (a) Throughput over the sample corpus (``tests/events/*.json``): for each event, the work a
     delivery does per event — ``load_event_json`` of the text, ``parse_event``, ``Renderer.render``
@@ -30,7 +30,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "tests" / "events"
-TARGET_EVENTS_PER_SECOND = 5_000
 WARM_UP_SECONDS = 0.5
 IMPORTS = (
     ("baseline: python -c pass", "pass"),
@@ -50,7 +49,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="timed work (default 3)")
     parser.add_argument("--runs", type=int, default=9, help="import-time runs (default 9)")
-    parser.add_argument("--strict", action="store_true", help="exit 1 if below the target")
     args = parser.parse_args(argv)
 
     cpu = pin_to_one_cpu()
@@ -58,10 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Python {sys.version.split()[0]} · {pinned} · machine speed: {calibration_us():.1f} µs")
     print("    (machine speed: best time of sum(range(1000)); about 8-10 µs on a current laptop)")
     print()
-    passed = throughput(args.seconds)
+    throughput(args.seconds)
     print()
     import_times(args.runs)
-    return 0 if passed or not args.strict else 1
+    return 0
 
 
 def pin_to_one_cpu() -> int | None:
@@ -73,7 +71,7 @@ def pin_to_one_cpu() -> int | None:
     return cpu
 
 
-def throughput(seconds: float) -> bool:
+def throughput(seconds: float) -> None:
     from bot.events.parse import load_event_json, parse_event
     from bot.render.renderer import Renderer
 
@@ -100,14 +98,11 @@ def throughput(seconds: float) -> bool:
             events += len(texts)
 
     rate = events / elapsed
-    passed = rate >= TARGET_EVENTS_PER_SECOND
     stages = _stage_split(renderer, texts, seconds / 3)
     floor_rate = _floor_rate(renderer, texts, seconds / 3)
     print(f"(a) Render throughput: parse + render + serialise, {len(texts)} sample events")
     print(f"    events/s          {rate:>12,.0f}")
     print(f"    µs/event          {1e6 / rate:>12.1f}")
-    print(f"    target            {'≥ ' + format(TARGET_EVENTS_PER_SECOND, ','):>12}  events/s")
-    print(f"    result            {'PASS' if passed else 'FAIL':>12}")
     print(f"    timed             {events:>12,} events in {elapsed:.2f} s (after warm-up)")
     print(f"    first pass        {cold * 1e3:>12.1f} ms  (templates loaded on first use)")
     total = sum(stages.values())
@@ -124,7 +119,6 @@ def throughput(seconds: float) -> bool:
             f"    note: {fallbacks_per_pass} of {len(texts)} samples rendered through the generic "
             "fallback (their template is missing or failed): figures are not representative"
         )
-    return passed
 
 
 def _stage_split(renderer: Any, texts: list[str], seconds: float) -> dict[str, float]:
