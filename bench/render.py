@@ -1,8 +1,8 @@
-"""Rendering benchmark: events rendered per second, and the import time of the rendering code.
+"""Rendering profile: events rendered per second, and the import time of the rendering code.
 
 Run from the repository root with the project's interpreter::
 
-    .venv/bin/python bench/render.py [--seconds N] [--runs N] [--strict]
+    .venv/bin/python bench/render.py [--seconds N] [--runs N]
 
 (a) Throughput over the sample corpus (``tests/events/*.json``): for each event, the work a
     delivery does per event — ``load_event_json`` of the text, ``parse_event``, ``Renderer.render``
@@ -30,7 +30,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "tests" / "events"
-TARGET_EVENTS_PER_SECOND = 5_000
 WARM_UP_SECONDS = 0.5
 IMPORTS = (
     ("baseline: python -c pass", "pass"),
@@ -50,7 +49,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="timed work (default 3)")
     parser.add_argument("--runs", type=int, default=9, help="import-time runs (default 9)")
-    parser.add_argument("--strict", action="store_true", help="exit 1 if below the target")
     args = parser.parse_args(argv)
 
     cpu = pin_to_one_cpu()
@@ -58,10 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Python {sys.version.split()[0]} · {pinned} · machine speed: {calibration_us():.1f} µs")
     print("    (machine speed: best time of sum(range(1000)); about 8-10 µs on a current laptop)")
     print()
-    passed = throughput(args.seconds)
+    throughput(args.seconds)
     print()
     import_times(args.runs)
-    return 0 if passed or not args.strict else 1
+    return 0
 
 
 def pin_to_one_cpu() -> int | None:
@@ -73,7 +71,7 @@ def pin_to_one_cpu() -> int | None:
     return cpu
 
 
-def throughput(seconds: float) -> bool:
+def throughput(seconds: float) -> None:
     from bot.events.parse import load_event_json, parse_event
     from bot.render.renderer import Renderer
 
@@ -100,14 +98,11 @@ def throughput(seconds: float) -> bool:
             events += len(texts)
 
     rate = events / elapsed
-    passed = rate >= TARGET_EVENTS_PER_SECOND
     stages = _stage_split(renderer, texts, seconds / 3)
     floor_rate = _floor_rate(renderer, texts, seconds / 3)
     print(f"(a) Render throughput: parse + render + serialise, {len(texts)} sample events")
     print(f"    events/s          {rate:>12,.0f}")
     print(f"    µs/event          {1e6 / rate:>12.1f}")
-    print(f"    target            {'≥ ' + format(TARGET_EVENTS_PER_SECOND, ','):>12}  events/s")
-    print(f"    result            {'PASS' if passed else 'FAIL':>12}")
     print(f"    timed             {events:>12,} events in {elapsed:.2f} s (after warm-up)")
     print(f"    first pass        {cold * 1e3:>12.1f} ms  (templates loaded on first use)")
     total = sum(stages.values())
@@ -124,22 +119,20 @@ def throughput(seconds: float) -> bool:
             f"    note: {fallbacks_per_pass} of {len(texts)} samples rendered through the generic "
             "fallback (their template is missing or failed): figures are not representative"
         )
-    return passed
 
 
 def _stage_split(renderer: Any, texts: list[str], seconds: float) -> dict[str, float]:
     """Mean seconds per event of each stage of one delivery's rendering, timed in turn."""
-    from bot import jsonio
     from bot.events.parse import load_event_json, parse_event
     from bot.render.context import RenderContext
     from bot.render.limits import enforce_message
     from bot.render.renderer import TEMPLATE_SUFFIX, _variables
 
     names = (
-        "read the event's JSON (orjson)",
+        "read the event's JSON (json)",
         "parse: envelope and detail models (pydantic)",
         "present: views, links, times (Python)",
-        "template: Jinja, and orjson of its output",
+        "template: Jinja, and json of its output",
         "Slack's limits",
         "serialise the message (json, as slack_sdk)",
     )
@@ -158,7 +151,7 @@ def _stage_split(renderer: Any, texts: list[str], seconds: float) -> dict[str, f
             variables = _variables(event, RenderContext(), name)
             t3 = clock()
             output = renderer._env.get_template(name + TEMPLATE_SUFFIX).render(variables)
-            message = jsonio.loads(output)
+            message = json.loads(output)
             t4 = clock()
             message["blocks"] = [b for b in message["blocks"] if b is not None]
             enforce_message(message)
@@ -176,7 +169,6 @@ def _stage_split(renderer: Any, texts: list[str], seconds: float) -> dict[str, f
 def _floor_rate(renderer: Any, texts: list[str], seconds: float) -> float:
     """Events/s of the same loop when the message is already made: what reading, parsing, one
     template call and JSON in and out cost for messages of these sizes, with no presentation."""
-    from bot import jsonio
     from bot.events.parse import load_event_json, parse_event
 
     finished = {
@@ -190,7 +182,7 @@ def _floor_rate(renderer: Any, texts: list[str], seconds: float) -> float:
     def floor_pass() -> None:
         for text in texts:
             parse_event(load_event_json(text))
-            message = jsonio.loads(plain.render(message=finished[text]))
+            message = json.loads(plain.render(message=finished[text]))
             json.dumps(message)
 
     events = 0

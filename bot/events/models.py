@@ -8,8 +8,6 @@ it; one bad field never rejects an event.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, TypeVar
 
@@ -18,13 +16,14 @@ from pydantic import (
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
+    PlainValidator,
     ValidationError,
 )
 from pydantic_core import core_schema
 
 from bot.events.coerce import first_string, parse_number, parse_tags, parse_timestamp
 from bot.events.identity import Arn, ResourceKind, ResourceRef
-from bot.events.status import KNOWN_STATUSES, normalize_status
+from bot.events.status import normalize_status
 
 T = TypeVar("T")
 
@@ -49,25 +48,6 @@ def _try(parser: Any) -> Any:
     return parse
 
 
-# Each lenient type is a left-to-right union: pydantic-core's own validator for the shape nearly
-# every event has, then, only when that fails, the Python function that copes with the rest. A
-# Python callback per field was most of the parsing time; the result is the same either way.
-
-
-@dataclass(frozen=True, slots=True)
-class _FastThen:
-    """Validate with ``fast`` (pydantic-core); if that fails, with the Python ``fallback``."""
-
-    fast: Callable[[], core_schema.CoreSchema]
-    fallback: Callable[[Any], Any]
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
-        return core_schema.union_schema(
-            [self.fast(), core_schema.no_info_plain_validator_function(self.fallback)],
-            mode="left_to_right",
-        )
-
-
 class _KeepRaw:
     """``Lenient[T]``: ``T`` when the value validates as ``T``, else the value as it came."""
 
@@ -80,92 +60,13 @@ class _KeepRaw:
 Lenient = Annotated[T, _KeepRaw()]
 """A field that keeps the raw value when it does not validate as ``T``."""
 
-# ISO-8601 with a zone, as SageMaker writes it; pydantic-core reads it the way parse_timestamp
-# does (fractions past microseconds dropped). Anything else takes the Python path.
-_ISO_WITH_ZONE = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
-# Statuses already in their canonical spelling: normalize_status would return them unchanged.
-_CANONICAL_STATUSES = [s for s in KNOWN_STATUSES if normalize_status(s) == s]
-
-
-def _text_or_null() -> core_schema.CoreSchema:
-    return core_schema.nullable_schema(core_schema.str_schema(strict=True))
-
-
-_EPOCH_MILLISECONDS = core_schema.int_schema(
-    strict=True, ge=100_000_000_000, le=253_402_300_799_000
-)
-_EPOCH_MILLISECONDS_LAX = core_schema.int_schema(ge=100_000_000_000, le=253_402_300_799_000)
-
-
-def _timestamp() -> core_schema.CoreSchema:
-    return core_schema.union_schema(
-        [
-            core_schema.chain_schema(
-                [
-                    core_schema.str_schema(strict=True, pattern=_ISO_WITH_ZONE),
-                    core_schema.datetime_schema(tz_constraint="aware"),
-                ]
-            ),
-            # Epoch milliseconds, as an int or a string of digits. pydantic-core reads them as
-            # milliseconds above 2e10, parse_timestamp above 1e11: they agree from 1e11 (1973)
-            # up to year 9999.
-            core_schema.chain_schema([_EPOCH_MILLISECONDS, core_schema.datetime_schema()]),
-            core_schema.chain_schema(
-                [
-                    core_schema.float_schema(
-                        strict=True, ge=100_000_000_000, le=253_402_300_799_000, multiple_of=1
-                    ),
-                    _EPOCH_MILLISECONDS_LAX,
-                    core_schema.datetime_schema(),
-                ]
-            ),
-            core_schema.chain_schema(
-                [
-                    core_schema.str_schema(strict=True, pattern=r"^\d{12,15}$"),
-                    _EPOCH_MILLISECONDS_LAX,
-                    core_schema.datetime_schema(),
-                ]
-            ),
-        ],
-        mode="left_to_right",
-    )
-
-
-def _number() -> core_schema.CoreSchema:
-    return core_schema.union_schema(
-        [
-            core_schema.int_schema(strict=True),
-            # A whole float below 2**53 is an int to parse_number (3.0 instances -> 3); lax int
-            # validation of a float does exactly that, and refuses the others.
-            core_schema.chain_schema(
-                [
-                    core_schema.float_schema(strict=True, gt=-(2**53), lt=2**53),
-                    core_schema.int_schema(),
-                ]
-            ),
-        ],
-        mode="left_to_right",
-    )
-
-
-def _tag_map() -> core_schema.CoreSchema:
-    text = core_schema.str_schema(strict=True)
-    return core_schema.dict_schema(keys_schema=text, values_schema=text, strict=True)
-
-
-def _canonical_status() -> core_schema.CoreSchema:
-    return core_schema.literal_schema(_CANONICAL_STATUSES)
-
-
-def _source_text() -> core_schema.CoreSchema:
-    return core_schema.str_schema(strict=True)
-
-
-Timestamp = Annotated[datetime | Any, _FastThen(_timestamp, _try(parse_timestamp))]
-Number = Annotated[int | float | Any, _FastThen(_number, _try(parse_number))]
-TagMap = Annotated[dict[str, str] | Any, _FastThen(_tag_map, _try(parse_tags))]
-Text = Annotated[str | None, _FastThen(_text_or_null, _text)]
-StatusText = Annotated[str | None, _FastThen(_canonical_status, normalize_status)]
+# Each lenient scalar is read by its coercer alone: a value it cannot clean is kept as it came.
+Timestamp = Annotated[datetime | Any, PlainValidator(_try(parse_timestamp))]
+Number = Annotated[int | float | Any, PlainValidator(_try(parse_number))]
+TagMap = Annotated[dict[str, str] | Any, PlainValidator(_try(parse_tags))]
+Text = Annotated[str | None, PlainValidator(_text)]
+StatusText = Annotated[str | None, PlainValidator(normalize_status)]
+Source = Annotated[str | None, PlainValidator(_try(first_string))]
 # Objects and lists are kept as they came: a template digs into them and copes with any shape.
 Obj = Any
 Objs = Any
@@ -756,7 +657,7 @@ class EventEnvelope(Lax):
     version: Text = None
     id: Text = None
     detail_type: Text = Field(default=None, alias="detail-type")
-    source: Annotated[str | None, _FastThen(_source_text, _try(first_string))] = None
+    source: Source = None
     account: Text = None
     time: Timestamp = None
     region: Text = None

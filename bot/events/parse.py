@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot import jsonio
 from bot.errors import EventInputError
 from bot.events.identity import Arn, ResourceKind, ResourceRef
 from bot.events.models import Detail, EventEnvelope, GenericDetail
@@ -68,7 +67,7 @@ class SageMakerEvent:
 def load_event_json(text: str) -> dict[str, Any]:
     """Parse event text; anything but a JSON object is an ``EventInputError``."""
     try:
-        value = jsonio.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise EventInputError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"

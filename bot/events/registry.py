@@ -60,12 +60,10 @@ def _key(detail_type: str) -> str:
 
 
 _BY_TYPE = {_key(spec.detail_type): spec for spec in SPECS}
-_EXACT = {spec.detail_type: spec for spec in SPECS}
 
 
 def spec_for(detail_type: str | None) -> EventSpec:
     """The spec of a detail-type; case and spacing do not matter; unknown types are generic."""
     if not detail_type:
         return GENERIC
-    spec = _EXACT.get(detail_type)  # as AWS spells it: no normalising needed
-    return spec if spec is not None else _BY_TYPE.get(_key(detail_type), GENERIC)
+    return _BY_TYPE.get(_key(detail_type), GENERIC)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
@@ -24,9 +25,7 @@ def dig(obj: Any, *path: str | int) -> Any:
     for step in path:
         if obj is None:
             return None
-        if type(obj) is dict and type(step) is str:  # the common case, first
-            obj = obj.get(step)
-        elif isinstance(step, int):
+        if isinstance(step, int):
             obj = (
                 obj[step]
                 if isinstance(obj, list | tuple) and -len(obj) <= step < len(obj)
@@ -53,27 +52,10 @@ def when(value: Any) -> Trusted | str:
     return "" if value is None else str(value)
 
 
-_TWO_DIGITS = tuple(f"{n:02d}" for n in range(100))
-_UNIX_EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
-
-
 def _utc(value: datetime) -> tuple[str, int]:
-    """``("YYYY-MM-DD HH:MM:SS UTC", epoch seconds)``; a time without a zone is taken as UTC.
-
-    Built from the fields: isoformat(), strftime() and timestamp() each cost several times
-    more, and this runs for every time a message shows.
-    """
-    offset = value.utcoffset()
-    if offset:
-        value = value - offset  # the same instant's wall time in UTC
-    two = _TWO_DIGITS
-    year, hour, minute, second = value.year, value.hour, value.minute, value.second
-    text = (
-        f"{year if year > 999 else f'{year:04d}'}-{two[value.month]}-{two[value.day]} "
-        f"{two[hour]}:{two[minute]}:{two[second]} UTC"
-    )
-    days = value.toordinal() - _UNIX_EPOCH_ORDINAL
-    return text, days * 86_400 + hour * 3_600 + minute * 60 + second
+    """``("YYYY-MM-DD HH:MM:SS UTC", epoch seconds)``; a time without a zone is taken as UTC."""
+    utc = value.astimezone(UTC) if value.utcoffset() else value
+    return utc.isoformat(" ", "seconds")[:19] + " UTC", calendar.timegm(utc.timetuple())
 
 
 def plain_time(value: Any) -> str:

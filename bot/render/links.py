@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import NamedTuple
 
 from bot.events.identity import Arn, ResourceKind, ResourceRef
-from bot.render.escape import URL_RESERVED, needs_encoding
 from bot.render.escape import url_component as enc
 
 _LOG_GROUPS = {
@@ -36,12 +34,7 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
 def valid_region(region: object) -> bool:
     """Only real-looking region names go into a host name: a value from an event such as
     ``evil.example/`` must never choose where a link points."""
-    return isinstance(region, str) and _is_region_name(region)
-
-
-@lru_cache(maxsize=256)  # a deployment sees a few dozen regions, and checks one per link
-def _is_region_name(text: str) -> bool:
-    return bool(_REGION.match(text))
+    return isinstance(region, str) and bool(_REGION.match(region))
 
 
 def console_host(region: str) -> str:
@@ -56,36 +49,22 @@ def console_host(region: str) -> str:
 # Callers pass only regions that passed valid_region ([a-z0-9-]): nothing in them to encode.
 
 
-@lru_cache(maxsize=256)
-def _sagemaker_home(region: str) -> str:
-    return f"{console_host(region)}/sagemaker/home?region={region}#/"
-
-
-@lru_cache(maxsize=256)
-def _log_groups_home(region: str) -> str:
-    return f"{console_host(region)}/cloudwatch/home?region={region}#logsV2:log-groups/log-group/"
-
-
 def sagemaker_console(region: str, fragment: str) -> str:
-    return _sagemaker_home(region) + fragment
-
-
-_CW = [f"$25{byte:02X}" for byte in range(256)]
-
-
-def _cw_escape(match: re.Match[str]) -> str:
-    return "".join([_CW[byte] for byte in match.group().encode("utf-8")])
+    return f"{console_host(region)}/sagemaker/home?region={region}#/{fragment}"
 
 
 def _cw(text: str) -> str:
     """The CloudWatch console's encoding: percent-encoded twice, then ``%`` as ``$``, so each
-    reserved byte becomes ``$25XX``; in one pass."""
-    return URL_RESERVED.sub(_cw_escape, text) if needs_encoding(text) else text
+    reserved byte becomes ``$25XX``."""
+    return enc(enc(text)).replace("%", "$")
 
 
 def log_group_url(region: str, log_group: str, stream_prefix: str | None = None) -> str:
     """CloudWatch Logs console URL; the console wants ``$25``-style double encoding."""
-    url = _log_groups_home(region) + _cw(log_group)
+    url = (
+        f"{console_host(region)}/cloudwatch/home?region={region}"
+        f"#logsV2:log-groups/log-group/{_cw(log_group)}"
+    )
     if stream_prefix:
         url += "/log-events$3FlogStreamNameFilter$3D" + _cw(stream_prefix)
     return url

@@ -14,7 +14,6 @@ from typing import Any
 
 import jinja2
 
-from bot import jsonio
 from bot.errors import TemplateError
 from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent
@@ -43,41 +42,16 @@ INSPECTABLE = frozenset(
 )
 
 
-class _Environment(jinja2.Environment):
-    """A Jinja environment whose globals and templates are fixed once it is set up."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._loaded: dict[str, jinja2.Template] = {}
-
-    def make_globals(self, d: Any = None) -> Any:
-        # Jinja chains each template's globals to the environment's (a ChainMap), and every
-        # render copies them key by key through that chain: a third of a small template's time.
-        # Our globals never change after set-up, so a template gets a plain dict.
-        return {**self.globals, **(d or {})}
-
-    def _load_template(self, name: str, globals: Any) -> jinja2.Template:
-        # Every render looks its template up, and `{% extends %}` its parent, through Jinja's
-        # LRU cache (a lock and a deque shuffle per hit). Templates never reload here
-        # (auto_reload is off), so a loaded one is kept in a plain dict.
-        if globals:
-            return super()._load_template(name, globals)
-        template = self._loaded.get(name)
-        if template is None:
-            template = self._loaded[name] = super()._load_template(name, None)
-        return template
-
-
 def _environment(override_dir: Path | None, *, precompiled: bool = True) -> jinja2.Environment:
     """The environment of the built-in templates, behind those of ``override_dir`` if any.
 
     ``precompiled``: load the built-in templates from their ahead-of-time build when it is
     current (see ``bot.render.compiled``).
     """
-    env = _Environment(
+    env = jinja2.Environment(
         undefined=jinja2.StrictUndefined,
         finalize=escape.finalize,
-        autoescape=False,  # output is Slack JSON: ``finalize`` escapes for it
+        autoescape=False,  # noqa: S701 - output is Slack JSON: ``finalize`` escapes for it
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
@@ -176,7 +150,7 @@ class Renderer:
         except Exception as exc:  # a user template can raise anything; the event must survive
             raise TemplateError(f"template {name} failed: {exc!r}") from exc
         try:
-            message = jsonio.loads(text)
+            message = json.loads(text)
         except json.JSONDecodeError as exc:
             raise TemplateError(f"template {name} did not produce JSON: {exc}") from exc
         if not isinstance(message, dict) or not isinstance(message.get("blocks"), list):

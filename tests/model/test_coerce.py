@@ -18,20 +18,42 @@ from bot.events.coerce import first_string, parse_number, parse_tags, parse_time
         (1592411992203.0, datetime(2020, 6, 17, 16, 39, 52, 203000, tzinfo=UTC)),
         ("1583831889050", datetime(2020, 3, 10, 9, 18, 9, 50000, tzinfo=UTC)),
         (1583831889, datetime(2020, 3, 10, 9, 18, 9, tzinfo=UTC)),  # seconds
+        # whole epoch milliseconds exactly, even far in the future, where a float would drift
+        (253402300799999, datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)),
+        ("253402300799999", datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)),
+        (253402300799999.0, datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)),
     ],
 )
 def test_timestamps_in_every_spelling(raw: object, expected: datetime) -> None:
-    assert parse_timestamp(raw) == expected
+    parsed = parse_timestamp(raw)
+    assert parsed == expected
+    assert parsed.microsecond == expected.microsecond
 
 
-@pytest.mark.parametrize("raw", ["Timestamp", "", "yesterday", True, [], {}, float("nan"), 1e30])
+@pytest.mark.parametrize(
+    "raw", ["Timestamp", "", "yesterday", True, [], {}, float("nan"), 1e30, 10**16, 2**70]
+)
 def test_bad_timestamps_raise_value_error(raw: object) -> None:
     with pytest.raises(ValueError, match=r".+"):
         parse_timestamp(raw)
 
 
 @pytest.mark.parametrize(
-    ("raw", "expected"), [(3, 3), (1.0, 1), ("3", 3), (" 2.5 ", 2.5), ("1e3", 1000), (0.25, 0.25)]
+    ("raw", "expected"),
+    [
+        (3, 3),
+        (1.0, 1),
+        ("3", 3),
+        (" 2.5 ", 2.5),
+        ("1e3", 1000),
+        (0.25, 0.25),
+        (-0.0, 0),
+        (2**70, 2**70),
+        # whole floats become ints while a float holds them exactly (below 2**53)
+        (2.0**53 - 1, 2**53 - 1),
+        (2.0**53, 2.0**53),
+        (-(2.0**53), -(2.0**53)),
+    ],
 )
 def test_numbers_from_strings_and_floats(raw: object, expected: float) -> None:
     value = parse_number(raw)
@@ -39,7 +61,9 @@ def test_numbers_from_strings_and_floats(raw: object, expected: float) -> None:
     assert type(value) is type(expected)
 
 
-@pytest.mark.parametrize("raw", ["three", "", True, None, [], "1,000"])
+@pytest.mark.parametrize(
+    "raw", ["three", "", True, None, [], "1,000", float("nan"), float("inf"), "-inf"]
+)
 def test_bad_numbers_raise(raw: object) -> None:
     with pytest.raises(ValueError, match=r".+"):
         parse_number(raw)

@@ -1,11 +1,14 @@
 """Parsing: every sample resolves to the right kind, identity, parent and status."""
 
+import math
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from bot.errors import EventInputError
 from bot.events import ResourceKind, StatusClass, load_event_json, parse_event
+from bot.events.models import EndpointDetail, EventEnvelope, ModelPackageDetail, TrainingJobDetail
 from tests.conftest import load_sample, sample_paths
 
 EXPECTED = {
@@ -159,6 +162,54 @@ def test_numbers_as_strings_are_numbers() -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "expected"),
+    [("job", "job"), (7, "7"), (2.5, "2.5"), (True, "True"), ({"a": 1}, '{"a": 1}'), (None, None)],
+)
+def test_text_fields_take_any_scalar_or_object_as_text(value: Any, expected: str | None) -> None:
+    assert TrainingJobDetail.model_validate({"TrainingJobName": value}).TrainingJobName == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("InService", "InService"),
+        ("IN_PROGRESS", "InProgress"),
+        ("in progress", "InProgress"),
+        (7, "7"),
+        ("", None),
+    ],
+)
+def test_status_fields_are_normalized(value: Any, expected: str | None) -> None:
+    detail = TrainingJobDetail.model_validate({"TrainingJobStatus": value})
+    assert detail.TrainingJobStatus == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("aws.sagemaker", "aws.sagemaker"), (["aws.sagemaker"], "aws.sagemaker"), (5, 5), ([], [])],
+)
+def test_envelope_source_string_or_list(value: Any, expected: Any) -> None:
+    assert EventEnvelope.model_validate({"source": value}).source == expected
+
+
+def test_values_that_do_not_validate_are_kept_raw() -> None:
+    assert TrainingJobDetail.model_validate({"ResourceConfig": "x"}).ResourceConfig == "x"
+    assert EventEnvelope.model_validate({"resources": ["arn:x", 3]}).resources == ["arn:x", 3]
+    variants = [{"VariantName": "a"}, "not a variant"]
+    endpoint = EndpointDetail.model_validate({"ProductionVariants": variants})
+    assert endpoint.ProductionVariants == variants
+    package = ModelPackageDetail.model_validate({"ModelPackageVersion": [1], "Tags": "t"})
+    assert (package.ModelPackageVersion, package.Tags) == ([1], "t")
+    detail = TrainingJobDetail.model_validate({"CreationTime": 10**16})
+    assert detail.CreationTime == 10**16  # past year 9999
+
+
+def test_far_future_epoch_milliseconds_keep_their_microseconds() -> None:
+    detail = TrainingJobDetail.model_validate({"CreationTime": 253402300799999})
+    assert detail.CreationTime == datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
     "raw",
     [
         {},
@@ -202,6 +253,17 @@ def test_detail_type_matching_ignores_case_and_spacing() -> None:
 def test_load_event_json_errors(text: str, message: str) -> None:
     with pytest.raises(EventInputError, match=message):
         load_event_json(text)
+
+
+def test_load_event_json_reads_what_the_json_module_reads() -> None:
+    # NaN and Infinity, integers past 64 bits (exact), lone surrogates, the last duplicate key
+    event = load_event_json(
+        '{"n": NaN, "i": -Infinity, "big": 123456789012345678901234567890, "s": "\\ud800",'
+        ' "k": 1, "k": 2}'
+    )
+    assert math.isnan(event["n"]) and event["i"] == float("-inf")
+    assert event["big"] == 123456789012345678901234567890
+    assert (event["s"], event["k"]) == ("\ud800", 2)
 
 
 def test_order_key_prefers_event_time_then_last_modified_then_status() -> None:
