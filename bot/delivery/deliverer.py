@@ -26,7 +26,7 @@ from bot.gateway import SlackGateway
 from bot.render.context import RenderContext
 from bot.render.renderer import Renderer
 from bot.settings import Settings
-from bot.store.base import Store, Subscription, ThreadRecord
+from bot.store import Subscription, SubscriptionStore, ThreadRecord, ThreadStore
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,11 @@ class Outcome(StrEnum):
     REPLIED = "replied"  # a reply (and usually a parent update)
     ROLLED_UP = "rolled_up"  # folded into the parent (tuning trials), no reply
     DUPLICATE = "duplicate"  # this state was already delivered: no Slack call
+
+
+class DeliveryStore(ThreadStore, SubscriptionStore, Protocol):
+    """What the deliverer uses of the store: threads and their deliveries, and the
+    subscriptions it routes by."""
 
 
 class DeliveryMetrics(Protocol):
@@ -85,7 +90,7 @@ class Deliverer:
 
     def __init__(
         self,
-        store: Store,
+        store: DeliveryStore,
         slack: SlackGateway,
         renderer: Renderer,
         options: DeliveryOptions | None = None,

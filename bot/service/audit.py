@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any, Protocol
 
-from bot.store.base import AuditRecord, Store
+from bot.store import AuditLog, AuditRecord
 
 REDACTED = "[redacted]"
 
@@ -59,7 +59,7 @@ class Auditor:
 
     def __init__(
         self,
-        store: Store,
+        store: AuditLog,
         logger: LoggerLike | None = None,
         clock: Callable[[], float] = time.time,
         id_factory: Callable[[], str] = lambda: str(uuid.uuid4()),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,7 +48,7 @@ from bot.slash import (
     usage,
     usage_text,
 )
-from bot.store import Store
+from bot.store import Locks, SubscriptionStore, ThreadStore
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +60,19 @@ class SageMakerFactory(Protocol):
     def __call__(self, region: str | None, account: str | None = None) -> SageMaker: ...
 
 
+class ServiceStore(ThreadStore, SubscriptionStore, Locks, Protocol):
+    """What the service uses of the store: subscriptions (the commands), threads (to show a
+    decision or post an inspection in its thread) and locks (one decision at a time)."""
+
+
 PENDING = "PendingManualApproval"
 DECIDED = ("Approved", "Rejected")
 DECISION_LEASE_SECONDS = 60.0
-DECISION_LOCK = "-"  # the lock is per package, whatever the channel
+
+
+def approval_lock(arn: str) -> str:
+    """The lock a decision on a package holds: one per package, whatever the channel."""
+    return f"approval:{arn}"
 
 
 @dataclass
@@ -96,7 +106,7 @@ class DecisionResult:
 
 @dataclass
 class ChatOpsService:
-    store: Store
+    store: ServiceStore
     renderer: Renderer
     authorizer: Authorizer
     auditor: Auditor
@@ -289,8 +299,10 @@ class ChatOpsService:
         sm = self.sagemaker(_region(arn), _account(arn))
         # One decision at a time per package (a lease, released after): the status check and
         # the update below never interleave with another click's or command's.
-        if not self.store.begin_delivery(
-            DECISION_LOCK, arn, "decision", lease_seconds=DECISION_LEASE_SECONDS, now=self.clock()
+        locks: Locks = self.store
+        lock, owner = approval_lock(arn), uuid.uuid4().hex  # an owner per attempt
+        if not locks.acquire(
+            lock, owner=owner, lease_seconds=DECISION_LEASE_SECONDS, now=self.clock()
         ):
             return self._already(arn, sm.current_approval(arn), user_id, channel)
         try:
@@ -304,7 +316,7 @@ class ChatOpsService:
             self.auditor.record(user_id, action, arn, f"error: {type(exc).__name__}")
             raise
         finally:
-            self.store.abort_delivery(DECISION_LOCK, arn, "decision")
+            locks.release(lock, owner=owner)
         decision = Decision(status, user_id, datetime.fromtimestamp(self.clock(), UTC), comment)
         self.auditor.record(user_id, action, arn, "ok", {"comment": comment or ""})
         if channel:

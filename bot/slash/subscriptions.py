@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from bot.errors import StoreError
 from bot.render.escape import mrkdwn_escape
 from bot.slash.parse import SLASH_COMMAND, Subscribe, code
-from bot.store.base import Store, Subscription
+from bot.store import Subscription, SubscriptionStore
 
 ID_LENGTH = 6
 MAX_LISTED = 50
@@ -30,7 +30,7 @@ def new_subscription_id(random_bytes: Callable[[int], bytes] = secrets.token_byt
 
 
 def unique_id_factory(
-    store: Store,
+    store: SubscriptionStore,
     random_bytes: Callable[[int], bytes] = secrets.token_bytes,
     attempts: int = 20,
 ) -> IdFactory:

@@ -1,5 +1,8 @@
 """The state store and :func:`open_store`, which picks a backend from the ``store`` setting.
 
+The store keeps threads and their deliveries, subscriptions, the audit log and locks, behind
+one small interface each (:mod:`bot.store.interfaces`); :class:`Store` is all of them.
+
 URLs:
 
 - ``sqlite:///relative/path.sqlite3`` and ``sqlite:////absolute/path.sqlite3`` (three slashes
@@ -17,25 +20,23 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.errors import ConfigurationError
-from bot.store.base import (
-    AuditRecord,
-    DeliveryRecord,
-    OrderKey,
-    Store,
-    Subscription,
-    ThreadRecord,
-)
+from bot.store.base import AuditRecord, DeliveryRecord, OrderKey, Subscription, ThreadRecord
+from bot.store.interfaces import AuditLog, Locks, Store, SubscriptionStore, ThreadStore
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 __all__ = [
+    "AuditLog",
     "AuditRecord",
     "DeliveryRecord",
+    "Locks",
     "OrderKey",
     "Store",
     "Subscription",
+    "SubscriptionStore",
     "ThreadRecord",
+    "ThreadStore",
     "open_store",
 ]
 

@@ -7,6 +7,7 @@ N). Item layout::
     delivery      pk = THREAD#<channel>#<resource_key>   sk = STATE#<state_key>
     subscription  pk = SUBSCRIPTIONS                     sk = <channel>#<id>
     audit         pk = AUDIT                             sk = <at as %020.6f>#<id>
+    lock          pk = LOCK#<name>                       sk = LOCK
 
 A delivery shares its thread's partition so one Query finds them all (to give them the
 thread's expiry). Channel ids (``C…``) never contain ``#``, so ``<channel>#`` is an exact
@@ -27,6 +28,12 @@ finished). ``begin_delivery`` clears it, as a fresh claim; the only delivery lef
 one is a claim whose worker died before completing or aborting it. The TTL sweeper deletes
 late (up to days), so reads and claims treat ``expires_at <= time.time()`` as absent.
 
+A lock is one item: ``owner`` and ``leased_until`` (the lease's end, on the caller's clock).
+:meth:`~DynamoDBStore.acquire` is one PutItem, conditional on no item or a lease run out;
+:meth:`~DynamoDBStore.release` one DeleteItem, conditional on the owner. A lock whose holder
+died is taken over by the next acquire, and swept by TTL: its ``expires_at`` is an hour past
+the lease's end on the wall clock (only the lease decides; the TTL just clears the table).
+
 Every read that decides something is strongly consistent: a worker that lost a claim reads
 the winner's record straight after.
 """
@@ -41,14 +48,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import StoreError
-from bot.store.base import (
-    AuditRecord,
-    DeliveryRecord,
-    OrderKey,
-    Store,
-    Subscription,
-    ThreadRecord,
-)
+from bot.store.base import AuditRecord, DeliveryRecord, OrderKey, Subscription, ThreadRecord
+from bot.store.interfaces import Store
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -57,6 +58,9 @@ TTL_ATTRIBUTE = "expires_at"
 THREAD_SK = "THREAD"
 SUBSCRIPTIONS_PK = "SUBSCRIPTIONS"
 AUDIT_PK = "AUDIT"
+LOCK_SK = "LOCK"
+LOCK_TTL_GRACE_SECONDS = 3600.0
+"""How long past its lease a lock item stays before DynamoDB's TTL may sweep it."""
 
 
 def thread_pk(channel: str, resource_key: str) -> str:
@@ -74,6 +78,10 @@ def subscription_sk(channel: str, subscription_id: str) -> str:
 def audit_sk(at: float, record_id: str) -> str:
     # Zero-padded so string order is time order (for non-negative epoch seconds).
     return f"{at:020.6f}#{record_id}"
+
+
+def lock_pk(name: str) -> str:
+    return f"LOCK#{name}"
 
 
 def create_table(client: DynamoDBClient, table_name: str) -> None:
@@ -157,6 +165,9 @@ class DynamoDBStore(Store):
     @property
     def client(self) -> DynamoDBClient:
         return self._client
+
+    def close(self) -> None:
+        """Nothing to release: the client is the caller's."""
 
     # --- encoding ------------------------------------------------------------------------------
 
@@ -590,6 +601,36 @@ class DynamoDBStore(Store):
             if len(records) >= limit:
                 break
         return records
+
+    # --- locks ---------------------------------------------------------------------------------
+
+    def acquire(self, name: str, *, owner: str, lease_seconds: float, now: float) -> bool:
+        leased_until = now + lease_seconds
+        item = self._item(
+            {
+                "pk": lock_pk(name),
+                "sk": LOCK_SK,
+                "name": name,
+                "owner": owner,
+                "leased_until": leased_until,
+                # On the wall clock, as the sweeper's.
+                TTL_ATTRIBUTE: int(time.time() + lease_seconds + LOCK_TTL_GRACE_SECONDS),
+            }
+        )
+        e = _Expression(self)
+        condition = f"attribute_not_exists({e.n('pk')}) OR {e.n('leased_until')} < {e.v(now)}"
+        return self._conditional(
+            self._client.put_item, Item=item, ConditionExpression=condition, **e.kwargs()
+        )
+
+    def release(self, name: str, *, owner: str) -> None:
+        e = _Expression(self)
+        self._conditional(
+            self._client.delete_item,
+            Key=self._key(lock_pk(name), LOCK_SK),
+            ConditionExpression=f"{e.n('owner')} = {e.v(owner)}",
+            **e.kwargs(),
+        )
 
 
 def _expiry(finished: bool, ttl_seconds: float | None, wall: float) -> float | None:

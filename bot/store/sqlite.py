@@ -9,6 +9,10 @@ Expiry mirrors the DynamoDB backend: a finished thread's ``expires_at`` is copie
 deliveries (all of them when it finishes, and onto each one begun or completed later, inside
 the same transaction). SQLite has no TTL sweeper: expired rows are ignored on read and
 deleted when a thread is claimed (a write that already holds the lock).
+
+Locks are rows of their own table (name, owner, lease end): one statement takes a lock (an
+insert, or an update of a row whose lease has run out) and one frees it (a delete by the
+owner). A lock whose holder died stays until someone takes it over.
 """
 
 from __future__ import annotations
@@ -23,14 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import StoreError
-from bot.store.base import (
-    AuditRecord,
-    DeliveryRecord,
-    OrderKey,
-    Store,
-    Subscription,
-    ThreadRecord,
-)
+from bot.store.base import AuditRecord, DeliveryRecord, OrderKey, Subscription, ThreadRecord
+from bot.store.interfaces import Store
 
 MEMORY = ":memory:"
 
@@ -86,6 +84,11 @@ CREATE TABLE IF NOT EXISTS audit (
     result  TEXT NOT NULL,
     detail  TEXT NOT NULL,
     PRIMARY KEY (at, id)
+);
+CREATE TABLE IF NOT EXISTS locks (
+    name         TEXT NOT NULL PRIMARY KEY,
+    owner        TEXT NOT NULL,
+    leased_until REAL NOT NULL
 );
 """
 
@@ -459,6 +462,23 @@ class SqliteStore(Store):
             )
             for row in rows
         ]
+
+    # --- locks ---------------------------------------------------------------------------------
+
+    def acquire(self, name: str, *, owner: str, lease_seconds: float, now: float) -> bool:
+        with self._write() as conn:
+            # The upsert's WHERE leaves a live lease alone: then no row changes.
+            cursor = conn.execute(
+                "INSERT INTO locks (name, owner, leased_until) VALUES (?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET owner = excluded.owner,"
+                " leased_until = excluded.leased_until WHERE locks.leased_until < ?",
+                (name, owner, now + lease_seconds, now),
+            )
+            return cursor.rowcount == 1
+
+    def release(self, name: str, *, owner: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM locks WHERE name = ? AND owner = ?", (name, owner))
 
 
 def _expiry(finished: bool, ttl_seconds: float | None, wall: float) -> float | None:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
+import pytest
+
+from bot.service.chatops import DECISION_LEASE_SECONDS, approval_lock
 from bot.slack_app.listeners.actions import APPROVE, INSPECT, REJECT
 from tests.aws.test_sagemaker import create_group, create_package
 from tests.slack_app.conftest import APPROVER, CHANNEL, GROUP_MEMBER, OUTSIDER, SlackApp
@@ -196,3 +200,63 @@ def test_package_decided_elsewhere_changes_nothing_and_the_message_says_so(
     assert "Rejected outside Slack" in json.dumps(parent.blocks)
     [note] = slack_app.slack.ephemerals(CHANNEL, APPROVER)
     assert "already *Rejected*" in note.text
+
+
+def test_a_decision_in_progress_is_answered_already(slack_app: SlackApp) -> None:
+    arn, _, parent = posted_package(slack_app)
+    slack_app.click(APPROVE, buttons(parent)[APPROVE]["value"], user=APPROVER, message_ts=parent.ts)
+    [view] = slack_app.slack.views().values()
+    # Another click's decision holds the package's lock
+    store = slack_app.runtime.store
+    assert store.acquire(
+        approval_lock(arn), owner="another", lease_seconds=DECISION_LEASE_SECONDS, now=time.time()
+    )
+
+    slack_app.submit(view, user=APPROVER)
+
+    sm = slack_app.service.sagemaker(None)._sm
+    assert (
+        sm.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"]
+        == "PendingManualApproval"
+    )
+    [note] = slack_app.slack.ephemerals(CHANNEL, APPROVER)
+    assert "already *PendingManualApproval*" in note.text
+    # the other decision's lock is still its own
+    assert not store.acquire(approval_lock(arn), owner="probe", lease_seconds=1, now=time.time())
+
+
+def test_a_lock_left_by_a_crashed_decision_is_taken_over(slack_app: SlackApp) -> None:
+    arn, _, parent = posted_package(slack_app)
+    slack_app.click(APPROVE, buttons(parent)[APPROVE]["value"], user=APPROVER, message_ts=parent.ts)
+    [view] = slack_app.slack.views().values()
+    long_ago = time.time() - DECISION_LEASE_SECONDS - 1
+    assert slack_app.runtime.store.acquire(
+        approval_lock(arn), owner="crashed", lease_seconds=DECISION_LEASE_SECONDS, now=long_ago
+    )
+
+    slack_app.submit(view, user=APPROVER)
+
+    sm = slack_app.service.sagemaker(None)._sm
+    assert sm.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"] == "Approved"
+
+
+def test_a_decision_takes_a_lock_and_writes_no_delivery_record(
+    slack_app: SlackApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arn, _, parent = posted_package(slack_app)
+    store = slack_app.runtime.store
+    calls: list[str] = []
+    for method in ("begin_delivery", "complete_delivery", "abort_delivery"):
+        monkeypatch.setattr(store, method, lambda *a, name=method, **k: calls.append(name))
+
+    slack_app.click(REJECT, buttons(parent)[REJECT]["value"], user=APPROVER, message_ts=parent.ts)
+    [view] = slack_app.slack.views().values()
+    slack_app.submit(view, user=APPROVER)
+
+    sm = slack_app.service.sagemaker(None)._sm
+    assert sm.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"] == "Rejected"
+    assert calls == []
+    monkeypatch.undo()
+    assert store.get_delivery("-", arn, "decision") is None  # where the old lease lived
+    # the lock was released
+    assert store.acquire(approval_lock(arn), owner="probe", lease_seconds=1, now=time.time())

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING
 
 import pytest
 
 from bot.errors import StoreError
 from bot.store import AuditRecord, Subscription, ThreadRecord
-from bot.store.dynamodb import DynamoDBStore, create_table
+from bot.store.dynamodb import LOCK_TTL_GRACE_SECONDS, DynamoDBStore, create_table
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -64,6 +65,24 @@ def test_item_layout(dynamodb_client: DynamoDBClient, dynamodb_table: str) -> No
     )
     assert "ts" not in thread  # absent, not NULL: the claim condition tests for absence
     assert "expires_at" not in thread
+
+
+def test_lock_item(dynamodb_client: DynamoDBClient, dynamodb_table: str) -> None:
+    store = DynamoDBStore(dynamodb_table, dynamodb_client)
+    before = time.time()
+    assert store.acquire("approval:arn:p/1", owner="o1", lease_seconds=60, now=100.0)
+
+    [item] = dynamodb_client.scan(TableName=dynamodb_table)["Items"]
+    assert (item["pk"], item["sk"]) == ({"S": "LOCK#approval:arn:p/1"}, {"S": "LOCK"})
+    assert item["owner"] == {"S": "o1"}
+    assert float(item["leased_until"]["N"]) == 160.0  # the caller's clock decides the lease
+    # Swept by TTL (on the wall clock, whole seconds) well after the lease has ended.
+    expires_at = float(item["expires_at"]["N"])
+    grace = 60 + LOCK_TTL_GRACE_SECONDS
+    assert before + grace - 1 <= expires_at <= time.time() + grace
+
+    store.release("approval:arn:p/1", owner="o1")
+    assert dynamodb_client.scan(TableName=dynamodb_table)["Items"] == []
 
 
 def test_missing_table_is_a_store_error(dynamodb_client: DynamoDBClient) -> None:

@@ -547,3 +547,76 @@ def test_merge_child_state_race_keeps_the_newest(store: Store) -> None:
     record = store.get_thread(CHANNEL, KEY)
     assert record is not None
     assert record.state["step:x"]["t"] == 4.0
+
+
+# --- locks -----------------------------------------------------------------------------------
+
+LOCK = "approval:arn:aws:sagemaker:us-east-1:123456789012:model-package/group/1"
+
+
+def test_lock_has_one_holder(store: Store) -> None:
+    assert store.acquire(LOCK, owner="a", lease_seconds=LEASE, now=1000.0)
+    assert not store.acquire(LOCK, owner="b", lease_seconds=LEASE, now=1000.0)
+    assert not store.acquire(LOCK, owner="a", lease_seconds=LEASE, now=1005.0)  # not re-entrant
+    # other names are other locks
+    assert store.acquire(f"{LOCK}-2", owner="b", lease_seconds=LEASE, now=1000.0)
+
+
+def test_lock_release_by_another_owner_is_ignored(store: Store) -> None:
+    assert store.acquire(LOCK, owner="a", lease_seconds=LEASE, now=1000.0)
+    store.release(LOCK, owner="b")
+    assert not store.acquire(LOCK, owner="b", lease_seconds=LEASE, now=1001.0)
+
+
+def test_lock_release_by_its_owner_frees_it(store: Store) -> None:
+    assert store.acquire(LOCK, owner="a", lease_seconds=LEASE, now=1000.0)
+    store.release(LOCK, owner="a")
+    assert store.acquire(LOCK, owner="b", lease_seconds=LEASE, now=1001.0)
+    store.release(LOCK, owner="a")  # a is no longer the owner: b keeps it
+    assert not store.acquire(LOCK, owner="c", lease_seconds=LEASE, now=1002.0)
+
+
+def test_release_of_a_free_lock_does_nothing(store: Store) -> None:
+    store.release(LOCK, owner="a")
+    assert store.acquire(LOCK, owner="a", lease_seconds=LEASE, now=1000.0)
+
+
+def test_expired_lock_is_taken_over(store: Store) -> None:
+    assert store.acquire(LOCK, owner="a", lease_seconds=LEASE, now=1000.0)
+    assert not store.acquire(LOCK, owner="b", lease_seconds=LEASE, now=1010.0)  # lease's end
+    assert store.acquire(LOCK, owner="b", lease_seconds=LEASE, now=1010.5)
+    # the first holder, late, cannot free the lock it lost
+    store.release(LOCK, owner="a")
+    assert not store.acquire(LOCK, owner="c", lease_seconds=LEASE, now=1011.0)
+    store.release(LOCK, owner="b")
+    assert store.acquire(LOCK, owner="c", lease_seconds=LEASE, now=1011.0)
+
+
+def test_locks_share_nothing_with_threads_and_deliveries(store: Store) -> None:
+    assert store.acquire(KEY, owner="a", lease_seconds=LEASE, now=1000.0)
+    assert store.get_thread(CHANNEL, KEY) is None
+    assert store.claim_thread(thread(), lease_seconds=LEASE, now=1000.0)
+    assert store.begin_delivery(CHANNEL, KEY, KEY, lease_seconds=LEASE, now=1000.0)
+    assert not store.acquire(KEY, owner="b", lease_seconds=LEASE, now=1000.0)
+
+
+def test_lock_race_has_one_winner(store: Store) -> None:
+    workers = 6
+    barrier = threading.Barrier(workers)
+    results: list[bool] = []
+    errors: list[BaseException] = []
+
+    def acquire(owner: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(store.acquire(LOCK, owner=owner, lease_seconds=LEASE, now=1000.0))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=acquire, args=(f"owner-{i}",)) for i in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    assert sorted(results) == [False] * (workers - 1) + [True]

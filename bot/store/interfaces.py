@@ -1,0 +1,197 @@
+"""The store's interfaces: small ones, each for what one kind of consumer uses.
+
+- :class:`ThreadStore`: threads (one per channel and resource: the parent message's ``ts`` and
+  the newest state shown in it) and their deliveries (one per channel, resource and state, so
+  a state is posted once however many times its event arrives; a lease lets a crashed
+  worker's claim be taken over). The deliverer's, and what re-renders a parent.
+- :class:`SubscriptionStore`: which channels want which events (routing, the commands).
+- :class:`AuditLog`: who did what, when, with what result.
+- :class:`Locks`: named lease locks (one approval decision at a time per model package).
+
+:class:`Store` is all of them: what the backends implement (they may keep everything in one
+table) and what :func:`bot.store.open_store` returns. A consumer's parameter names the small
+interface it uses, so what it touches is plain from its signature.
+
+Every method that decides something (claim, advance, begin, acquire) is a single conditional
+write, so several Lambda instances working at once agree without any other coordination.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any, Protocol
+
+from bot.store.base import AuditRecord, DeliveryRecord, OrderKey, Subscription, ThreadRecord
+
+
+class ThreadStore(Protocol):
+    """Threads and the delivery records that keep each state from being posted twice."""
+
+    @abstractmethod
+    def get_thread(self, channel: str, resource_key: str) -> ThreadRecord | None:
+        """The thread of a resource in a channel, or ``None`` (also once it has expired).
+
+        Expiry is by wall clock (``time.time()``), as DynamoDB's TTL sweeper's is.
+        """
+
+    @abstractmethod
+    def claim_thread(
+        self,
+        record: ThreadRecord,
+        *,
+        lease_seconds: float,
+        now: float,
+        ttl_seconds: float | None = None,
+    ) -> bool:
+        """Create the thread record if absent (or take over a stale claim with no ``ts``).
+
+        Returns True for exactly one caller, which must post the parent message and then call
+        :meth:`set_thread_ts`. Others get False and read the record (retrying if ``ts`` is
+        still None). The stored ``claimed_at`` is ``now``; a claim is stale once
+        ``claimed_at < now - lease_seconds``. A record past its expiry counts as absent.
+        ``ttl_seconds`` gives the record an expiry when ``record.finished`` (a resource first
+        seen in a final state), as :meth:`advance_thread` does.
+        """
+
+    @abstractmethod
+    def release_thread(self, channel: str, resource_key: str) -> None:
+        """Drop a claim whose parent message was never posted (``ts`` still None), so a retry
+        can claim it at once instead of waiting for the lease. A posted thread is never touched.
+        """
+
+    @abstractmethod
+    def set_thread_ts(self, channel: str, resource_key: str, ts: str) -> None:
+        """Record the parent message's ``ts`` once it is posted."""
+
+    @abstractmethod
+    def advance_thread(
+        self,
+        channel: str,
+        resource_key: str,
+        *,
+        order_key: OrderKey,
+        status: str | None,
+        state: dict[str, Any],
+        finished: bool = False,
+        ttl_seconds: float | None = None,
+    ) -> bool:
+        """Move the parent's shown state forward if ``order_key`` is newer than the stored one.
+
+        Returns False (and changes nothing) when the stored state is as new or newer, or when
+        there is no record. ``state``'s keys are merged into the stored state (like
+        :meth:`update_thread_state`), so keys kept by other writers (a pipeline's steps)
+        survive. ``ttl_seconds`` sets an expiry (wall clock + ttl) on finished resources'
+        records and their deliveries (DynamoDB TTL); advancing to an unfinished state clears
+        the thread's expiry.
+        """
+
+    @abstractmethod
+    def update_thread_state(self, channel: str, resource_key: str, state: dict[str, Any]) -> None:
+        """Merge keys into ``state`` without touching order (e.g. a pipeline's step checklist).
+
+        Does nothing when there is no record.
+        """
+
+    @abstractmethod
+    def merge_child_state(
+        self,
+        channel: str,
+        resource_key: str,
+        key: str,
+        entry: dict[str, Any],
+        order_key: OrderKey,
+    ) -> bool:
+        """Set ``state[key] = entry`` (a child: a step, a trial) unless the stored entry is newer.
+
+        ``entry["order"]`` is set to ``order_key``. An equal order is written again (a retry of
+        the same event must finish its work). Returns whether it was written; False also when
+        the thread does not exist. One conditional write, so concurrent workers never put an
+        older child state over a newer one.
+        """
+
+    # --- deliveries: one record per (channel, resource, state), to post each state once ----
+
+    @abstractmethod
+    def begin_delivery(
+        self, channel: str, resource_key: str, state_key: str, *, lease_seconds: float, now: float
+    ) -> bool:
+        """Claim the right to post one state: True if absent, or pending with an expired lease.
+
+        False when it is done, or another worker holds a live lease (``leased_until >= now``).
+        A record past its expiry counts as absent.
+        """
+
+    @abstractmethod
+    def complete_delivery(
+        self, channel: str, resource_key: str, state_key: str, ts: str | None
+    ) -> None:
+        """Mark a state as posted (creating the record if it is missing)."""
+
+    @abstractmethod
+    def abort_delivery(self, channel: str, resource_key: str, state_key: str) -> None:
+        """Release a claim after a failed post, so a retry can take it at once.
+
+        Does nothing to a delivery that is already done.
+        """
+
+    @abstractmethod
+    def get_delivery(
+        self, channel: str, resource_key: str, state_key: str
+    ) -> DeliveryRecord | None:
+        """The delivery record, or ``None`` (also once it has expired with its thread)."""
+
+
+class SubscriptionStore(Protocol):
+    """Which channels want which events."""
+
+    @abstractmethod
+    def add_subscription(self, subscription: Subscription) -> None: ...
+
+    @abstractmethod
+    def remove_subscription(self, channel: str, subscription_id: str) -> bool:
+        """True if it existed in that channel."""
+
+    @abstractmethod
+    def list_subscriptions(self, channel: str | None = None) -> list[Subscription]:
+        """A channel's subscriptions, or all of them, oldest first."""
+
+
+class AuditLog(Protocol):
+    """Who did what, to what, when, with what result."""
+
+    @abstractmethod
+    def record_audit(self, record: AuditRecord) -> None: ...
+
+    @abstractmethod
+    def list_audit(self, limit: int = 50) -> list[AuditRecord]:
+        """Newest first."""
+
+
+class Locks(Protocol):
+    """Named lease locks: one holder at a time, taken over once its lease has run out.
+
+    A holder is identified by ``owner``, which the caller makes unique per attempt; ``now`` is
+    epoch seconds, as for a delivery's lease. Locks share nothing with threads or deliveries.
+    """
+
+    @abstractmethod
+    def acquire(self, name: str, *, owner: str, lease_seconds: float, now: float) -> bool:
+        """Take the lock ``name`` until ``now + lease_seconds``.
+
+        True when it was free or its lease had run out (``leased_until < now``); False while
+        someone holds it, ``owner`` itself included (a lock is not re-entrant). One
+        conditional write: of several callers at once, exactly one gets True.
+        """
+
+    @abstractmethod
+    def release(self, name: str, *, owner: str) -> None:
+        """Free the lock if ``owner`` holds it; otherwise (someone else took it over after the
+        lease ran out, or it is free) do nothing. One conditional write."""
+
+
+class Store(ThreadStore, SubscriptionStore, AuditLog, Locks, Protocol):
+    """The whole store: what a backend implements. Implementations are thread-safe."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections."""
