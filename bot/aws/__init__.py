@@ -1,5 +1,6 @@
 """AWS access for commands: SageMaker lookups, inspections and actions. Clients are passed in."""
 
+from bot.aws.actions import ActionOutcome
 from bot.aws.errors import (
     ActionNotSupportedError,
     AwsError,
@@ -9,7 +10,8 @@ from bot.aws.errors import (
     AwsUnavailableError,
     ResourceNotFoundError,
 )
-from bot.aws.sagemaker import ActionOutcome, SageMaker, as_event, model_package_metrics
+from bot.aws.lookup import as_event, model_package_metrics
+from bot.aws.sagemaker import SageMaker
 
 __all__ = [
     "ActionNotSupportedError",

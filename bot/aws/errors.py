@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -21,6 +22,9 @@ from botocore.exceptions import (
 )
 
 from bot.errors import ChatOpsError
+
+if TYPE_CHECKING:
+    from bot.events.identity import ResourceKind
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +144,11 @@ def map_client_error(exc: ClientError, subject: str, service: str = "sagemaker")
         code=code,
         operation=operation,
     )
+
+
+def resource_subject(kind: ResourceKind, name: str) -> str:
+    """A resource as an error message names it: ``training job NAME``."""
+    return f"{kind.title.lower()} {name}"
 
 
 @contextmanager

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from bot.aws.sagemaker import SageMaker, as_event, model_package_metrics
+from bot.aws.lookup import as_event, model_package_metrics
+from bot.aws.sagemaker import SageMaker
 from bot.delivery import state as st
 from bot.errors import ChatOpsError, NotAuthorizedError
 from bot.events.identity import Arn, ResourceKind, ResourceRef

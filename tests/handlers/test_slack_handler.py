@@ -14,7 +14,7 @@ from slack_sdk.signature import SignatureVerifier
 
 import handlers.slack as slack_handler
 from bot.settings import get_settings
-from tests.aws.test_sagemaker import create_training_job, unique
+from tests.aws.resources import create_training_job, unique
 from tests.handlers.test_events_handler import LambdaContext
 from tests.standins.aws import AwsClientFactory
 from tests.standins.slack_api import SlackStandin

@@ -10,7 +10,7 @@ import pytest
 
 from bot.service.chatops import DECISION_LEASE_SECONDS, approval_lock
 from bot.slack_app.listeners.actions import APPROVE, INSPECT, REJECT
-from tests.aws.test_sagemaker import create_group, create_package
+from tests.aws.resources import create_group, create_package
 from tests.slack_app.conftest import APPROVER, CHANNEL, GROUP_MEMBER, OUTSIDER, SlackApp
 
 
@@ -153,7 +153,7 @@ def test_a_decision_can_be_changed_by_command(slack_app: SlackApp) -> None:
 
 
 def test_inspect_button_posts_into_the_thread(slack_app: SlackApp) -> None:
-    from tests.aws.test_sagemaker import create_training_job, unique
+    from tests.aws.resources import create_training_job, unique
 
     sm = slack_app.service.sagemaker(None)._sm
     name = unique("train")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.aws.test_sagemaker import create_training_job, unique
+from tests.aws.resources import create_training_job, unique
 from tests.conftest import load_sample
 from tests.slack_app.conftest import APPROVER, CHANNEL, OUTSIDER, SlackApp
 
