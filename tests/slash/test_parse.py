@@ -6,11 +6,9 @@ import pytest
 
 from bot.errors import CommandError
 from bot.events.identity import ResourceKind
-from bot.slash.parse import (
+from bot.slash.commands import (
     KIND_CHOICES,
-    MAX_COMMENT,
     Approve,
-    CommandSyntaxError,
     Help,
     Inspect,
     ListSubscriptions,
@@ -21,10 +19,9 @@ from bot.slash.parse import (
     Stop,
     Subscribe,
     Unsubscribe,
-    parse_command,
-    usage,
-    usage_text,
 )
+from bot.slash.grammar import MAX_COMMENT, CommandSyntaxError, parse_command
+from bot.slash.help import usage, usage_text
 
 EXECUTION_ARN = (
     "arn:aws:sagemaker:us-east-1:123456789012:pipeline/myPipeline-123/execution/p4jn9xou8a8s"
