@@ -55,6 +55,7 @@ from bot.slash.commands import (
 )
 from bot.slash.help import (
     COMMAND_ALIASES,
+    STATUS_CLASS_LIST,
     code,
     command_list,
     command_span,
@@ -368,12 +369,11 @@ def _status(value: str) -> str:
     status = _status_or_none(value)
     if status is not None:
         return status
-    choices = {c.lower(): c for c in [*STATUS_CLASSES, "waiting", *KNOWN_STATUS_WORDS]}
+    choices = {c.lower(): c for c in [*_CLASS_ALIASES, *KNOWN_STATUS_WORDS]}
     hint = _did_you_mean(value.replace("-", "_"), choices, choices)
-    classes = ", ".join(f"`{c}`" for c in ("failed", "succeeded", "in_progress", "stopped"))
     raise CommandSyntaxError(
         f"Unknown status {code(value)}.{hint} Use a status word such as `Failed`, `InService`,"
-        f" `Completed`, or a class: {classes}, `waiting`, `deleted`.",
+        f" `Completed`, or a class: {STATUS_CLASS_LIST}.",
         "subscribe",
     )
 

@@ -14,6 +14,11 @@ from bot.slash.commands import KIND_CHOICES
 
 SLASH_COMMAND = "/sagemaker"
 
+# The status classes as people type them (``waiting``, not ``waiting_for_approval``).
+STATUS_CLASS_LIST = ", ".join(
+    f"`{c}`" for c in ("failed", "succeeded", "in_progress", "stopped", "waiting", "deleted")
+)
+
 
 def code(value: str) -> str:
     """User text as an inline code span that cannot mention, link or break out."""
@@ -144,6 +149,5 @@ def _subscribe_notes() -> str:
         "*Types:* "
         + ", ".join(f"`{k}`" for k in KIND_CHOICES)
         + "\n*Statuses:* a status word (`Failed`, `InService`, …) or a class: "
-        + ", ".join(f"`{c}`" for c in ("failed", "succeeded", "in_progress", "stopped"))
-        + ", `waiting`, `deleted`"
+        + STATUS_CLASS_LIST
     )
