@@ -197,10 +197,7 @@ def parse_command(text: str) -> Command:
         return Help()
     head = parts[0]
     rest = parts[1] if len(parts) > 1 else ""
-    name = COMMAND_ALIASES.get(head.lower().translate(_SMART_QUOTES))
-    if name is None:
-        hint = _did_you_mean(head, COMMAND_ALIASES, COMMAND_ALIASES)
-        raise CommandSyntaxError(f"Unknown command {code(head)}.{hint}")
+    name = _command_named(head, "Unknown command {}.")
     if name in ("approve", "reject"):
         return _parse_decision(name, rest)
     tokens = _split(rest, name)
@@ -243,11 +240,17 @@ def _no_arguments(tokens: Sequence[str], command: str) -> None:
 def _parse_help(tokens: Sequence[str]) -> Help:
     if not tokens:
         return Help()
-    topic = COMMAND_ALIASES.get(tokens[0].lower())
-    if topic is None:
-        hint = _did_you_mean(tokens[0], COMMAND_ALIASES, COMMAND_ALIASES)
-        raise CommandSyntaxError(f"No help on {code(tokens[0])}: not a command.{hint}", "help")
-    return Help(topic)
+    return Help(_command_named(tokens[0], "No help on {}: not a command.", "help"))
+
+
+def _command_named(word: str, problem: str, command: str | None = None) -> str:
+    """The subcommand ``word`` names, else a :class:`CommandSyntaxError`: ``problem`` (``{}``
+    is the word, as code) and the nearest subcommand."""
+    name = COMMAND_ALIASES.get(word.translate(_SMART_QUOTES).lower())
+    if name is None:
+        hint = _did_you_mean(word, COMMAND_ALIASES, COMMAND_ALIASES)
+        raise CommandSyntaxError(problem.format(code(word)) + hint, command)
+    return name
 
 
 # --- subscribe ---------------------------------------------------------------------------------
