@@ -2,10 +2,9 @@
 how subscriptions are described. Pure: no Slack, no AWS. (The command line is ``bot.cli``.)
 """
 
-from bot.slash.parse import (
+from bot.slash.commands import (
     Approve,
     Command,
-    CommandSyntaxError,
     Help,
     Inspect,
     ListSubscriptions,
@@ -17,10 +16,9 @@ from bot.slash.parse import (
     Stop,
     Subscribe,
     Unsubscribe,
-    parse_command,
-    usage,
-    usage_text,
 )
+from bot.slash.grammar import CommandSyntaxError, parse_command
+from bot.slash.help import usage, usage_text
 from bot.slash.subscriptions import (
     describe,
     format_list,

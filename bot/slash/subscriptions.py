@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 
 from bot.errors import StoreError
 from bot.render.escape import mrkdwn_escape
-from bot.slash.parse import SLASH_COMMAND, Subscribe, code
+from bot.slash.commands import Subscribe
+from bot.slash.help import SLASH_COMMAND, code
 from bot.store import Subscription, SubscriptionStore
 
 ID_LENGTH = 6

@@ -12,7 +12,8 @@ import pytest
 from bot.delivery.routing import matches
 from bot.errors import StoreError
 from bot.events.parse import SageMakerEvent, parse_event
-from bot.slash.parse import Subscribe, parse_command
+from bot.slash.commands import Subscribe
+from bot.slash.grammar import parse_command
 from bot.slash.subscriptions import (
     MAX_LISTED,
     describe,

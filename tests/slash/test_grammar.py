@@ -6,11 +6,9 @@ import pytest
 
 from bot.errors import CommandError
 from bot.events.identity import ResourceKind
-from bot.slash.parse import (
+from bot.slash.commands import (
     KIND_CHOICES,
-    MAX_COMMENT,
     Approve,
-    CommandSyntaxError,
     Help,
     Inspect,
     ListSubscriptions,
@@ -21,10 +19,8 @@ from bot.slash.parse import (
     Stop,
     Subscribe,
     Unsubscribe,
-    parse_command,
-    usage,
-    usage_text,
 )
+from bot.slash.grammar import MAX_COMMENT, CommandSyntaxError, parse_command
 
 EXECUTION_ARN = (
     "arn:aws:sagemaker:us-east-1:123456789012:pipeline/myPipeline-123/execution/p4jn9xou8a8s"
@@ -57,33 +53,6 @@ def test_help_on_a_command(text: str, topic: str) -> None:
 def test_help_on_an_unknown_command_suggests_one() -> None:
     error = error_of("help subscrbe")
     assert "Did you mean `subscribe`?" in str(error)
-
-
-def test_usage_text_covers_every_command_with_examples() -> None:
-    text = usage_text()
-    for command in (
-        "subscribe",
-        "unsubscribe",
-        "list",
-        "status",
-        "inspect",
-        "approve",
-        "reject",
-        "retry",
-        "stop",
-    ):
-        assert f"/sagemaker {command}" in text
-    assert "e.g. `/sagemaker subscribe training" in text
-    for kind in KIND_CHOICES:
-        assert f"`{kind}`" in text
-    assert len(text) < 3000  # one section block
-
-
-@pytest.mark.parametrize("command", ["subscribe", "approve", "retry", "logs", "list"])
-def test_usage_of_one_command(command: str) -> None:
-    text = usage(command)
-    assert text.startswith("*Usage:* `/sagemaker ")
-    assert "*Example:* `/sagemaker " in text
 
 
 # --- subscribe ---------------------------------------------------------------------------------

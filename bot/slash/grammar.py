@@ -2,9 +2,10 @@
 
 :func:`parse_command` takes the ``text`` field of a slash command as Slack sends it (Slack
 escapes ``&``, ``<`` and ``>`` as HTML entities; they are decoded here) and returns one of the
-command dataclasses below, or raises :class:`CommandSyntaxError` whose message says what was
-wrong, how the subcommand is used and gives an example. Every message is Slack mrkdwn and echoes
-the user's text only inside escaped code spans, so it can never mention or link anything.
+command dataclasses of :mod:`bot.slash.commands`, or raises :class:`CommandSyntaxError` whose
+message says what was wrong, how the subcommand is used (from :mod:`bot.slash.help`) and gives
+an example. Every message is Slack mrkdwn and echoes the user's text only inside escaped code
+spans, so it can never mention or link anything.
 
 Grammar (keys may repeat; a key's values are comma-separated and OR'ed; keys are AND'ed)::
 
@@ -26,8 +27,6 @@ import difflib
 import re
 import shlex
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TypeAlias
 
 from bot.errors import CommandError
 from bot.events.identity import ARN_KINDS, Arn, ResourceKind
@@ -37,137 +36,30 @@ from bot.events.status import (
     classify,
     normalize_status,
 )
-from bot.render.escape import mrkdwn_escape
 from bot.render.links import valid_region
-
-SLASH_COMMAND = "/sagemaker"
-
-# --- commands ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Help:
-    """``help`` (full help) or ``help COMMAND`` (that command's usage)."""
-
-    topic: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Subscribe:
-    """Post matching events to this channel. An empty tuple means "any" for that key.
-
-    ``kinds`` are :class:`ResourceKind` values (``all`` is normalised to ``()``); ``statuses``
-    are canonical status words (``InService``) or status classes (``failed``); ``regions`` are
-    lower case. Values are de-duplicated, in the order typed.
-    """
-
-    kinds: tuple[str, ...] = ()
-    names: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    accounts: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    excludes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Unsubscribe:
-    """Remove subscriptions of this channel by id (lower case), or all of them."""
-
-    ids: tuple[str, ...] = ()
-    all: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ListSubscriptions:
-    """``list``: this channel's subscriptions."""
-
-
-@dataclass(frozen=True, slots=True)
-class ResourceTarget:
-    """A resource named by the user: a plain name, or an ARN (``arn`` set).
-
-    ``kind`` is known only from an ARN. For a pipeline execution ARN ``name`` is ``P/X``.
-    """
-
-    text: str
-    name: str
-    arn: str | None = None
-    kind: ResourceKind | None = None
-    account: str | None = None
-    region: str | None = None
-
-    @property
-    def is_arn(self) -> bool:
-        return self.arn is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Status:
-    target: ResourceTarget
-
-
-@dataclass(frozen=True, slots=True)
-class Inspect:
-    target: ResourceTarget
-
-
-@dataclass(frozen=True, slots=True)
-class Stop:
-    target: ResourceTarget
-
-
-@dataclass(frozen=True, slots=True)
-class ModelPackageRef:
-    """A versioned model package: ``group/version``, or its ARN (then ``arn`` is set)."""
-
-    group: str
-    version: int
-    arn: str | None = None
-
-    def arn_in(self, region: str, account: str, partition: str = "aws") -> str:
-        """The package's ARN: the one typed, else built for the given place."""
-        if self.arn:
-            return self.arn
-        return f"arn:{partition}:sagemaker:{region}:{account}:model-package/{self}"
-
-    def __str__(self) -> str:
-        return f"{self.group}/{self.version}"
-
-
-@dataclass(frozen=True, slots=True)
-class Approve:
-    package: ModelPackageRef
-    comment: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Reject:
-    package: ModelPackageRef
-    comment: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Retry:
-    """Retry a pipeline execution (``RetryPipelineExecution``)."""
-
-    execution_arn: str
-    pipeline: str
-    execution_id: str
-    region: str
-    account: str
-
-
-Command: TypeAlias = (
-    Help
-    | Subscribe
-    | Unsubscribe
-    | ListSubscriptions
-    | Status
-    | Inspect
-    | Approve
-    | Reject
-    | Retry
-    | Stop
+from bot.slash.commands import (
+    ALL_KINDS,
+    Approve,
+    Command,
+    Help,
+    Inspect,
+    ListSubscriptions,
+    ModelPackageRef,
+    Reject,
+    ResourceTarget,
+    Retry,
+    Status,
+    Stop,
+    Subscribe,
+    Unsubscribe,
+)
+from bot.slash.help import (
+    COMMAND_ALIASES,
+    STATUS_CLASS_LIST,
+    code,
+    command_list,
+    command_span,
+    usage,
 )
 
 
@@ -181,14 +73,11 @@ class CommandSyntaxError(CommandError):
     def __init__(self, problem: str, command: str | None = None) -> None:
         self.problem = problem
         self.command = command
-        footer = usage(command) if command else _command_list()
+        footer = usage(command) if command else command_list()
         super().__init__(f":warning: {problem}\n{footer}")
 
 
 # --- vocabulary --------------------------------------------------------------------------------
-
-ALL_KINDS = "all"
-KIND_CHOICES = [k.value for k in ResourceKind if k is not ResourceKind.OTHER] + [ALL_KINDS]
 
 _KIND_ALIASES: dict[str, str] = {}
 
@@ -282,130 +171,6 @@ _STOPPABLE = {
     ResourceKind.PIPELINE,
 }
 
-# --- usage -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Usage:
-    synopsis: str
-    summary: str
-    example: str
-
-
-_USAGE: dict[str, _Usage] = {
-    "help": _Usage("help [COMMAND]", "this help, or one command's", "help subscribe"),
-    "subscribe": _Usage(
-        "subscribe [TYPES…] [name=GLOB] [status=S1,S2] [account=ID] [region=R] [exclude=GLOB]",
-        "post matching events to this channel",
-        "subscribe training processing status=failed,stopped name=churn-* exclude=*-test",
-    ),
-    "unsubscribe": _Usage("unsubscribe ID|all", "remove a subscription", "unsubscribe k3x7pq"),
-    "list": _Usage("list", "this channel's subscriptions", "list"),
-    "status": _Usage("status NAME|ARN", "a resource's current state", "status churn-train-0412"),
-    "inspect": _Usage(
-        "inspect NAME|ARN",
-        "why it failed: reason and log tail (alias `logs`)",
-        "inspect churn-train-0412",
-    ),
-    "approve": _Usage(
-        "approve GROUP/VERSION|ARN [comment…]",
-        "approve a model package version",
-        "approve churn-models/7 metrics look good",
-    ),
-    "reject": _Usage(
-        "reject GROUP/VERSION|ARN [comment…]",
-        "reject a model package version",
-        "reject churn-models/7 AUC dropped 4 points",
-    ),
-    "retry": _Usage(
-        "retry PIPELINE_EXECUTION_ARN",
-        "retry a failed pipeline execution",
-        "retry arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn/execution/a1b2c3d4e5f6",
-    ),
-    "stop": _Usage(
-        "stop NAME|ARN",
-        "stop a running job or pipeline execution",
-        "stop churn-train-0412",
-    ),
-}
-
-_COMMAND_ALIASES = {
-    **{name: name for name in _USAGE},
-    "-h": "help",
-    "--help": "help",
-    "?": "help",
-    "usage": "help",
-    "sub": "subscribe",
-    "unsub": "unsubscribe",
-    "ls": "list",
-    "subscriptions": "list",
-    "logs": "inspect",
-    "log": "inspect",
-}
-
-
-def _cmd(text: str) -> str:
-    return f"`{SLASH_COMMAND} {text}`"
-
-
-def usage(command: str) -> str:
-    """One subcommand's usage and example (mrkdwn). Accepts aliases (``logs``)."""
-    name = _COMMAND_ALIASES.get(command.strip().lower(), command)
-    spec = _USAGE.get(name)
-    if spec is None:
-        return _command_list()
-    lines = [f"*Usage:* {_cmd(spec.synopsis)} — {spec.summary}"]
-    if name == "subscribe":
-        lines.append(_subscribe_notes())
-    lines.append(f"*Example:* {_cmd(spec.example)}")
-    return "\n".join(lines)
-
-
-def _subscribe_notes() -> str:
-    return (
-        "*Types:* "
-        + ", ".join(f"`{k}`" for k in KIND_CHOICES)
-        + "\n*Statuses:* a status word (`Failed`, `InService`, …) or a class: "
-        + ", ".join(f"`{c}`" for c in ("failed", "succeeded", "in_progress", "stopped"))
-        + ", `waiting`, `deleted`"
-    )
-
-
-def _command_list() -> str:
-    names = ", ".join(f"`{name}`" for name in _USAGE)
-    return f"*Commands:* {names}. See {_cmd('help')}."
-
-
-def usage_text() -> str:
-    """The full help (mrkdwn): every command, with examples. Fits one section block."""
-    u = _USAGE
-
-    def line(name: str) -> str:
-        return f"• {_cmd(u[name].synopsis)}\n    {u[name].summary}, e.g. {_cmd(u[name].example)}"
-
-    return "\n".join(
-        [
-            f"*{SLASH_COMMAND}* — SageMaker events and actions in Slack",
-            "*Subscriptions* (per channel)",
-            line("subscribe"),
-            f"• {_cmd('list')}  •  {_cmd('unsubscribe ID|all')}",
-            "Keys AND together; repeat a key or use commas to OR its values:"
-            f" {_cmd('subscribe endpoint status=failed region=us-east-1,eu-west-1')}."
-            f' Quote values with spaces: `name="my job*"`.',
-            _subscribe_notes(),
-            "*Resources*",
-            line("status"),
-            line("inspect"),
-            line("stop"),
-            line("retry"),
-            "*Model approvals*",
-            line("approve"),
-            line("reject"),
-            "The comment is optional and kept as typed.",
-        ]
-    )
-
-
 # --- parsing -----------------------------------------------------------------------------------
 
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\xa0": " "})
@@ -414,13 +179,6 @@ _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "
 def _unescape(text: str) -> str:
     """Undo Slack's escaping of the three characters it escapes (``&amp;`` last)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def code(value: str) -> str:
-    """User text as an inline code span that cannot mention, link or break out."""
-    shown = value if len(value) <= 80 else value[:79] + "…"
-    shown = mrkdwn_escape(shown).replace("`", "'").replace("\n", " ")
-    return f"`{shown}`"
 
 
 def _did_you_mean(word: str, choices: Iterable[str], shown: dict[str, str] | None = None) -> str:
@@ -439,10 +197,7 @@ def parse_command(text: str) -> Command:
         return Help()
     head = parts[0]
     rest = parts[1] if len(parts) > 1 else ""
-    name = _COMMAND_ALIASES.get(head.lower().translate(_SMART_QUOTES))
-    if name is None:
-        hint = _did_you_mean(head, _COMMAND_ALIASES, _COMMAND_ALIASES)
-        raise CommandSyntaxError(f"Unknown command {code(head)}.{hint}")
+    name = _command_named(head, "Unknown command {}.")
     if name in ("approve", "reject"):
         return _parse_decision(name, rest)
     tokens = _split(rest, name)
@@ -485,11 +240,17 @@ def _no_arguments(tokens: Sequence[str], command: str) -> None:
 def _parse_help(tokens: Sequence[str]) -> Help:
     if not tokens:
         return Help()
-    topic = _COMMAND_ALIASES.get(tokens[0].lower())
-    if topic is None:
-        hint = _did_you_mean(tokens[0], _COMMAND_ALIASES, _COMMAND_ALIASES)
-        raise CommandSyntaxError(f"No help on {code(tokens[0])}: not a command.{hint}", "help")
-    return Help(topic)
+    return Help(_command_named(tokens[0], "No help on {}: not a command.", "help"))
+
+
+def _command_named(word: str, problem: str, command: str | None = None) -> str:
+    """The subcommand ``word`` names, else a :class:`CommandSyntaxError`: ``problem`` (``{}``
+    is the word, as code) and the nearest subcommand."""
+    name = COMMAND_ALIASES.get(word.translate(_SMART_QUOTES).lower())
+    if name is None:
+        hint = _did_you_mean(word, COMMAND_ALIASES, COMMAND_ALIASES)
+        raise CommandSyntaxError(problem.format(code(word)) + hint, command)
+    return name
 
 
 # --- subscribe ---------------------------------------------------------------------------------
@@ -611,12 +372,11 @@ def _status(value: str) -> str:
     status = _status_or_none(value)
     if status is not None:
         return status
-    choices = {c.lower(): c for c in [*STATUS_CLASSES, "waiting", *KNOWN_STATUS_WORDS]}
+    choices = {c.lower(): c for c in [*_CLASS_ALIASES, *KNOWN_STATUS_WORDS]}
     hint = _did_you_mean(value.replace("-", "_"), choices, choices)
-    classes = ", ".join(f"`{c}`" for c in ("failed", "succeeded", "in_progress", "stopped"))
     raise CommandSyntaxError(
         f"Unknown status {code(value)}.{hint} Use a status word such as `Failed`, `InService`,"
-        f" `Completed`, or a class: {classes}, `waiting`, `deleted`.",
+        f" `Completed`, or a class: {STATUS_CLASS_LIST}.",
         "subscribe",
     )
 
@@ -631,7 +391,7 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 def _parse_unsubscribe(tokens: Sequence[str]) -> Unsubscribe:
     if not tokens:
         raise CommandSyntaxError(
-            f"Which subscription? Give its id (see {_cmd('list')}) or `all`.", "unsubscribe"
+            f"Which subscription? Give its id (see {command_span('list')}) or `all`.", "unsubscribe"
         )
     ids: list[str] = []
     for token in tokens:
@@ -646,7 +406,7 @@ def _parse_unsubscribe(tokens: Sequence[str]) -> Unsubscribe:
             if not _SUBSCRIPTION_ID.match(cleaned):
                 raise CommandSyntaxError(
                     f"{code(part)} is not a subscription id. Ids look like `k3x7pq`;"
-                    f" {_cmd('list')} shows them.",
+                    f" {command_span('list')} shows them.",
                     "unsubscribe",
                 )
             ids.append(cleaned)
