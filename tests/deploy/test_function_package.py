@@ -108,6 +108,10 @@ def test_function_zip_holds_nothing_a_developer_alone_uses(names: list[str]) -> 
     assert not [n for n in names if ".dist-info/" in n or ".egg-info/" in n]
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     assert not [n for n in names if deploy_script("build_function").is_developer_only(n)]
+    # Besides modules, the templates only (a data file the handlers need is a decision here).
+    data = [n for n in names if not n.endswith(".py")]
+    assert [n for n in data if not n.endswith(".j2")] == ["bot/templates/__compiled__/FINGERPRINT"]
+    assert all(n.startswith("bot/templates/") for n in data)
 
 
 def test_function_zip_carries_the_built_in_templates_inside_the_package(names: list[str]) -> None:
