@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
     quiet_logs()
-    # As packaging does (deploy/compile_templates.sh): the package ships compiled templates.
+    # As packaging does (deploy/build_function.py): the package ships compiled templates.
     from bot.render.renderer import compile_builtin_templates
 
     compile_builtin_templates()

@@ -5,9 +5,12 @@
 #   deploy/package.sh            # -> build/package/ (or $CHATOPS_PACKAGE_DIR)
 #
 # 1. The dependency layer for the Lambda runtime (deploy/build_layer.sh; cached), and the
-#    built-in templates compiled ahead of time (deploy/compile_templates.sh).
+#    function zip: the package from its wheel, its built-in templates compiled ahead of time,
+#    nothing only a developer uses (deploy/build_function.py).
 # 2. `npx osls package` with dummy credentials and no AWS configuration, so nothing can be
 #    looked up in (or sent to) an AWS account: the template is a function of the sources.
+#    The function zip is serverless.yml's `package.artifact`; a copy goes into the package
+#    directory beside deps.zip, so that it holds both zips for the checks and the size.
 # 3. cfn-lint on the generated CloudFormation and on deploy/cross-account-role.yml. No error
 #    and no warning passes: the only ignored warning is W3005, by name, on the three resources
 #    osls writes itself (see `extensions` in serverless.yml for why).
@@ -23,8 +26,9 @@ if [[ -x .venv/bin/python ]]; then BIN=.venv/bin/; PY=.venv/bin/python; else BIN
 # osls, from the npm registry (pinned by package-lock.json), unless `npm ci` already ran.
 [[ -x node_modules/.bin/osls ]] || npm ci --no-audit --no-fund --loglevel=error
 
+FUNCTION_ZIP="${CHATOPS_FUNCTION_ZIP:-build/function/sagemaker-chatops.zip}"
 bash deploy/build_layer.sh
-bash deploy/compile_templates.sh
+"$PY" deploy/build_function.py --out "$FUNCTION_ZIP"
 
 echo "package: npx osls package --stage $STAGE --package $OUT (offline, dummy credentials)"
 rm -rf "$OUT"
@@ -38,7 +42,9 @@ env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_SECURITY_TOKEN -u AWS_ROLE_ARN \
   AWS_CONFIG_FILE="$offline/config" \
   AWS_SHARED_CREDENTIALS_FILE="$offline/credentials" \
   AWS_EC2_METADATA_DISABLED=true \
+  CHATOPS_FUNCTION_ZIP="$FUNCTION_ZIP" \
   npx --no-install osls package --stage "$STAGE" --package "$OUT"
+cp "$FUNCTION_ZIP" "$OUT/"
 
 echo "package: cfn-lint"
 "${BIN}cfn-lint" --regions us-east-1 -- "$OUT/cloudformation-template-update-stack.json" \

@@ -16,8 +16,9 @@ def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "compile-templates",
         help="compile the built-in templates ahead of time (packaging runs this)",
-        description="Compile the built-in templates to Python modules in templates/__compiled__, "
-        "which the renderer loads while they match their sources.",
+        description="Compile the built-in templates (the package bot.templates) to Python "
+        "modules in __compiled__ beside them, which the renderer loads while they match their "
+        "sources.",
     )
     parser.set_defaults(func=run)
 

@@ -2,8 +2,9 @@
 
 Jinja compiles a template's source to Python the first time it is used: about 70 ms for the
 two templates of a message, the largest part of rendering in a Lambda cold start. Packaging
-runs :func:`compile_builtin_templates` (``sagemaker-chatops compile-templates``), which writes
-that Python into ``templates/__compiled__`` with a fingerprint of what it was compiled from:
+(deploy/build_function.py) runs :func:`compile_builtin_templates` (also
+``sagemaker-chatops compile-templates``), which writes that Python into ``__compiled__`` beside
+the templates (the package ``bot.templates``) with a fingerprint of what it was compiled from:
 the template sources, the Jinja version and the environment options that shape the code. The
 renderer loads those modules only while the fingerprint still matches, and compiles from
 source otherwise, so a stale or missing build is only slower, never wrong.

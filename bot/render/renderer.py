@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,18 @@ from bot.render.views import view_variables
 
 logger = logging.getLogger(__name__)
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+def _builtin_templates() -> Path:
+    """The built-in templates: the package ``bot.templates``, wherever it is installed (the
+    top-level ``templates/`` folder in a checkout or an editable install, ``bot/templates`` in
+    a wheel and in the Lambda package; pyproject.toml maps the one to the other)."""
+    found = files("bot.templates")
+    if not isinstance(found, Path):  # e.g. inside a zip: Jinja loads from directories only
+        raise RuntimeError(f"the built-in templates are not a directory: {found}")
+    return found
+
+
+BUILTIN_TEMPLATES = _builtin_templates()
 TEMPLATE_SUFFIX = ".json.j2"
 
 # Kinds whose failures get an "Inspect failure" button (bot/aws gathers their inspection).

@@ -5,21 +5,25 @@
   ``${sls:stage}``, ``${opt:…}``, ``${env:…}``) resolved the way osls does for ``--stage ci``.
 - As the packaged CloudFormation template that osls writes. ``make package`` (deploy/package.sh,
   run by ``make test`` and CI) packages it with the real dependency layer and hands it over in
-  ``CHATOPS_PACKAGE_DIR``; without that, the first test that needs it runs ``osls package``
-  itself with a stub layer (only where Node.js and ``node_modules/.bin/osls`` are installed,
-  else those tests skip, or fail when ``CHATOPS_REQUIRE_PACKAGE`` is set, as in CI).
+  ``CHATOPS_PACKAGE_DIR``; without that, the first test that needs it builds the function zip
+  (deploy/build_function.py) and runs ``osls package`` itself with a stub layer (only where
+  Node.js and ``node_modules/.bin/osls`` are installed, else those tests skip, or fail when
+  ``CHATOPS_REQUIRE_PACKAGE`` is set, as in CI).
 """
 
 from __future__ import annotations
 
 import fcntl
+import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -31,6 +35,16 @@ EVENTS_DIR = ROOT / "tests" / "events"
 OSLS = ROOT / "node_modules" / ".bin" / "osls"
 TEMPLATE_FILE = "cloudformation-template-update-stack.json"
 STAGE = "ci"
+
+
+def deploy_script(name: str) -> ModuleType:
+    """A script of deploy/ (``build_function``, ``package_size``), imported as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "deploy" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def skip_or_fail(reason: str) -> None:
@@ -205,15 +219,19 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _package(tmp: Path) -> None:
     """``osls package --stage ci`` into ``tmp/package``, with no AWS credentials or
-    configuration, and a stub dependency layer (the real one is deploy/build_layer.sh's)."""
+    configuration, the function zip as deploy/package.sh builds it, and a stub dependency layer
+    (the real one is deploy/build_layer.sh's)."""
     layer = tmp / "layer"
     (layer / "python").mkdir(parents=True)
     (layer / "python" / "layer_stub.py").write_text("")
+    function_zip = tmp / "function" / "sagemaker-chatops.zip"
+    deploy_script("build_function").build(function_zip)
     out = tmp / "package"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
         # osls resolves a layer path against the service directory, so a relative one.
         CHATOPS_LAYER_DIR=os.path.relpath(layer, ROOT),
+        CHATOPS_FUNCTION_ZIP=str(function_zip),
         AWS_CONFIG_FILE=str(tmp / "no-aws-config"),
         AWS_SHARED_CREDENTIALS_FILE=str(tmp / "no-aws-credentials"),
         AWS_EC2_METADATA_DISABLED="true",
@@ -228,6 +246,7 @@ def _package(tmp: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, f"osls package failed:\n{result.stdout}\n{result.stderr}"
+    shutil.copy2(function_zip, out)  # as deploy/package.sh does: both zips in one directory
 
 
 def is_stub_layer(packaged: Path) -> bool:

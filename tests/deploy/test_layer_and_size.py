@@ -6,10 +6,8 @@ skip, or fail when ``CHATOPS_REQUIRE_PACKAGE`` is set.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import struct
-import sys
 from importlib.metadata import Distribution, distributions
 from pathlib import Path
 from types import ModuleType
@@ -20,7 +18,7 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.deploy.conftest import ROOT, is_stub_layer, skip_or_fail
+from tests.deploy.conftest import ROOT, deploy_script, is_stub_layer, skip_or_fail
 
 BUILD_LAYER = ROOT / "deploy" / "build_layer.sh"
 LAYER_SITE = ROOT / "build" / "layer" / "python"  # deploy/build_layer.sh's default output
@@ -139,14 +137,7 @@ def test_layer_and_runtime_together_satisfy_every_requirement(
 
 
 def _package_size() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "package_size", ROOT / "deploy" / "package_size.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return deploy_script("package_size")
 
 
 def test_package_size_is_measured_and_within_budget(packaged: Path) -> None:

@@ -16,7 +16,7 @@ from moto.events.models import EventPattern
 
 from bot.settings import Settings
 from tests.deploy.cfn import ParameterError, Stack
-from tests.deploy.conftest import EVENTS_DIR, TEMPLATE_FILE, is_stub_layer, skip_or_fail
+from tests.deploy.conftest import EVENTS_DIR, TEMPLATE_FILE, is_stub_layer
 from tests.deploy.iam import (
     actions_of,
     as_list,
@@ -443,9 +443,11 @@ def test_package_zip_holds_the_code_only(packaged: Path) -> None:
     with zipfile.ZipFile(packaged / "sagemaker-chatops.zip") as archive:
         names = archive.namelist()
     top = {name.split("/", 1)[0] for name in names}
-    assert top == {"bot", "handlers", "templates"}
+    # templates/ only for template overrides (README, "Templates"), and this checkout has none.
+    assert top == {"bot", "handlers"}
     assert "handlers/events.py" in names and "bot/__init__.py" in names
-    assert any(name.startswith("templates/") and name.endswith(".j2") for name in names)
+    assert "bot/templates/__init__.py" in names
+    assert any(name.startswith("bot/templates/") and name.endswith(".j2") for name in names)
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
 
 
@@ -456,17 +458,17 @@ def test_package_ships_current_compiled_templates(packaged: Path, tmp_path: Path
 
     from bot.render import compiled, renderer
 
+    templates = "bot/templates/"
     with zipfile.ZipFile(packaged / "sagemaker-chatops.zip") as archive:
         names = archive.namelist()
-        archive.extractall(tmp_path, [n for n in names if n.startswith("templates/")])
-    if f"templates/{compiled.COMPILED_DIR}/{compiled.FINGERPRINT_FILE}" not in names:
-        skip_or_fail("the package was not made by `make package` (no compiled templates)")
+        archive.extractall(tmp_path, [n for n in names if n.startswith(templates)])
+    assert f"{templates}{compiled.COMPILED_DIR}/{compiled.FINGERPRINT_FILE}" in names
     env = renderer._environment(None, precompiled=False)
-    loader = compiled.builtin_loader(env, tmp_path / "templates")
+    loader = compiled.builtin_loader(env, tmp_path / templates)
     assert isinstance(loader, jinja2.ChoiceLoader)
     assert isinstance(loader.loaders[0], jinja2.ModuleLoader)
-    sources = [n for n in names if n.startswith("templates/") and n.endswith(".j2")]
-    modules = [n for n in names if n.startswith(f"templates/{compiled.COMPILED_DIR}/tmpl_")]
+    sources = [n for n in names if n.startswith(templates) and n.endswith(".j2")]
+    modules = [n for n in names if n.startswith(f"{templates}{compiled.COMPILED_DIR}/tmpl_")]
     assert len(modules) == len(sources) > 0
 
 

@@ -147,16 +147,19 @@ def test_queue_visibility_covers_the_function_timeout(
     assert visibility >= 6 * function["timeout"] + window
 
 
-def test_package_holds_the_code_only(config: dict[str, Any]) -> None:
+def test_package_is_the_function_zip_deploy_builds(config: dict[str, Any]) -> None:
+    """Both functions run the zip deploy/build_function.py builds (where deploy/package.sh
+    puts it); the layer zip is the layer's python/ only."""
     from bot.render.renderer import BUILTIN_TEMPLATES
 
     package = config["package"]
-    patterns = package["patterns"]
-    assert patterns[0] == "!**"
-    for included in ("bot/**", "handlers/**", "templates/**"):
-        assert included in patterns
     assert package["individually"] is False
-    # The renderer finds the built-in templates beside the bot package: templates/ at the root.
+    assert package["artifact"] == "build/function/sagemaker-chatops.zip"
+    assert "patterns" not in package  # an artifact is not zipped from the sources
+    script = (ROOT / "deploy" / "build_function.py").read_text()
+    assert 'DEFAULT_OUT = ROOT / "build" / "function" / "sagemaker-chatops.zip"' in script
+    assert config["layers"]["deps"]["package"]["patterns"] == ["!**", "python/**"]
+    # In a checkout the package bot.templates is the top-level templates/ (pyproject.toml).
     assert BUILTIN_TEMPLATES == ROOT / "templates"
 
 
