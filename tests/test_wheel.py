@@ -94,8 +94,15 @@ def cli(fresh: Path, directory: Path, *args: str) -> subprocess.CompletedProcess
 def test_the_wheel_carries_the_built_in_templates_in_the_package(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-    templates = sorted(n.removeprefix("bot/templates/") for n in names if n.endswith(".j2"))
+    templates = sorted(
+        n.removeprefix("bot/templates/")
+        for n in names
+        if n.startswith("bot/templates/") and n.endswith(".j2")
+    )
     assert templates == sorted(p.name for p in (ROOT / "templates").glob("*.j2"))
+    # The HTML preview's page and stylesheet travel with it too.
+    assert "bot/preview/templates/page.html.j2" in names
+    assert "bot/preview/static/preview.css" in names
     assert "bot/templates/__init__.py" in names
     assert {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")} == {
         "bot",
