@@ -38,8 +38,12 @@ def import_graph() -> dict[str, set[str]]:
                 targets = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 targets = [node.module]
-                if node.module == "bot":
-                    targets = [f"bot.{alias.name}" for alias in node.names]
+                if node.module == "bot":  # ``from bot import x``: x's module, if it is one
+                    targets = [
+                        f"bot.{alias.name}"
+                        for alias in node.names
+                        if (BOT / alias.name).is_dir() or (BOT / f"{alias.name}.py").exists()
+                    ]
             for target in targets:
                 other = _unit(target)
                 if other and other != unit and other != "__init__":
