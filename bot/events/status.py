@@ -164,19 +164,20 @@ def classify(status: str | None, kind: str | None = None) -> StatusClass:
     return StatusClass.UNKNOWN
 
 
-# Natural order of states in a resource's life: used to order events with equal timestamps.
+# Which of two states with the same event time and LastModifiedTime the parent shows: a failure
+# wins (an alert is never hidden behind an older-looking success), then a terminal state over
+# one still in progress; equal ranks go by arrival order (the store lets the later one win).
 _RANK = {
     StatusClass.UNKNOWN: 0,
-    StatusClass.IN_PROGRESS: 1,
-    StatusClass.WAITING: 2,
-    StatusClass.SUCCEEDED: 3,
-    StatusClass.STOPPED: 3,
-    StatusClass.FAILED: 3,
-    StatusClass.DELETED: 4,
+    StatusClass.IN_PROGRESS: 0,
+    StatusClass.WAITING: 0,
+    StatusClass.SUCCEEDED: 1,
+    StatusClass.STOPPED: 1,
+    StatusClass.DELETED: 1,
+    StatusClass.FAILED: 2,
 }
-_STATUS_RANK = {"Pending": 0, "Starting": 1, "Creating": 1, "Stopping": 2, "Updating": 2}
 
 
 def status_rank(status: str | None, kind: str | None = None) -> int:
-    """A number that grows along a resource's life; ties broken by a few well-known words."""
-    return _RANK[classify(status, kind)] * 10 + _STATUS_RANK.get(status or "", 5)
+    """How a state ranks against another of the same time: failure, terminal, the rest."""
+    return _RANK[classify(status, kind)]

@@ -338,10 +338,11 @@ class DynamoDBStore(Store):
         e = _Expression(self)
         ev, mv, rv = e.v(float(order_key[0])), e.v(float(order_key[1])), e.v(int(order_key[2]))
         oe, om, orank = e.n("ok_event"), e.n("ok_modified"), e.n("ok_rank")
-        # Strictly newer in tuple order: equal keys lose, so a redelivered event changes nothing.
+        # As new or newer in tuple order: of two states with equal keys the later arrival wins
+        # (redelivered events never get here: their delivery record stops them first).
         condition = (
             f"attribute_exists({e.n('pk')}) AND ({oe} < {ev} OR ({oe} = {ev} AND"
-            f" ({om} < {mv} OR ({om} = {mv} AND {orank} < {rv}))))"
+            f" ({om} < {mv} OR ({om} = {mv} AND {orank} <= {rv}))))"
         )
         sets = [f"{oe} = {ev}", f"{om} = {mv}", f"{orank} = {rv}"]
         sets.append(f"{e.n('finished')} = {e.v(finished)}")

@@ -75,10 +75,11 @@ class ThreadStore(Protocol):
         finished: bool = False,
         ttl_seconds: float | None = None,
     ) -> bool:
-        """Move the parent's shown state forward if ``order_key`` is newer than the stored one.
+        """Move the parent's shown state forward if ``order_key`` is as new as the stored one
+        or newer: of two states with equal keys the later arrival wins.
 
-        Returns False (and changes nothing) when the stored state is as new or newer, or when
-        there is no record. ``state``'s keys are merged into the stored state (like
+        Returns False (and changes nothing) when the stored state is newer, or when there is
+        no record. ``state``'s keys are merged into the stored state (like
         :meth:`update_thread_state`), so keys kept by other writers (a pipeline's steps)
         survive. ``ttl_seconds`` sets an expiry (wall clock + ttl) on finished resources'
         records and their deliveries (DynamoDB TTL); advancing to an unfinished state clears

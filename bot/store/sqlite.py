@@ -234,10 +234,11 @@ class SqliteStore(Store):
         event, modified, rank = float(order_key[0]), float(order_key[1]), int(order_key[2])
         expires_at = _expiry(finished, ttl_seconds, time.time())
         with self._write() as conn:
-            # A row-value comparison is the lexicographic tuple order the order key means.
+            # A row-value comparison is the lexicographic tuple order the order key means; of
+            # two states with equal keys the later arrival wins.
             row = conn.execute(
                 "SELECT state FROM threads WHERE channel = ? AND resource_key = ?"
-                " AND (ok_event, ok_modified, ok_rank) < (?, ?, ?)",
+                " AND (ok_event, ok_modified, ok_rank) <= (?, ?, ?)",
                 (channel, resource_key, event, modified, rank),
             ).fetchone()
             if row is None:

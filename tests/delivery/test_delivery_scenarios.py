@@ -243,3 +243,60 @@ def test_concurrent_trial_events_never_roll_back_the_roll_up(
     ]
     assert "(12 total)\nCompleted 12" in rollup
     assert "InProgress" not in rollup
+
+
+ENDPOINT = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn"
+
+
+def endpoint_event(status: str, event_id: str, **extra: Any) -> dict[str, Any]:
+    """Endpoint events stamped with the same second and the same LastModifiedTime."""
+    return {
+        "version": "0",
+        "id": event_id,
+        "detail-type": "SageMaker Endpoint State Change",
+        "source": "aws.sagemaker",
+        "account": "123456789012",
+        "region": "us-east-1",
+        "time": "2026-11-25T10:00:00Z",
+        "resources": [ENDPOINT],
+        "detail": {
+            "EndpointName": "churn",
+            "EndpointArn": ENDPOINT,
+            "EndpointStatus": status,
+            "LastModifiedTime": 1764064800000,
+            **extra,
+        },
+    }
+
+
+TIED = [
+    endpoint_event("Updating", "tie-updating"),
+    endpoint_event("InService", "tie-inservice"),
+    endpoint_event("Failed", "tie-failed", FailureReason="Model container failed ping health"),
+]
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(len(TIED)))))
+def test_on_a_tie_the_parent_shows_the_failure_then_the_terminal_state(
+    order: tuple[int, ...], make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    # GIVEN three states with the same event time and LastModifiedTime, in any order, with
+    # duplicates
+    deliverer = make_deliverer()
+    for index in [*order, *order]:
+        deliverer.deliver_raw(TIED[index])
+
+    # THEN the parent agrees with the most severe state in its thread: the failure
+    [parent] = parents(slack_api)
+    assert header(parent).startswith(":x: Failed"), order
+    assert "ping health" in str(parent.blocks)
+
+
+def test_on_a_tie_between_equals_the_later_arrival_wins(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    deliverer = make_deliverer()
+    deliverer.deliver_raw(endpoint_event("Creating", "tie-creating"))
+    deliverer.deliver_raw(endpoint_event("Updating", "tie-updating"))
+    [parent] = parents(slack_api)
+    assert header(parent).startswith(":hourglass_flowing_sand: Updating")

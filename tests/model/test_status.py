@@ -65,8 +65,10 @@ def test_classify(status: str | None, kind: str, expected: StatusClass) -> None:
     assert classify(status, kind) is expected
 
 
-def test_rank_follows_a_resource_life() -> None:
-    ranks = [status_rank(s) for s in ("Starting", "InProgress", "Completed")]
-    assert ranks == sorted(ranks)
-    assert len(set(ranks)) == 3
+def test_rank_puts_a_failure_first_then_a_terminal_state() -> None:
+    # Only for states with the same times: a failure wins, then a terminal state.
+    assert status_rank("Failed") > status_rank("InService") > status_rank("Updating")
+    assert status_rank("Failed") > status_rank("Completed") > status_rank("InProgress")
     assert status_rank("Stopping") < status_rank("Stopped")
+    # Within a class, arrival order decides (equal ranks).
+    assert status_rank("Starting") == status_rank("InProgress") == status_rank("Creating")

@@ -186,13 +186,13 @@ def test_advance_thread_only_moves_forward(store: Store) -> None:
             CHANNEL, KEY, order_key=order_key, status=status, state={"status": status}
         )
 
-    assert not advance((100.0, 50.0, 1), "Equal")  # a redelivered event
+    assert advance((100.0, 50.0, 1), "Equal")  # a tie: the later arrival wins
     assert not advance((99.0, 999.0, 9), "OlderEvent")
     assert not advance((100.0, 49.0, 9), "OlderModified")
     assert not advance((100.0, 50.0, 0), "LowerRank")
     record = store.get_thread(CHANNEL, KEY)
     assert record is not None
-    assert (record.status, record.order_key) == ("InProgress", (100.0, 50.0, 1))
+    assert (record.status, record.order_key) == ("Equal", (100.0, 50.0, 1))
 
     assert advance((100.0, 50.0, 2), "HigherRank")  # the third element breaks the tie
     assert advance((100.0, 50.5, 0), "NewerModified")
@@ -213,12 +213,14 @@ def test_order_key_keeps_full_float_precision(store: Store) -> None:
     record = store.get_thread(CHANNEL, KEY)
     assert record is not None
     assert record.order_key == (event, modified, 3)
-    # The smallest step up is still newer; the same floats are still equal.
+    # The smallest step down is still older; the smallest step up still newer.
+    below = (event, modified - 2.5e-7, 3)
+    assert not store.advance_thread(CHANNEL, KEY, order_key=below, status="x", state={})
     bump = (event, modified + 2.5e-7, 3)
+    assert store.advance_thread(CHANNEL, KEY, order_key=bump, status="x", state={})
     assert not store.advance_thread(
         CHANNEL, KEY, order_key=(event, modified, 3), status="x", state={}
     )
-    assert store.advance_thread(CHANNEL, KEY, order_key=bump, status="x", state={})
 
 
 def test_advance_without_a_thread_is_refused(store: Store) -> None:
