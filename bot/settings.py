@@ -42,6 +42,8 @@ class Settings(BaseModel):
     templates_dir: Path | None = None
     broadcast_failures: bool = True
     rollup_tuning: bool = True
+    # A reply per distinct state instead of one when the status class changes.
+    reply_every_state: bool = False
     finished_ttl_days: int = Field(default=30, ge=1)
     delivery_lease_seconds: float = Field(default=60.0, gt=0)
 

@@ -21,8 +21,8 @@ from bot.delivery.routing import route
 from bot.errors import ChatOpsError, SlackDeliveryError
 from bot.events.identity import ResourceKind, ResourceRef
 from bot.events.parse import SageMakerEvent, parse_event
-from bot.events.status import StatusClass
 from bot.gateway import SlackGateway
+from bot.render import formatting
 from bot.render.context import RenderContext
 from bot.render.renderer import Renderer
 from bot.settings import Settings
@@ -38,7 +38,9 @@ class ThreadBusyError(ChatOpsError):
 class Outcome(StrEnum):
     POSTED = "posted"  # a new parent message
     REPLIED = "replied"  # a reply (and usually a parent update)
+    UPDATED = "updated"  # progress within a status class: the parent edited, no reply
     ROLLED_UP = "rolled_up"  # folded into the parent (tuning trials), no reply
+    LATE = "late"  # older than what the thread shows, and no failure: no Slack call
     DUPLICATE = "duplicate"  # this state was already delivered: no Slack call
 
 
@@ -67,6 +69,7 @@ class DeliveryOptions:
     default_channel: str | None = None
     broadcast_failures: bool = True
     rollup_tuning: bool = True
+    reply_every_state: bool = False
     lease_seconds: float = 60.0
     finished_ttl_seconds: float = 30 * 86400
     wait_for_thread_seconds: float = 3.0
@@ -78,6 +81,7 @@ class DeliveryOptions:
             default_channel=settings.default_channel,
             broadcast_failures=settings.broadcast_failures,
             rollup_tuning=settings.rollup_tuning,
+            reply_every_state=settings.reply_every_state,
             lease_seconds=settings.delivery_lease_seconds,
             finished_ttl_seconds=settings.finished_ttl_days * 86400,
         )
@@ -228,7 +232,8 @@ class Deliverer:
         self, channel: str, root_ref: ResourceRef, child: SageMakerEvent
     ) -> str:
         placeholder = parse_event(st.placeholder_raw(root_ref, child))
-        state = {st.EVENT_KEY: placeholder.raw, st.child_key(child): st.child_entry(child)}
+        entry = {**st.child_entry(child), **st.previous_entry(child, None)}
+        state = {st.EVENT_KEY: placeholder.raw, st.child_key(child): entry}
         note = f"Started from its {child.kind.title.lower()} event; updates as events arrive."
         context = st.render_context(placeholder, state, note=note)
         ts = self.slack.post_message(channel, self.renderer.render(placeholder, context))
@@ -253,29 +258,23 @@ class Deliverer:
         self, channel: str, thread: ThreadRecord, event: SageMakerEvent
     ) -> tuple[Outcome, str | None]:
         assert thread.ts is not None
-        previous = thread.status
+        previous = st.previous_status(thread.state.get(st.PREVIOUS_KEY), event, thread.status)
         newer = self.store.advance_thread(
             channel,
             thread.resource_key,
             order_key=event.order_key,
             status=event.status,
-            state={st.EVENT_KEY: event.raw},
+            state={st.EVENT_KEY: event.raw, st.PREVIOUS_KEY: st.previous_entry(event, previous)},
             **self._expiry(event),
         )
-        # A retry of this very event finds it already recorded as newest: refresh anyway,
-        # in case the earlier attempt failed before updating the parent.
-        current = newer or tuple(thread.order_key) == event.order_key
+        if not newer:
+            return self._late(channel, thread.ts, event)
         # The parent is updated before the reply is posted: if the reply fails, the retry only
         # repeats the (idempotent) update, and a reply is never posted twice.
-        if current:
-            self.refresh_parent(channel, thread.resource_key, thread.ts)
-        reply = self.renderer.render(
-            event, RenderContext(mode="reply", previous_status=previous if newer else None)
-        )
-        reply_ts = self.slack.post_message(
-            channel, reply, thread_ts=thread.ts, reply_broadcast=self._broadcast(event)
-        )
-        return Outcome.REPLIED, reply_ts
+        self.refresh_parent(channel, thread.resource_key, thread.ts)
+        if not st.reply_wanted(previous, event, every_state=self.options.reply_every_state):
+            return Outcome.UPDATED, None
+        return Outcome.REPLIED, self._reply(channel, thread.ts, event, previous)
 
     def _deliver_child(
         self,
@@ -288,28 +287,53 @@ class Deliverer:
         assert thread.ts is not None
         key = st.child_key(event)
         known = thread.state.get(key)
-        known_order = tuple(known.get("order", ())) if isinstance(known, dict) else None
-        strictly_newer = known_order is None or known_order < event.order_key
+        known_status = known.get("status") if isinstance(known, dict) else None
+        # A child seen for the first time is news in the thread, whatever its status.
+        previous = st.previous_status(known, event, known_status)
+        entry = {**st.child_entry(event), **st.previous_entry(event, previous)}
+        current = parent_fresh
         if not parent_fresh:
             # The store decides, in one conditional write, whether this is the child's newest
             # state (or a retry of it): a concurrent older event can never overwrite it.
             current = self.store.merge_child_state(
-                channel, thread.resource_key, key, st.child_entry(event), event.order_key
+                channel, thread.resource_key, key, entry, event.order_key
             )
             if current:
                 # Parent first, reply second: a retry repeats the update, never the reply.
                 self.refresh_parent(channel, thread.resource_key, thread.ts)
+        if not current:
+            return self._late(channel, thread.ts, event)
         if event.kind is ResourceKind.TRAINING and self.options.rollup_tuning:
             return Outcome.ROLLED_UP, None
-        previous = known.get("status") if isinstance(known, dict) and strictly_newer else None
-        reply = self.renderer.render(
-            event,
-            RenderContext(mode="reply", previous_status=previous or event.detail.previous_status),
+        if not st.reply_wanted(previous, event, every_state=self.options.reply_every_state):
+            return Outcome.UPDATED, None
+        shown = previous or event.detail.previous_status
+        return Outcome.REPLIED, self._reply(channel, thread.ts, event, shown)
+
+    def _late(self, channel: str, ts: str, event: SageMakerEvent) -> tuple[Outcome, str | None]:
+        """An event older than what the thread shows: the parent stays as it is, and nothing is
+        posted, except an alert: a failure is never dropped, only marked with its own time."""
+        if not st.is_alert(event):
+            return Outcome.LATE, None
+        note = f"Arrived after newer states; it happened {formatting.plain_time(event.time)}."
+        return Outcome.REPLIED, self._reply(channel, ts, event, None, note=note)
+
+    def _reply(
+        self,
+        channel: str,
+        ts: str,
+        event: SageMakerEvent,
+        previous: str | None,
+        *,
+        note: str | None = None,
+    ) -> str:
+        context = RenderContext(mode="reply", previous_status=previous, note=note)
+        return self.slack.post_message(
+            channel,
+            self.renderer.render(event, context),
+            thread_ts=ts,
+            reply_broadcast=self._broadcast(event),
         )
-        reply_ts = self.slack.post_message(
-            channel, reply, thread_ts=thread.ts, reply_broadcast=self._broadcast(event)
-        )
-        return Outcome.REPLIED, reply_ts
 
     def refresh_parent(self, channel: str, key: str, ts: str) -> None:
         """Re-render the parent from the store's newest state and update it in place.
@@ -337,7 +361,7 @@ class Deliverer:
         )
 
     def _broadcast(self, event: SageMakerEvent) -> bool:
-        return self.options.broadcast_failures and event.status_class is StatusClass.FAILED
+        return self.options.broadcast_failures and st.is_alert(event)
 
     def _expiry(self, event: SageMakerEvent) -> dict[str, Any]:
         finished = st.is_finished(event)

@@ -15,7 +15,7 @@ from bot.events.models import (
 )
 from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.registry import SPECS
-from bot.events.status import StatusClass
+from bot.events.status import StatusClass, classify
 from bot.render.context import Decision, RenderContext
 
 TERMINAL = {StatusClass.SUCCEEDED, StatusClass.FAILED, StatusClass.STOPPED, StatusClass.DELETED}
@@ -34,6 +34,39 @@ TRIAL_PREFIX = "trial:"
 CHILD_PREFIX = "child:"
 EVENT_KEY = "event"
 DECISION_KEY = "decision"
+PREVIOUS_KEY = "previous"
+# What an alert is: always broadcast (when enabled), and posted even when it arrives late.
+ALERTS = {StatusClass.FAILED}
+
+
+def is_alert(event: SageMakerEvent) -> bool:
+    return event.status_class in ALERTS
+
+
+def reply_wanted(previous: str | None, event: SageMakerEvent, *, every_state: bool) -> bool:
+    """Whether a new state earns a thread reply: when its status class changes (started,
+    succeeded, failed, stopped, waiting for approval). Progress within a class only edits the
+    parent, unless every state is wanted."""
+    if every_state:
+        return True
+    if previous is None:  # the first state seen of a child: news in the thread
+        return True
+    return classify(previous, event.kind) is not event.status_class
+
+
+def previous_entry(event: SageMakerEvent, previous: str | None) -> dict[str, Any]:
+    """Kept with the state an event moved to: what was shown before it, so a retry of the same
+    event (its reply failed after the parent moved on) decides as the first attempt did."""
+    return {"previous": previous, "event": event.id}
+
+
+def previous_status(kept: Any, event: SageMakerEvent, shown: str | None) -> str | None:
+    """The status before ``event``: what was kept by an earlier attempt of this very event, else
+    what is shown now."""
+    if isinstance(kept, dict) and event.id and kept.get("event") == event.id:
+        value = kept.get("previous")
+        return value if isinstance(value, str) else None
+    return shown
 
 
 def fingerprint(event: SageMakerEvent) -> str:

@@ -19,6 +19,7 @@ from bot.delivery.deliverer import Deliverer, Outcome
 from bot.delivery.state import fingerprint
 from bot.errors import SlackDeliveryError
 from bot.events import parse_event
+from bot.events.status import StatusClass
 from bot.store import Store
 from tests.delivery.conftest import CHANNEL, DelivererFactory
 from tests.standins.slack_api import Message, SlackStandin
@@ -73,19 +74,55 @@ def test_first_event_posts_parent_and_later_states_reply_and_update(
     deliverer = make_deliverer()
     outcomes = [deliverer.deliver_raw(e).outcomes[CHANNEL] for e in JOB_LIFE]
 
-    assert outcomes == [Outcome.POSTED, Outcome.REPLIED, Outcome.REPLIED, Outcome.REPLIED]
+    # Progress within a class (Starting → Downloading → Training) edits the parent; the
+    # change of class (in progress → failed) is a reply.
+    assert outcomes == [Outcome.POSTED, Outcome.UPDATED, Outcome.UPDATED, Outcome.REPLIED]
     [parent] = parents(slack_api)
     assert header(parent).startswith(":x: Failed")
     assert parent.edited
+    [reply] = slack_api.thread(CHANNEL, parent.ts)
+    # The failure reply says what changed and is broadcast to the channel.
+    assert "InProgress → Failed" in reply.text
+    assert reply.reply_broadcast
+    # Slack calls: 1 post, an update per later state, one reply.
+    assert len(slack_api.calls("chat.postMessage")) == 2
+    assert len(slack_api.calls("chat.update")) == 3
+
+
+def test_a_reply_for_every_state_when_the_setting_asks(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    deliverer = make_deliverer(reply_every_state=True)
+    outcomes = [deliverer.deliver_raw(e).outcomes[CHANNEL] for e in JOB_LIFE]
+
+    assert outcomes == [Outcome.POSTED, Outcome.REPLIED, Outcome.REPLIED, Outcome.REPLIED]
+    [parent] = parents(slack_api)
     replies = slack_api.thread(CHANNEL, parent.ts)
     assert len(replies) == 3
-    # The failure reply says what changed and is broadcast to the channel.
-    assert "InProgress → Failed" in replies[-1].text
-    assert replies[-1].reply_broadcast
-    assert not any(r.reply_broadcast for r in replies[:-1])
-    # Slack calls: 1 post, then a reply and an update per later state.
-    assert len(slack_api.calls("chat.postMessage")) == 4
-    assert len(slack_api.calls("chat.update")) == 3
+    assert [r.reply_broadcast for r in replies] == [False, False, True]
+
+
+def expected_replies(events: list[dict[str, Any]]) -> list[str]:
+    """The statuses a thread should get replies for, in order, when ``events`` arrive in this
+    order: a newer state whose status class differs from the shown one, or a late failure."""
+    shown = None
+    statuses: list[str] = []
+    seen: set[str] = set()
+    for raw in events:
+        event = parse_event(raw)
+        state = fingerprint(event)
+        if state in seen:  # a duplicate: nothing at all
+            continue
+        seen.add(state)
+        if shown is None:
+            shown = event
+        elif event.order_key >= shown.order_key:
+            if event.status_class is not shown.status_class:
+                statuses.append(str(event.status))
+            shown = event
+        elif event.status_class is StatusClass.FAILED:
+            statuses.append(str(event.status))
+    return statuses
 
 
 def test_each_event_three_times_shuffled_gives_one_reply_per_distinct_state(
@@ -97,12 +134,13 @@ def test_each_event_three_times_shuffled_gives_one_reply_per_distinct_state(
     deliverer = make_deliverer()
     outcomes = [deliverer.deliver_raw(e).outcomes[CHANNEL] for e in events]
 
-    # THEN one parent, one reply per distinct state after the first, and duplicates cost nothing
+    # THEN one parent, a reply only where the class changed, and duplicates cost nothing
     [parent] = parents(slack_api)
-    assert len(slack_api.thread(CHANNEL, parent.ts)) == len(JOB_LIFE) - 1
+    replies = slack_api.thread(CHANNEL, parent.ts)
+    assert len(replies) == len(expected_replies(events))
     assert outcomes.count(Outcome.DUPLICATE) == 2 * len(JOB_LIFE)
     posts = len(slack_api.calls("chat.postMessage"))
-    assert posts == len(JOB_LIFE)
+    assert posts == 1 + len(replies)
     # AND the parent shows the newest state whatever the order
     assert header(parent).startswith(":x: Failed")
 
@@ -112,13 +150,19 @@ def test_every_permutation_ends_showing_the_final_state(
     order: tuple[int, ...], make_deliverer: DelivererFactory, slack_api: SlackStandin
 ) -> None:
     deliverer = make_deliverer()
-    for index in order:
-        deliverer.deliver_raw(JOB_LIFE[index])
+    events = [JOB_LIFE[i] for i in order]
+    for event in [*events, *events[:2]]:  # with duplicates
+        deliverer.deliver_raw(event)
 
     [parent] = parents(slack_api)
     assert header(parent).startswith(":x: Failed"), order
     assert "AlgorithmError" in str(parent.blocks)
-    assert len(slack_api.thread(CHANNEL, parent.ts)) == len(JOB_LIFE) - 1
+    # No reply for an older state that is not a failure; a reply where the class changed.
+    replies = slack_api.thread(CHANNEL, parent.ts)
+    expected = expected_replies(events)
+    assert len(replies) == len(expected), order
+    for reply, status in zip(replies, expected, strict=True):
+        assert status in reply.text
     # A late, older event never touched the parent after the final state was shown.
     updates = [c for c in slack_api.calls("chat.update") if c.ok]
     if updates:
@@ -150,11 +194,16 @@ def test_four_concurrent_workers_on_a_new_resource_give_one_parent(
     for t in threads:
         t.join(timeout=60)
 
-    # THEN there is exactly one parent, every state is in it once, and it shows the newest
+    # THEN there is exactly one parent, it shows the newest state, and the failure is there
+    # once: in the parent (it came first) or as a reply
     assert errors == []
     [parent] = parents(slack_api)
-    assert len(slack_api.thread(CHANNEL, parent.ts)) == len(JOB_LIFE) - 1
     assert header(parent).startswith(":x: Failed")
+    replies = slack_api.thread(CHANNEL, parent.ts)
+    failures = [m for m in [parent, *replies] if m.text.startswith(":x:")]
+    assert len(failures) == 1 or (len(failures) == 2 and failures[0] is parent)
+    assert len(replies) <= len(JOB_LIFE) - 1
+    assert len({r.text for r in replies}) == len(replies)
 
 
 def test_twenty_percent_of_slack_calls_failing_still_delivers_every_state_once(
@@ -171,7 +220,8 @@ def test_twenty_percent_of_slack_calls_failing_still_delivers_every_state_once(
     from bot.gateway import WebApiGateway, make_web_client
 
     def flaky_deliverer() -> Deliverer:
-        deliverer = make_deliverer()
+        # A reply per state: every distinct state must then show exactly once.
+        deliverer = make_deliverer(reply_every_state=True)
         client = make_web_client(
             slack_api.token,
             slack_api.url,
@@ -186,11 +236,12 @@ def test_twenty_percent_of_slack_calls_failing_still_delivers_every_state_once(
     # WHEN events that fail are redelivered, as SQS does, until none is left
     queue = list(events)
     redeliveries = 0
+    late = 0
     for _ in range(30):
         failed = []
         for event in queue:
             try:
-                deliverer.deliver_raw(event)
+                late += deliverer.deliver_raw(event).outcomes[CHANNEL] is Outcome.LATE
             except SlackDeliveryError:
                 failed.append(event)
         redeliveries += len(failed)
@@ -201,9 +252,14 @@ def test_twenty_percent_of_slack_calls_failing_still_delivers_every_state_once(
     assert redeliveries > 0  # the faults really bit
     slack_api.clear_faults()
 
-    # THEN each distinct state appears exactly once: the parents plus their replies
+    # THEN no state appears twice (a retried event that has become late, older than what its
+    # thread shows, is not posted), and every failure is there
     posted = [m for p in parents(slack_api) for m in [p, *slack_api.thread(CHANNEL, p.ts)]]
-    assert len(posted) == len(expected), [m.text for m in posted]
+    assert len(posted) == len(expected) - late, [m.text for m in posted]
+    for failure in (parse_event(e) for e in events):
+        if failure.status_class is StatusClass.FAILED:
+            name = failure.resource.display_name
+            assert any(m.text.startswith(":x:") and name in m.text for m in posted), name
     # no message was posted twice: every one has different content
     assert len({json.dumps(m.blocks, sort_keys=True) for m in posted}) == len(posted)
     for parent in parents(slack_api):
@@ -300,3 +356,67 @@ def test_on_a_tie_between_equals_the_later_arrival_wins(
     deliverer.deliver_raw(endpoint_event("Updating", "tie-updating"))
     [parent] = parents(slack_api)
     assert header(parent).startswith(":hourglass_flowing_sand: Updating")
+
+
+def test_a_late_state_changes_nothing_and_posts_nothing(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    deliverer = make_deliverer()
+    deliverer.deliver_raw(job_event("InProgress", "Starting", 1))
+    deliverer.deliver_raw(job_event("Completed", "Completed", 40))
+    calls = len(slack_api.calls())
+    # WHEN an older progress state arrives after the job has completed
+    outcome = deliverer.deliver_raw(job_event("InProgress", "Training", 5)).outcomes[CHANNEL]
+    # THEN no Slack call at all, and the parent still shows the completion
+    assert outcome is Outcome.LATE
+    assert len(slack_api.calls()) == calls
+    [parent] = parents(slack_api)
+    assert header(parent).startswith(":white_check_mark: Completed")
+
+
+def test_a_late_failure_is_still_posted_with_its_own_time(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    deliverer = make_deliverer()
+    deliverer.deliver_raw(endpoint_event("Creating", "late-creating"))
+    newer = endpoint_event("InService", "late-inservice")
+    newer["time"] = "2026-11-25T10:30:00Z"
+    newer["detail"]["LastModifiedTime"] = 1764066600000
+    deliverer.deliver_raw(newer)
+    updates = len(slack_api.calls("chat.update"))
+    # WHEN a failure from before the newest state arrives late
+    failed = endpoint_event("Failed", "late-failed", FailureReason="ping health check failed")
+    failed["time"] = "2026-11-25T10:10:00Z"
+    failed["detail"]["LastModifiedTime"] = 1764065400000
+    outcome = deliverer.deliver_raw(failed).outcomes[CHANNEL]
+    # THEN the alert is posted (and broadcast), marked with its own time; the parent stays
+    assert outcome is Outcome.REPLIED
+    [parent] = parents(slack_api)
+    assert header(parent).startswith(":white_check_mark: InService")
+    assert len(slack_api.calls("chat.update")) == updates
+    reply = slack_api.thread(CHANNEL, parent.ts)[-1]
+    assert reply.text.startswith(":x:")
+    assert reply.reply_broadcast
+    assert "10:10" in json.dumps(reply.blocks)
+
+
+def test_a_reply_that_failed_is_posted_on_the_retry_after_the_parent_moved_on(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    deliverer = make_deliverer()
+    deliverer.deliver_raw(JOB_LIFE[0])
+    failure = JOB_LIFE[-1]
+    # GIVEN the failure's parent update goes through and its reply fails for good
+    slack_api.fail_next(5, status=500, method="chat.postMessage")
+    with pytest.raises(SlackDeliveryError):
+        deliverer.deliver_raw(failure)
+    slack_api.clear_faults()
+    [parent] = parents(slack_api)
+    assert header(parent).startswith(":x: Failed")  # the parent moved on already
+    assert slack_api.thread(CHANNEL, parent.ts) == []
+    # WHEN SQS delivers the event again
+    assert deliverer.deliver_raw(failure).outcomes[CHANNEL] is Outcome.REPLIED
+    # THEN the failure's reply is posted, once, as the first attempt meant to
+    [reply] = slack_api.thread(CHANNEL, parent.ts)
+    assert "InProgress → Failed" in reply.text
+    assert reply.reply_broadcast
