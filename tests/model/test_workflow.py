@@ -302,7 +302,8 @@ def test_pipeline_job_names_parse(name: str, parts: tuple[str, str, str] | None)
 
 
 def test_parse_ignores_what_is_not_a_string() -> None:
-    for value in (None, 12, ["pipelines-p4jn9xou8a8s-step-tmgxry49ug"], {}):
+    values: list[object] = [None, 12, ["pipelines-p4jn9xou8a8s-step-tmgxry49ug"], {}]
+    for value in values:
         assert PipelineJobName.parse(value) is None
 
 
