@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.events.identity import ResourceKind, ResourceRef
 from bot.events.models import (
@@ -16,6 +16,7 @@ from bot.events.models import (
 from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.registry import SPECS
 from bot.events.status import StatusClass, classify
+from bot.events.workflow import RunLink, RunRole, run_of, step_jobs, step_name_matches
 from bot.render.context import Decision, RenderContext
 
 TERMINAL = {StatusClass.SUCCEEDED, StatusClass.FAILED, StatusClass.STOPPED, StatusClass.DELETED}
@@ -30,17 +31,61 @@ LONG_LIVED = {
     ResourceKind.OTHER,
 }
 STEP_PREFIX = "step:"
+JOB_PREFIX = "job:"  # a job, model or package a pipeline run made, shown on its step's line
 TRIAL_PREFIX = "trial:"
 CHILD_PREFIX = "child:"
 EVENT_KEY = "event"
 DECISION_KEY = "decision"
 PREVIOUS_KEY = "previous"
+ALERTED_KEY = "alerted"  # a run's thread broadcast its alert already: one per failed run
 # What an alert is: always broadcast (when enabled), and posted even when it arrives late.
 ALERTS = {StatusClass.FAILED}
 
 
 def is_alert(event: SageMakerEvent) -> bool:
     return event.status_class in ALERTS
+
+
+class Root(NamedTuple):
+    """The thread an event goes to: one per resource, or one per pipeline run for everything
+    the run made."""
+
+    ref: ResourceRef  # what the parent message is about (a placeholder is built from it)
+    key: str  # the thread's key in the store
+    is_child: bool  # the event is not the thread's own resource
+    run: RunLink | None = None  # the pipeline run, for a run's thread
+    legacy_key: str | None = None  # where the previous layout kept this run's thread
+
+
+def run_link(event: SageMakerEvent, *, include_jobs: bool = True) -> RunLink | None:
+    """The pipeline run an event belongs to, for threading. Tuning trials stay with their
+    tuning job; a job linked only by its ExperimentConfig (a name a user may choose) is not
+    taken on that word alone."""
+    link = run_of(event)
+    if link is None or link.role is RunRole.TUNING_TRIAL:
+        return None
+    if link.role in (RunRole.EXECUTION, RunRole.STEP):
+        return link
+    if not include_jobs or link.evidence.value == "experiment-config":
+        return None
+    return link
+
+
+def thread_root(event: SageMakerEvent, link: RunLink | None) -> Root:
+    """Where ``event`` is threaded: its run's thread when ``link`` is given, else its parent's
+    (a deployment under its endpoint, a trial under its tuning job), else its own."""
+    if link is not None:
+        run = link.run
+        execution_arn = event.detail.field("pipelineExecutionArn")
+        arn = execution_arn if isinstance(execution_arn, str) and execution_arn else None
+        name = f"{link.pipeline_name}/{run.execution_id}" if link.pipeline_name else None
+        ref = ResourceRef(
+            ResourceKind.PIPELINE, name or run.execution_id, arn, run.account, run.region
+        )
+        is_child = link.role is not RunRole.EXECUTION
+        return Root(ref, run.key, is_child, link, arn)
+    root = event.parent or event.resource
+    return Root(root, root.key, event.parent is not None)
 
 
 def reply_wanted(previous: str | None, event: SageMakerEvent, *, every_state: bool) -> bool:
@@ -171,8 +216,23 @@ def child_entry(event: SageMakerEvent) -> dict[str, Any]:
             failure_reason=event.failure_reason,
             cache_hit=bool(getattr(detail, "cache_hit", False)),
             started=start.timestamp() if hasattr(start, "timestamp") else None,
+            # The jobs this step launched (a cached step's point at an earlier run: not ours).
+            jobs=[f"{j.kind.value}:{j.name}" for j in step_jobs(event) if j.launched_by_step],
         )
-    elif isinstance(detail, TrainingJobDetail):
+    else:
+        resource = event.resource
+        entry.update(
+            kind=event.kind.value,
+            job_name=resource.name,
+            arn=resource.arn,
+            account=resource.account,
+            region=resource.region,
+            sub_status=detail.sub_status,
+            failure_reason=event.failure_reason
+            if event.status_class is StatusClass.FAILED
+            else None,
+        )
+    if isinstance(detail, TrainingJobDetail):
         metrics = detail.FinalMetricDataList if isinstance(detail.FinalMetricDataList, list) else []
         entry["metrics"] = {
             str(m["MetricName"]): m["Value"]
@@ -182,8 +242,11 @@ def child_entry(event: SageMakerEvent) -> dict[str, Any]:
     return entry
 
 
-def child_key(event: SageMakerEvent) -> str:
-    """Where a parent keeps a child: steps feed the checklist, trials the roll-up."""
+def child_key(event: SageMakerEvent, *, in_run: bool = False) -> str:
+    """Where a parent keeps a child: steps feed the checklist, trials the roll-up, a run's
+    jobs their step's line."""
+    if in_run and event.kind is not ResourceKind.STEP:
+        return f"{JOB_PREFIX}{event.kind.value}:{event.resource.name}"
     prefix = {ResourceKind.STEP: STEP_PREFIX, ResourceKind.TRAINING: TRIAL_PREFIX}.get(
         event.kind, CHILD_PREFIX
     )
