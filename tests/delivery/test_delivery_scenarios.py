@@ -79,8 +79,10 @@ def test_first_event_posts_parent_and_later_states_reply_and_update(
     assert parent.edited
     replies = slack_api.thread(CHANNEL, parent.ts)
     assert len(replies) == 3
-    # The failure reply says what changed and is broadcast to the channel.
-    assert "InProgress → Failed" in replies[-1].text
+    # The failure reply says what changed, and why, in one line; it is broadcast to the channel.
+    assert "InProgress → *Failed*" in replies[-1].text
+    assert "AlgorithmError: out of memory" in replies[-1].text
+    assert [b["type"] for b in replies[-1].blocks] == ["section"]
     assert replies[-1].reply_broadcast
     assert not any(r.reply_broadcast for r in replies[:-1])
     # Slack calls: 1 post, then a reply and an update per later state.

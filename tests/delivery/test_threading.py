@@ -92,7 +92,9 @@ def test_without_roll_up_each_trial_state_is_a_reply(
     [parent] = parents(slack_api)
     replies = slack_api.thread(CHANNEL, parent.ts)
     assert len(replies) == 4 + 1
-    assert sum("Training job churn-hpo-1125-001" in r.text for r in replies) == 2
+    trial = [r.text for r in replies if "Training job *churn-hpo-1125-001" in r.text]
+    assert len(trial) == 2
+    assert "InProgress → *Completed*" in trial[1] and "validation:auc 0.871" in trial[1]
 
 
 def test_deployments_thread_under_their_endpoint(
