@@ -16,7 +16,7 @@ from bot.events.models import (
 from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.registry import SPECS
 from bot.events.status import StatusClass, classify
-from bot.events.workflow import RunLink, RunRole, run_of, step_jobs, step_name_matches
+from bot.events.workflow import RunLink, RunRole, run_of, step_jobs
 from bot.render.context import Decision, RenderContext
 
 TERMINAL = {StatusClass.SUCCEEDED, StatusClass.FAILED, StatusClass.STOPPED, StatusClass.DELETED}

@@ -23,7 +23,7 @@ from bot.render import compiled, escape, formatting
 from bot.render.context import Message, RenderContext
 from bot.render.limits import enforce_message
 from bot.render.links import resource_links
-from bot.render.views import view_variables
+from bot.render.views import replies, view_variables
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ def _builtin_templates() -> Path:
 
 BUILTIN_TEMPLATES = _builtin_templates()
 TEMPLATE_SUFFIX = ".json.j2"
+REPLY_TEMPLATE = "_reply"  # every thread reply (mode="reply"), whatever the event type
 
 # Kinds whose failures get an "Inspect failure" button (bot/aws gathers their inspection).
 INSPECTABLE = frozenset(
@@ -131,6 +132,8 @@ class Renderer:
     def render(self, event: SageMakerEvent, context: RenderContext | None = None) -> Message:
         """Render an event; falls back to the generic template if its own template fails."""
         context = context or RenderContext()
+        if context.mode == "reply":
+            return self._render_reply(event, context)
         if event.spec.template != "generic":
             try:
                 return self._render_template(event.spec.template, event, context)
@@ -146,6 +149,19 @@ class Renderer:
             # Even a broken generic override must not lose the event.
             logger.exception("generic template failed; sending a minimal message")
             return minimal_message(event)
+
+    def _render_reply(self, event: SageMakerEvent, context: RenderContext) -> Message:
+        """A thread reply: one line, whatever the event type (``templates/_reply.json.j2``)."""
+        try:
+            return self._render_template(REPLY_TEMPLATE, event, context)
+        except TemplateError:
+            logger.exception("reply template failed; sending event %s as a plain line", event.id)
+        try:
+            line = replies.reply_line(event, context, replies.reply_fact(event, context))
+        except Exception:  # a value the line cannot show: the event must survive
+            logger.exception("reply line failed; sending a minimal message")
+            return minimal_message(event)
+        return section_message(line.text)
 
     def _render_template(self, name: str, event: SageMakerEvent, context: RenderContext) -> Message:
         try:

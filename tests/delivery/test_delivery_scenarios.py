@@ -81,8 +81,10 @@ def test_first_event_posts_parent_and_later_states_reply_and_update(
     assert header(parent).startswith(":x: Failed")
     assert parent.edited
     [reply] = slack_api.thread(CHANNEL, parent.ts)
-    # The failure reply says what changed and is broadcast to the channel.
-    assert "InProgress → Failed" in reply.text
+    # The failure reply says what changed, and why, in one line; it is broadcast.
+    assert "InProgress → *Failed*" in reply.text
+    assert "AlgorithmError: out of memory" in reply.text
+    assert [b["type"] for b in reply.blocks] == ["section"]
     assert reply.reply_broadcast
     # Slack calls: 1 post, an update per later state, one reply.
     assert len(slack_api.calls("chat.postMessage")) == 2
@@ -418,5 +420,5 @@ def test_a_reply_that_failed_is_posted_on_the_retry_after_the_parent_moved_on(
     assert deliverer.deliver_raw(failure).outcomes[CHANNEL] is Outcome.REPLIED
     # THEN the failure's reply is posted, once, as the first attempt meant to
     [reply] = slack_api.thread(CHANNEL, parent.ts)
-    assert "InProgress → Failed" in reply.text
+    assert "InProgress → *Failed*" in reply.text
     assert reply.reply_broadcast

@@ -66,8 +66,8 @@ def test_pipeline_parent_shows_a_live_checklist(
     # progress within a class (Preprocess: Starting → Executing) only edits the parent
     replies = [r.text for r in slack_api.thread(CHANNEL, parent.ts)]
     assert len(replies) == len(events) - 2
-    assert not any("Preprocess: Starting → Executing" in r for r in replies)
-    assert "Executing → Succeeded" in replies[-1]
+    assert not any("*Preprocess*: Starting → *Executing*" in r for r in replies)
+    assert "Executing → *Succeeded*" in replies[-1]
 
 
 def test_tuning_trials_roll_up_into_the_tuning_parent(
@@ -96,7 +96,9 @@ def test_without_roll_up_each_trial_state_is_a_reply(
     [parent] = parents(slack_api)
     replies = slack_api.thread(CHANNEL, parent.ts)
     assert len(replies) == 4 + 1
-    assert sum("Training job churn-hpo-1125-001" in r.text for r in replies) == 2
+    trial = [r.text for r in replies if "Training job *churn-hpo-1125-001" in r.text]
+    assert len(trial) == 2
+    assert "InProgress → *Completed*" in trial[1] and "validation:auc 0.871" in trial[1]
 
 
 def test_deployments_thread_under_their_endpoint(
@@ -112,7 +114,7 @@ def test_deployments_thread_under_their_endpoint(
     replies = [r.text for r in slack_api.thread(CHANNEL, parent.ts)]
     assert len(replies) == 2
     assert "Creating" in replies[0]
-    assert "Updating → InService" in replies[1]
+    assert "Updating → *InService*" in replies[1]
 
 
 def test_image_versions_thread_under_their_image(

@@ -34,7 +34,7 @@ def test_demo_without_token_prints_threads_and_writes_page(
     assert any("Training job churn-experiment-gpu-03: Failed" in p for p in parents)
     assert any("Endpoint churn-scoring: InService" in p for p in parents)
     # Steps reply in their execution's thread; the failure is broadcast
-    assert any("↳ ✅ Pipeline step RegisterModel" in line for line in lines)
+    assert any("↳ ✅ Pipeline step *RegisterModel*: Executing → *Succeeded*" in ln for ln in lines)
     assert any("[also sent to the channel]" in line and "Failed" in line for line in lines)
     assert "12 duplicate" in out
     html = page.read_text()

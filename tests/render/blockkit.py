@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import Block
 # Angle-bracket tokens the renderer itself creates; anything else came from data and is a leak.
 OWN_TOKEN = re.compile(
     r"<(?:https://[a-z0-9.-]+\.(?:aws\.amazon\.com|amazonaws\.cn|amazonaws-us-gov\.com)/[^<>\s|]*"
-    r"|!date\^\d+\^\{date_short_pretty\} \{time_secs\}|@[UW][A-Z0-9]+)(?:\|[^<>]*)?>"
+    r"|!date\^\d+\^(?:\{date_short_pretty\} \{time_secs\}|\{time\})|@[UW][A-Z0-9]+)(?:\|[^<>]*)?>"
 )
 
 

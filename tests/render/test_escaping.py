@@ -7,8 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.events import parse_event
+from bot.render.context import RenderContext
 from bot.render.escape import code, code_block, finalize, link, mrkdwn_escape
 from bot.render.renderer import Renderer
+from bot.render.views.replies import MAX_REPLY_CHARS, visible_length
 from tests.conftest import load_sample, sample_paths
 from tests.render.blockkit import assert_no_foreign_tokens, assert_valid_message
 
@@ -79,6 +81,13 @@ def test_arbitrary_detail_values_render_safely(
     # THEN it is valid Block Kit with no mention, special or link that came from the data
     assert_valid_message(message)
     assert_no_foreign_tokens(message)
+    # AND its thread reply is one safe line of at most 300 visible characters
+    event = parse_event(raw)
+    reply = RENDERER.render(event, RenderContext(mode="reply", previous_status="InProgress"))
+    assert_valid_message(reply)
+    assert_no_foreign_tokens(reply)
+    [block] = reply["blocks"]
+    assert visible_length(block["text"]["text"]) <= MAX_REPLY_CHARS
 
 
 @settings(max_examples=150, deadline=None)
