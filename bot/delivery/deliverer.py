@@ -21,7 +21,7 @@ from bot.delivery.routing import route
 from bot.errors import ChatOpsError, SlackDeliveryError
 from bot.events.identity import ResourceKind, ResourceRef
 from bot.events.parse import SageMakerEvent, parse_event
-from bot.events.status import StatusClass
+from bot.events.status import ALERTS
 from bot.gateway import SlackGateway
 from bot.render.context import RenderContext
 from bot.render.renderer import Renderer
@@ -337,7 +337,7 @@ class Deliverer:
         )
 
     def _broadcast(self, event: SageMakerEvent) -> bool:
-        return self.options.broadcast_failures and event.status_class is StatusClass.FAILED
+        return self.options.broadcast_failures and event.status_class in ALERTS
 
     def _expiry(self, event: SageMakerEvent) -> dict[str, Any]:
         finished = st.is_finished(event)

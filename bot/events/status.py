@@ -109,6 +109,11 @@ class StatusClass(StrEnum):
     UNKNOWN = "unknown"
 
 
+# The classes a person must not miss: broadcast to the channel, and never lost to a
+# subscription's `failed` filter.
+ALERTS = frozenset({StatusClass.FAILED, StatusClass.WARNING})
+
+
 @dataclass(frozen=True, slots=True)
 class StatusStyle:
     emoji: str
