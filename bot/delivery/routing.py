@@ -7,6 +7,7 @@ from fnmatch import fnmatchcase
 
 from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent
+from bot.events.status import ALERTS, StatusClass
 from bot.store.base import Subscription
 
 ALL = "all"
@@ -48,11 +49,14 @@ def _lower(values: Iterable[str]) -> set[str]:
 
 
 def _status_matches(statuses: list[str], event: SageMakerEvent) -> bool:
-    # A status filter takes a status word (Failed, InService) or a class (failed, succeeded,
-    # in_progress, stopped, waiting_for_approval, deleted).
+    # A status filter takes a status word (Failed, InService) or a class (failed, warning,
+    # succeeded, in_progress, stopped, waiting_for_approval, deleted). `failed` also takes
+    # warnings: an alert (a timeout, a rollback) is never lost to a filter.
     wanted = {s.lower().replace("-", "_") for s in statuses}
     status = (event.status or "").lower()
-    return status in wanted or event.status_class.value in wanted
+    if status in wanted or event.status_class.value in wanted:
+        return True
+    return event.status_class in ALERTS and StatusClass.FAILED.value in wanted
 
 
 def route(

@@ -15,11 +15,14 @@ from bot.events.models import (
 )
 from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.registry import SPECS
-from bot.events.status import StatusClass, classify
+from bot.events.severity import Attention
+from bot.events.status import ALERTS, StatusClass, classify
 from bot.events.workflow import RunLink, RunRole, run_of, step_jobs
 from bot.render.context import Decision, RenderContext
 
 TERMINAL = {StatusClass.SUCCEEDED, StatusClass.FAILED, StatusClass.STOPPED, StatusClass.DELETED}
+# Warnings that end a job.
+ENDING = {Attention.TIMEOUT, Attention.VIOLATIONS}
 # Resources that live on after "succeeding": only their deletion finishes them.
 LONG_LIVED = {
     ResourceKind.ENDPOINT,
@@ -38,11 +41,10 @@ EVENT_KEY = "event"
 DECISION_KEY = "decision"
 PREVIOUS_KEY = "previous"
 ALERTED_KEY = "alerted"  # a run's thread broadcast its alert already: one per failed run
-# What an alert is: always broadcast (when enabled), and posted even when it arrives late.
-ALERTS = {StatusClass.FAILED}
 
 
 def is_alert(event: SageMakerEvent) -> bool:
+    """A failure or a warning: broadcast (when enabled), and posted even when it is late."""
     return event.status_class in ALERTS
 
 
@@ -150,7 +152,13 @@ def is_finished(event: SageMakerEvent) -> bool:
     """A resource that will not change again: its records may expire."""
     if event.status_class is StatusClass.DELETED:
         return True
-    return event.kind not in LONG_LIVED and event.status_class in TERMINAL
+    if event.kind in LONG_LIVED:
+        return False
+    if event.status_class is StatusClass.WARNING:
+        # A timeout or violations end a job; a deployment rolling back goes on (unless the
+        # rollback failed).
+        return event.attention in ENDING or classify(event.status) in TERMINAL
+    return event.status_class in TERMINAL
 
 
 _PLACEHOLDERS: dict[ResourceKind, tuple[str, dict[str, str]]] = {

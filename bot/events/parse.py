@@ -11,7 +11,8 @@ from bot.errors import EventInputError
 from bot.events.identity import Arn, ResourceKind, ResourceRef
 from bot.events.models import Detail, EventEnvelope, GenericDetail
 from bot.events.registry import GENERIC, EventSpec, spec_for
-from bot.events.status import STYLES, StatusClass, StatusStyle, classify, status_rank
+from bot.events.severity import Attention, assess, shows_failure_reason
+from bot.events.status import STYLES, TIMEOUT_STYLE, StatusClass, StatusStyle, class_rank
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class SageMakerEvent:
     status: str | None
     status_class: StatusClass
     raw: dict[str, Any]
+    attention: Attention | None = None  # why a WARNING is one (bot/events/severity.py)
 
     @property
     def kind(self) -> ResourceKind:
@@ -42,10 +44,15 @@ class SageMakerEvent:
 
     @property
     def style(self) -> StatusStyle:
+        if self.attention is Attention.TIMEOUT:
+            return TIMEOUT_STYLE
         return STYLES[self.status_class]
 
     @property
     def failure_reason(self) -> str | None:
+        """The FailureReason, unless it is left over on a healthy resource."""
+        if not shows_failure_reason(self.status_class):
+            return None
         return self.detail.failure_reason
 
     @property
@@ -61,7 +68,7 @@ class SageMakerEvent:
 
     @property
     def rank(self) -> int:
-        return status_rank(self.status, self.kind)
+        return class_rank(self.status_class)
 
 
 def load_event_json(text: str) -> dict[str, Any]:
@@ -90,6 +97,7 @@ def parse_event(raw: dict[str, Any]) -> SageMakerEvent:
         detail = GenericDetail.model_validate({"detail": envelope.detail})
     resource = _resource(spec, detail, envelope)
     status = detail.status
+    severity = assess(detail, status, resource.kind)
     return SageMakerEvent(
         envelope=envelope,
         detail=detail,
@@ -97,8 +105,9 @@ def parse_event(raw: dict[str, Any]) -> SageMakerEvent:
         resource=resource,
         parent=detail.parent(),
         status=status,
-        status_class=classify(status, resource.kind),
+        status_class=severity.status_class,
         raw=raw,
+        attention=severity.attention,
     )
 
 

@@ -67,8 +67,12 @@ KNOWN_STATUSES = (
     "Running",
     "Rollingback",
     "SystemFailed",
+    "CompletedWithViolations",
 )
-_BY_KEY = {s.replace("_", "").lower(): s for s in KNOWN_STATUSES}
+# The first spelling of a key wins: ``RollingBack`` (endpoints) over ``Rollingback``.
+_BY_KEY: dict[str, str] = {}
+for _status in KNOWN_STATUSES:
+    _BY_KEY.setdefault(_status.replace("_", "").lower(), _status)
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -98,10 +102,16 @@ class StatusClass(StrEnum):
     IN_PROGRESS = "in_progress"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    WARNING = "warning"  # needs attention: a timeout, constraint violations, a rollback
     STOPPED = "stopped"
     WAITING = "waiting_for_approval"
     DELETED = "deleted"
     UNKNOWN = "unknown"
+
+
+# The classes a person must not miss: broadcast to the channel, and never lost to a
+# subscription's `failed` filter.
+ALERTS = frozenset({StatusClass.FAILED, StatusClass.WARNING})
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +125,14 @@ STYLES: dict[StatusClass, StatusStyle] = {
     StatusClass.IN_PROGRESS: StatusStyle(":hourglass_flowing_sand:", "#2684FF", "In progress"),
     StatusClass.SUCCEEDED: StatusStyle(":white_check_mark:", "#2EB67D", "Succeeded"),
     StatusClass.FAILED: StatusStyle(":x:", "#E01E5A", "Failed"),
+    StatusClass.WARNING: StatusStyle(":warning:", "#E8912D", "Warning"),
     StatusClass.STOPPED: StatusStyle(":octagonal_sign:", "#9E9E9E", "Stopped"),
     StatusClass.WAITING: StatusStyle(":raised_hand:", "#ECB22E", "Waiting for approval"),
     StatusClass.DELETED: StatusStyle(":wastebasket:", "#616061", "Deleted"),
     StatusClass.UNKNOWN: StatusStyle(":grey_question:", "#BDBDBD", "Unknown"),
 }
+# A warning that is a timeout (a job stopped at its maximum runtime) shows a stopwatch.
+TIMEOUT_STYLE = StatusStyle(":stopwatch:", STYLES[StatusClass.WARNING].colour, "Timed out")
 
 _IN_PROGRESS = {
     "InProgress", "Starting", "Executing", "Stopping", "Creating", "Updating", "SystemUpdating",
@@ -131,9 +144,10 @@ _IN_PROGRESS = {
 _SUCCEEDED = {"Completed", "Succeeded", "InService", "Created", "Active", "Approved", "Ready"}
 _FAILED = {
     "Failed", "CompletedWithFailures", "CreateFailed", "DeleteFailed", "UpdateFailed",
-    "UpdateRollbackFailed", "MaxRuntimeExceeded", "MaxWaitTimeExceeded", "Interrupted",
+    "UpdateRollbackFailed", "MaxWaitTimeExceeded", "Interrupted",
     "OutOfService", "SystemFailed", "Blocked",
 }  # fmt: skip
+_WARNING = {"CompletedWithViolations", "MaxRuntimeExceeded"}
 _STOPPED = {"Stopped", "Archived", "Disabled", "Inactive", "Paused", "Rejected"}
 _DELETED = {"Deleting", "Deleted"}
 _WAITING = {"PendingManualApproval", "PendingReview"}
@@ -142,6 +156,11 @@ _WAITING = {"PendingManualApproval", "PendingReview"}
 _KIND_OVERRIDES: dict[tuple[str, str], StatusClass] = {
     # A deleted model is the end of a model's life, not a failure.
     ("model", "Deleting"): StatusClass.DELETED,
+    # An endpoint rolling back (or failing to) still serves the old config: it needs attention.
+    ("endpoint", "RollingBack"): StatusClass.WARNING,
+    ("endpoint", "UpdateRollbackFailed"): StatusClass.WARNING,
+    ("deployment", "RollingBack"): StatusClass.WARNING,
+    ("deployment", "UpdateRollbackFailed"): StatusClass.WARNING,
 }
 
 
@@ -154,6 +173,7 @@ def classify(status: str | None, kind: str | None = None) -> StatusClass:
     for members, cls in (
         (_WAITING, StatusClass.WAITING),
         (_FAILED, StatusClass.FAILED),
+        (_WARNING, StatusClass.WARNING),
         (_DELETED, StatusClass.DELETED),
         (_STOPPED, StatusClass.STOPPED),
         (_SUCCEEDED, StatusClass.SUCCEEDED),
@@ -165,8 +185,9 @@ def classify(status: str | None, kind: str | None = None) -> StatusClass:
 
 
 # Which of two states with the same event time and LastModifiedTime the parent shows: a failure
-# wins (an alert is never hidden behind an older-looking success), then a terminal state over
-# one still in progress; equal ranks go by arrival order (the store lets the later one win).
+# or a warning wins (an alert is never hidden behind an older-looking success), then a terminal
+# state over one still in progress; equal ranks go by arrival order (the store lets the later
+# one win).
 _RANK = {
     StatusClass.UNKNOWN: 0,
     StatusClass.IN_PROGRESS: 0,
@@ -175,9 +196,15 @@ _RANK = {
     StatusClass.STOPPED: 1,
     StatusClass.DELETED: 1,
     StatusClass.FAILED: 2,
+    StatusClass.WARNING: 2,
 }
 
 
 def status_rank(status: str | None, kind: str | None = None) -> int:
     """How a state ranks against another of the same time: failure, terminal, the rest."""
-    return _RANK[classify(status, kind)]
+    return class_rank(classify(status, kind))
+
+
+def class_rank(status_class: StatusClass) -> int:
+    """How a status class ranks against another of the same time (see ``status_rank``)."""
+    return _RANK[status_class]

@@ -99,8 +99,9 @@ def number(value: Any) -> str:
     return str(value)
 
 
-def s3(uri: Any) -> Trusted | str:
-    """``s3://bucket/key`` as a link to the S3 console; other values as they came."""
+def s3(uri: Any, label: Any = None) -> Trusted | str:
+    """``s3://bucket/key`` as a link to the S3 console (labelled with the URI unless ``label``
+    is given); other values as they came."""
     if not isinstance(uri, str) or not uri.startswith("s3://"):
         return "" if uri is None else str(uri)
     bucket, _, key = uri[5:].partition("/")
@@ -109,7 +110,7 @@ def s3(uri: Any) -> Trusted | str:
     url = f"https://s3.console.aws.amazon.com/s3/buckets/{url_component(bucket)}"
     if key:
         url += f"?prefix={url_component(key)}"
-    return link(url, uri)
+    return link(url, uri if label is None else label)
 
 
 def compact_json(value: Any) -> str:

@@ -18,7 +18,8 @@ import jinja2
 from bot.errors import TemplateError
 from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent
-from bot.events.status import STYLES, StatusClass
+from bot.events.severity import Attention
+from bot.events.status import ALERTS, STYLES, StatusClass
 from bot.render import compiled, escape, formatting
 from bot.render.context import Message, RenderContext
 from bot.render.limits import enforce_message
@@ -42,7 +43,7 @@ BUILTIN_TEMPLATES = _builtin_templates()
 TEMPLATE_SUFFIX = ".json.j2"
 REPLY_TEMPLATE = "_reply"  # every thread reply (mode="reply"), whatever the event type
 
-# Kinds whose failures get an "Inspect failure" button (bot/aws gathers their inspection).
+# Kinds whose failures and warnings get an "Inspect" button (bot/aws gathers their inspection).
 INSPECTABLE = frozenset(
     {
         ResourceKind.TRAINING,
@@ -53,6 +54,14 @@ INSPECTABLE = frozenset(
         ResourceKind.ENDPOINT,
     }
 )
+
+
+# What a warning's status word does not say (a processing job "Completed" with violations),
+# shown beside it like a secondary status, also in the notification text.
+ATTENTION_WORDS = {
+    Attention.TIMEOUT: "MaxRuntimeExceeded",
+    Attention.VIOLATIONS: "CompletedWithViolations",
+}
 
 
 def _environment(override_dir: Path | None, *, precompiled: bool = True) -> jinja2.Environment:
@@ -240,10 +249,12 @@ def _variables(event: SageMakerEvent, context: RenderContext, template: str) -> 
         "display_name": resource.display_name,
         "status_text": event.status or "State change",
         "previous": context.previous_status or detail.previous_status,
-        "sub_status": detail.sub_status,
+        "sub_status": detail.sub_status
+        or (ATTENTION_WORDS.get(event.attention) if event.attention else None),
         "reply": context.mode == "reply",
         "failure_reason": event.failure_reason,
-        # The Inspect button of a failed job, pipeline or endpoint: what its handler needs.
+        # The Inspect button of a failed (or warning) job, pipeline or endpoint: what its
+        # handler needs.
         "inspect_value": formatting.button_value(
             kind=resource.kind.value,
             arn=resource.arn,
@@ -251,7 +262,7 @@ def _variables(event: SageMakerEvent, context: RenderContext, template: str) -> 
             region=resource.region,
             account=resource.account,
         )
-        if status_class is StatusClass.FAILED and resource.kind in INSPECTABLE
+        if status_class in ALERTS and resource.kind in INSPECTABLE
         else None,
         # The context line and the links line of every message.
         "context_text": formatting.join_trusted(

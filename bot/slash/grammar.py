@@ -138,6 +138,7 @@ _KEY_ALIASES = {
 
 STATUS_CLASSES = [
     StatusClass.FAILED.value,
+    StatusClass.WARNING.value,
     StatusClass.SUCCEEDED.value,
     StatusClass.IN_PROGRESS.value,
     StatusClass.STOPPED.value,
@@ -147,6 +148,7 @@ STATUS_CLASSES = [
 _CLASS_ALIASES = {
     **{c: c for c in STATUS_CLASSES},
     "waiting": StatusClass.WAITING.value,
+    "warnings": StatusClass.WARNING.value,
 }
 KNOWN_STATUS_WORDS: tuple[str, ...] = tuple(KNOWN_STATUSES)
 

@@ -16,7 +16,8 @@ SLASH_COMMAND = "/sagemaker"
 
 # The status classes as people type them (``waiting``, not ``waiting_for_approval``).
 STATUS_CLASS_LIST = ", ".join(
-    f"`{c}`" for c in ("failed", "succeeded", "in_progress", "stopped", "waiting", "deleted")
+    f"`{c}`"
+    for c in ("failed", "warning", "succeeded", "in_progress", "stopped", "waiting", "deleted")
 )
 
 

@@ -88,6 +88,7 @@ _NOUNS = {
 _ORDER = {kind: i for i, kind in enumerate([*_JOB_KINDS, *_NOUNS])}
 _CLASS_WORDS = {
     "failed": "failed",
+    "warning": "warning",
     "succeeded": "succeeded",
     "in_progress": "in-progress",
     "stopped": "stopped",

@@ -43,6 +43,21 @@ EXPECTED = {
     ),
     "model_card_state_change": (ResourceKind.MODEL_CARD, "Draft", StatusClass.IN_PROGRESS),
     "model_state_change": (ResourceKind.MODEL, None, StatusClass.UNKNOWN),
+    "training_job_state_change_max_runtime": (
+        ResourceKind.TRAINING,
+        "Stopped",
+        StatusClass.WARNING,
+    ),
+    "processing_job_state_change_violations": (
+        ResourceKind.PROCESSING,
+        "Completed",
+        StatusClass.WARNING,
+    ),
+    "endpoint_deployment_state_change_rollback": (
+        ResourceKind.DEPLOYMENT,
+        "Updating",
+        StatusClass.WARNING,
+    ),
 }
 
 

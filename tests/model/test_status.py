@@ -54,14 +54,21 @@ def test_every_documented_status_is_classified() -> None:
         ("Rejected", "model-package", StatusClass.STOPPED),
         ("Deleting", "endpoint", StatusClass.DELETED),
         ("CompletedWithFailures", "pipeline", StatusClass.FAILED),
-        ("UpdateRollbackFailed", "endpoint", StatusClass.FAILED),
+        # An endpoint rolling back (or failing to) still serves its old config: a warning.
+        ("UpdateRollbackFailed", "endpoint", StatusClass.WARNING),
+        ("RollingBack", "endpoint", StatusClass.WARNING),
+        ("RollingBack", "deployment", StatusClass.WARNING),
+        ("UpdateRollbackFailed", None, StatusClass.FAILED),
+        ("Failed", "endpoint", StatusClass.FAILED),
+        ("CompletedWithViolations", "processing", StatusClass.WARNING),
+        ("MaxRuntimeExceeded", "training", StatusClass.WARNING),
         ("Active", "feature-group", StatusClass.SUCCEEDED),
         ("PendingReview", "model-card", StatusClass.WAITING),
         ("Nonsense", "training", StatusClass.UNKNOWN),
         (None, "training", StatusClass.UNKNOWN),
     ],
 )
-def test_classify(status: str | None, kind: str, expected: StatusClass) -> None:
+def test_classify(status: str | None, kind: str | None, expected: StatusClass) -> None:
     assert classify(status, kind) is expected
 
 

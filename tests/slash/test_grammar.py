@@ -168,6 +168,11 @@ def test_slack_escaping_is_undone() -> None:
         ("Completed", "Completed"),
         ("PendingManualApproval", "PendingManualApproval"),
         ("MaxRuntimeExceeded", "MaxRuntimeExceeded"),
+        ("warning", "warning"),
+        ("warnings", "warning"),
+        ("Warning", "warning"),
+        ("CompletedWithViolations", "CompletedWithViolations"),
+        ("RollingBack", "RollingBack"),
     ],
 )
 def test_status_values(value: str, normalised: str) -> None:

@@ -211,6 +211,28 @@ def test_failed_training_subscription_matches_failed_training_only() -> None:
     assert not matches(s, event("processing_job_state_change_failed"))  # failed, not training
 
 
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "training_job_state_change_max_runtime",
+        "processing_job_state_change_violations",
+        "endpoint_deployment_state_change_rollback",
+    ],
+)
+def test_failed_subscriptions_receive_warnings(sample: str) -> None:
+    # An alert is never lost to a filter: `failed` also takes a timeout, violations, a rollback.
+    assert matches(subscription("subscribe status=failed"), event(sample))
+    assert matches(subscription("subscribe status=warning"), event(sample))
+    assert not matches(subscription("subscribe status=succeeded"), event(sample))
+
+
+def test_warning_subscriptions_do_not_receive_failures() -> None:
+    s = subscription("subscribe status=warning")
+    assert not matches(s, event("processing_job_state_change_failed"))
+    assert not matches(s, event("endpoint_state_change"))  # InService
+    assert matches(s, event("endpoint_state_change", EndpointStatus="ROLLING_BACK"))
+
+
 def test_pipeline_subscription_matches_its_steps() -> None:
     s = subscription("subscribe pipeline")
     assert matches(s, event("pipeline_execution_status_change"))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from bot.render.escape import Trusted, code, code_block, link
+from bot.events.severity import Attention
+from bot.render.escape import Trusted, code, code_block, link, mrkdwn_escape
 from bot.render.formatting import (
     arn_info,
     as_list,
@@ -28,6 +30,10 @@ if TYPE_CHECKING:
 
 MAX_CHANNELS = 10  # processing inputs and outputs listed; the others are only counted
 MAX_RANGES = 20  # tuned hyperparameter ranges listed
+# Model Monitor: where its container writes the reports, and the report of the violations.
+MONITORING_RESULT_PATH = "/opt/ml/processing/resultdata"
+VIOLATIONS_REPORT = "constraint_violations.json"
+_VIOLATION_COUNT = re.compile(r"(\d[\d,]*)\s+(?:constraint\s+)?violations?", re.IGNORECASE)
 
 
 def training_job(
@@ -65,6 +71,7 @@ def training_job(
     ]
     return {
         "facts": facts,
+        "summary": _timeout(event, d.TrainingStartTime, d.TrainingEndTime, max_runtime),
         "inputs": inputs,
         "hyperparameters": pairs(d.HyperParameters, 20),
         "metrics": metrics,
@@ -129,6 +136,8 @@ def processing_job(
     outputs = as_list(dig(d.ProcessingOutputConfig, "Outputs"))
     return {
         "facts": facts,
+        "summary": _timeout(event, d.ProcessingStartTime, d.ProcessingEndTime, max_runtime)
+        or _violations(event, outputs),
         "exit_message": (
             code_block(truncate(d.ExitMessage, 1500, True, "…")) if d.ExitMessage else None
         ),
@@ -326,11 +335,60 @@ def tuning_job(
     ]
     return {
         "facts": facts,
+        "summary": _timeout(
+            event,
+            d.CreationTime,
+            d.HyperParameterTuningEndTime,
+            dig(limits, "MaxRuntimeInSeconds"),
+        ),
         "rollup": _rollup(context.rollup),
         "tuned_hyperparameters": pairs(dig(best, "TunedHyperParameters"), 20),
         "ranges": _ranges(dig(config, "ParameterRanges")),
         "static_hyperparameters": pairs(dig(definition, "StaticHyperParameters"), 20),
     }
+
+
+def _timeout(event: SageMakerEvent, start: Any, end: Any, max_runtime: Any) -> str | None:
+    """``Ran out of time after 1h 00m 00s``: a job stopped at its maximum runtime, for how long
+    it ran (its start and end times, else the maximum runtime it reached)."""
+    if event.attention is not Attention.TIMEOUT:
+        return None
+    ran = duration(start, end) or (seconds_text(max_runtime) if max_runtime else "")
+    return (
+        f"Ran out of time after {ran}" if ran else "Ran out of time: it reached its maximum runtime"
+    )
+
+
+def _violations(event: SageMakerEvent, outputs: list[Any]) -> Trusted | None:
+    """``*3 constraint violations* · violations report``: what a Model Monitor job found, with a
+    link to its ``constraint_violations.json`` in the monitoring output."""
+    if event.attention is not Attention.VIOLATIONS:
+        return None
+    message = event.detail.field("ExitMessage")
+    found = _VIOLATION_COUNT.search(message) if isinstance(message, str) else None
+    count = int(found.group(1).replace(",", "")) if found else None
+    headline = (
+        f"{number(count)} constraint violation{'' if count == 1 else 's'}"
+        if count is not None
+        else "Constraint violations"
+    )
+    uri = _monitoring_output(outputs)
+    report = s3(uri.rstrip("/") + "/" + VIOLATIONS_REPORT, "Violations report") if uri else None
+    return join_trusted([Trusted("*" + mrkdwn_escape(headline) + "*"), report])
+
+
+def _monitoring_output(outputs: list[Any]) -> str | None:
+    """The S3 URI a Model Monitor job writes its reports to: the output from its result
+    directory, else the only (or first) S3 output."""
+    uris = [
+        (dig(o, "S3Output", "LocalPath"), dig(o, "OutputName"), dig(o, "S3Output", "S3Uri"))
+        for o in outputs
+    ]
+    found = [(local, name, uri) for local, name, uri in uris if isinstance(uri, str) and uri]
+    for local, name, uri in found:
+        if local == MONITORING_RESULT_PATH or name in ("result", "monitoring_output"):
+            return str(uri)
+    return str(found[0][2]) if found else None
 
 
 def _instance(instance_type: Any, count: Any) -> str:
