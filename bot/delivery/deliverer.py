@@ -17,12 +17,12 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.delivery import state as st
-from bot.delivery.routing import route
+from bot.delivery.routing import route, wants_run
 from bot.errors import ChatOpsError, SlackDeliveryError
-from bot.events.identity import ResourceKind, ResourceRef
+from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent, parse_event
+from bot.events.status import StatusClass
 from bot.gateway import SlackGateway
-from bot.render import formatting
 from bot.render.context import RenderContext
 from bot.render.renderer import Renderer
 from bot.settings import Settings
@@ -121,13 +121,23 @@ class Deliverer:
         """Deliver to every channel it is routed to; raise if any channel failed (retry)."""
         self.metrics.count("EventsReceived")
         report = DeliveryReport(event.id)
-        channels = route(event, self._current_subscriptions(), self.options.default_channel)
+        link = st.run_link(event)
+        subscriptions = self._current_subscriptions()
+        channels = route(event, subscriptions, self.options.default_channel, run=link)
         if not channels:
             logger.info("no channel wants event %s (%s)", event.id, event.resource.key)
         failures: list[Exception] = []
         for channel in channels:
+            # A channel that follows the run gets the run's thread; one that wants only this
+            # job (say `training status=failed`) gets the job's own thread.
+            in_run = link is not None and (
+                not st.is_run_child(link)
+                or channel == self.options.default_channel
+                or wants_run(channel, event, subscriptions, link)
+            )
+            root = st.thread_root(event, link if in_run else None)
             try:
-                outcome = self._deliver_to(channel, event)
+                outcome = self._deliver_to(channel, event, root)
             except (SlackDeliveryError, ThreadBusyError) as exc:
                 failures.append(exc)
                 logger.warning("delivery of %s to %s failed: %s", event.id, channel, exc)
@@ -143,59 +153,61 @@ class Deliverer:
 
     # --- per channel ---------------------------------------------------------------------
 
-    def _deliver_to(self, channel: str, event: SageMakerEvent) -> Outcome:
-        root_ref = event.parent or event.resource
-        is_child = event.parent is not None
+    def _deliver_to(self, channel: str, event: SageMakerEvent, root: st.Root) -> Outcome:
         state_key = f"{event.resource.key}#{st.fingerprint(event)}"
         now = self._clock()
 
-        thread = self.store.get_thread(channel, root_ref.key)
+        thread = self.store.get_thread(channel, root.key)
+        if thread is None and root.legacy_key:
+            # A run's thread posted before threads were kept per run: it goes on there.
+            legacy = self.store.get_thread(channel, root.legacy_key)
+            if legacy is not None:
+                root, thread = root._replace(key=root.legacy_key), legacy
         if thread is None or thread.ts is None:
-            created = self._create_thread(channel, root_ref, event, state_key)
+            created = self._create_thread(channel, root, event, state_key)
             if created is not None:
                 return created
-            thread = self._wait_for_thread(channel, root_ref.key)
+            thread = self._wait_for_thread(channel, root.key)
 
         if not self.store.begin_delivery(
-            channel, root_ref.key, state_key, lease_seconds=self.options.lease_seconds, now=now
+            channel, root.key, state_key, lease_seconds=self.options.lease_seconds, now=now
         ):
             return Outcome.DUPLICATE
         try:
-            if is_child:
-                outcome, reply_ts = self._deliver_child(channel, thread, event)
+            if root.is_child:
+                outcome, reply_ts = self._deliver_child(channel, thread, event, root)
             else:
-                outcome, reply_ts = self._deliver_root(channel, thread, event)
+                outcome, reply_ts = self._deliver_root(channel, thread, event, root)
         except BaseException:
-            self.store.abort_delivery(channel, root_ref.key, state_key)
+            self.store.abort_delivery(channel, root.key, state_key)
             raise
-        self.store.complete_delivery(channel, root_ref.key, state_key, reply_ts)
+        self.store.complete_delivery(channel, root.key, state_key, reply_ts)
         return outcome
 
     def _create_thread(
-        self, channel: str, root_ref: ResourceRef, event: SageMakerEvent, state_key: str
+        self, channel: str, root: st.Root, event: SageMakerEvent, state_key: str
     ) -> Outcome | None:
         """Claim and post the parent message. None if another worker owns the thread."""
         now = self._clock()
-        is_child = event.parent is not None
         record = ThreadRecord(
             channel=channel,
-            resource_key=root_ref.key,
-            kind=root_ref.kind.value,
-            name=root_ref.name,
+            resource_key=root.key,
+            kind=root.ref.kind.value,
+            name=root.ref.name,
             claimed_at=now,
         )
         if not self.store.claim_thread(record, lease_seconds=self.options.lease_seconds, now=now):
             return None
         lease = self.options.lease_seconds
         if not self.store.begin_delivery(
-            channel, root_ref.key, state_key, lease_seconds=lease, now=now
+            channel, root.key, state_key, lease_seconds=lease, now=now
         ):
             # Only possible after a crash between posting and recording: nothing more to do.
-            self.store.release_thread(channel, root_ref.key)
+            self.store.release_thread(channel, root.key)
             return Outcome.DUPLICATE
         try:
-            if is_child:
-                ts = self._post_placeholder_parent(channel, root_ref, event)
+            if root.is_child:
+                ts = self._post_placeholder_parent(channel, root, event)
             else:
                 message = self.renderer.render(event, RenderContext())
                 ts = self.slack.post_message(channel, message)
@@ -203,43 +215,43 @@ class Deliverer:
                 # parent shows, so their own (newer) events can advance and refresh it.
                 self.store.advance_thread(
                     channel,
-                    root_ref.key,
+                    root.key,
                     order_key=event.order_key,
                     status=event.status,
                     state={st.EVENT_KEY: event.raw},
                     **self._expiry(event),
                 )
-                self.store.set_thread_ts(channel, root_ref.key, ts)
+                self.store.set_thread_ts(channel, root.key, ts)
         except BaseException:
-            self.store.abort_delivery(channel, root_ref.key, state_key)
-            self.store.release_thread(channel, root_ref.key)
+            self.store.abort_delivery(channel, root.key, state_key)
+            self.store.release_thread(channel, root.key)
             raise
-        if is_child:
+        if root.is_child:
             # The parent now exists: the child itself is delivered as a reply.
-            thread = self.store.get_thread(channel, root_ref.key)
+            thread = self.store.get_thread(channel, root.key)
             assert thread is not None and thread.ts is not None
             try:
-                outcome, reply_ts = self._deliver_child(channel, thread, event, parent_fresh=True)
+                outcome, reply_ts = self._deliver_child(
+                    channel, thread, event, root, parent_fresh=True
+                )
             except BaseException:
-                self.store.abort_delivery(channel, root_ref.key, state_key)
+                self.store.abort_delivery(channel, root.key, state_key)
                 raise
-            self.store.complete_delivery(channel, root_ref.key, state_key, reply_ts)
+            self.store.complete_delivery(channel, root.key, state_key, reply_ts)
             return outcome
-        self.store.complete_delivery(channel, root_ref.key, state_key, ts)
+        self.store.complete_delivery(channel, root.key, state_key, ts)
         return Outcome.POSTED
 
-    def _post_placeholder_parent(
-        self, channel: str, root_ref: ResourceRef, child: SageMakerEvent
-    ) -> str:
-        placeholder = parse_event(st.placeholder_raw(root_ref, child))
+    def _post_placeholder_parent(self, channel: str, root: st.Root, child: SageMakerEvent) -> str:
+        placeholder = parse_event(st.placeholder_raw(root.ref, child))
         entry = {**st.child_entry(child), **st.previous_entry(child, None)}
-        state = {st.EVENT_KEY: placeholder.raw, st.child_key(child): entry}
+        state = {st.EVENT_KEY: placeholder.raw, st.child_key(child, root): entry}
         note = f"Started from its {child.kind.title.lower()} event; updates as events arrive."
         context = st.render_context(placeholder, state, note=note)
         ts = self.slack.post_message(channel, self.renderer.render(placeholder, context))
         # State before ts (see above): a concurrent newer child state is merged after this.
-        self.store.update_thread_state(channel, root_ref.key, state)
-        self.store.set_thread_ts(channel, root_ref.key, ts)
+        self.store.update_thread_state(channel, root.key, state)
+        self.store.set_thread_ts(channel, root.key, ts)
         return ts
 
     def _wait_for_thread(self, channel: str, key: str) -> ThreadRecord:
@@ -255,7 +267,7 @@ class Deliverer:
             delay = min(delay * 2, 0.5)
 
     def _deliver_root(
-        self, channel: str, thread: ThreadRecord, event: SageMakerEvent
+        self, channel: str, thread: ThreadRecord, event: SageMakerEvent, root: st.Root
     ) -> tuple[Outcome, str | None]:
         assert thread.ts is not None
         previous = st.previous_status(thread.state.get(st.PREVIOUS_KEY), event, thread.status)
@@ -268,24 +280,25 @@ class Deliverer:
             **self._expiry(event),
         )
         if not newer:
-            return self._late(channel, thread.ts, event)
+            return self._late(channel, thread, event, root)
         # The parent is updated before the reply is posted: if the reply fails, the retry only
         # repeats the (idempotent) update, and a reply is never posted twice.
         self.refresh_parent(channel, thread.resource_key, thread.ts)
         if not st.reply_wanted(previous, event, every_state=self.options.reply_every_state):
             return Outcome.UPDATED, None
-        return Outcome.REPLIED, self._reply(channel, thread.ts, event, previous)
+        return Outcome.REPLIED, self._reply(channel, thread, event, root, previous)
 
     def _deliver_child(
         self,
         channel: str,
         thread: ThreadRecord,
         event: SageMakerEvent,
+        root: st.Root,
         *,
         parent_fresh: bool = False,
     ) -> tuple[Outcome, str | None]:
         assert thread.ts is not None
-        key = st.child_key(event)
+        key = st.child_key(event, root)
         known = thread.state.get(key)
         known_status = known.get("status") if isinstance(known, dict) else None
         # A child seen for the first time is news in the thread, whatever its status.
@@ -302,37 +315,110 @@ class Deliverer:
                 # Parent first, reply second: a retry repeats the update, never the reply.
                 self.refresh_parent(channel, thread.resource_key, thread.ts)
         if not current:
-            return self._late(channel, thread.ts, event)
-        if event.kind is ResourceKind.TRAINING and self.options.rollup_tuning:
+            return self._late(channel, thread, event, root)
+        if root.run is None and event.kind is ResourceKind.TRAINING and self.options.rollup_tuning:
             return Outcome.ROLLED_UP, None
+        if root.run is not None and event.kind is ResourceKind.MODEL_PACKAGE:
+            card = self._package_card(channel, thread, event)
+            if card is not None:
+                return card
         if not st.reply_wanted(previous, event, every_state=self.options.reply_every_state):
             return Outcome.UPDATED, None
+        if st.is_run_child(root.run) and not st.is_alert(event):
+            # A job a step launched lives on its step's line: only its alert is a reply.
+            return Outcome.UPDATED, None
         shown = previous or event.detail.previous_status
-        return Outcome.REPLIED, self._reply(channel, thread.ts, event, shown)
+        return Outcome.REPLIED, self._reply(channel, thread, event, root, shown)
 
-    def _late(self, channel: str, ts: str, event: SageMakerEvent) -> tuple[Outcome, str | None]:
+    def _package_card(
+        self, channel: str, thread: ThreadRecord, event: SageMakerEvent
+    ) -> tuple[Outcome, str | None] | None:
+        """A model package a run registered: when it waits for approval, its full card (with
+        Approve / Reject) is posted in the run's thread and broadcast, so approvers see it;
+        from then on that reply is the package's card, kept current like a parent (decisions
+        update it). None when the package has no card and needs none."""
+        assert thread.ts is not None
+        key = event.resource.key
+        card = self.store.get_thread(channel, key)
+        if card is not None and card.ts is not None:
+            if self.store.advance_thread(
+                channel,
+                key,
+                order_key=event.order_key,
+                status=event.status,
+                state={st.EVENT_KEY: event.raw},
+            ):
+                self.refresh_parent(channel, key, card.ts)
+            return Outcome.UPDATED, None
+        if event.status_class is not StatusClass.WAITING:
+            return None
+        now = self._clock()
+        record = ThreadRecord(
+            channel=channel,
+            resource_key=key,
+            kind=event.kind.value,
+            name=event.resource.name,
+            claimed_at=now,
+        )
+        if not self.store.claim_thread(record, lease_seconds=self.options.lease_seconds, now=now):
+            raise ThreadBusyError(f"the card of {key} in {channel} is being posted")
+        try:
+            ts = self.slack.post_message(
+                channel,
+                self.renderer.render(event, RenderContext()),
+                thread_ts=thread.ts,
+                reply_broadcast=True,
+            )
+            self.store.advance_thread(
+                channel,
+                key,
+                order_key=event.order_key,
+                status=event.status,
+                state={st.EVENT_KEY: event.raw},
+            )
+            self.store.set_thread_ts(channel, key, ts)
+        except BaseException:
+            self.store.release_thread(channel, key)
+            raise
+        return Outcome.REPLIED, ts
+
+    def _late(
+        self, channel: str, thread: ThreadRecord, event: SageMakerEvent, root: st.Root
+    ) -> tuple[Outcome, str | None]:
         """An event older than what the thread shows: the parent stays as it is, and nothing is
-        posted, except an alert: a failure is never dropped, only marked with its own time."""
+        posted, except an alert: a failure is never dropped; its line carries its own time."""
         if not st.is_alert(event):
             return Outcome.LATE, None
-        note = f"Arrived after newer states; it happened {formatting.plain_time(event.time)}."
-        return Outcome.REPLIED, self._reply(channel, ts, event, None, note=note)
+        return Outcome.REPLIED, self._reply(channel, thread, event, root, None)
 
     def _reply(
         self,
         channel: str,
-        ts: str,
+        thread: ThreadRecord,
         event: SageMakerEvent,
+        root: st.Root,
         previous: str | None,
-        *,
-        note: str | None = None,
     ) -> str:
-        context = RenderContext(mode="reply", previous_status=previous, note=note)
+        assert thread.ts is not None
+        broadcast = self._broadcast(event)
+        if broadcast and root.run is not None:
+            # One alert per run reaches the channel: the first failure to arrive (a job's is
+            # the most specific and usually first); the step's and the run's stay in the
+            # thread. Claimed before posting, by event, so a retry broadcasts it again.
+            current = self.store.get_thread(channel, thread.resource_key)
+            alerted = current.state.get(st.ALERTED_KEY) if current else None
+            if alerted not in (None, event.id):
+                broadcast = False
+            else:
+                self.store.update_thread_state(
+                    channel, thread.resource_key, {st.ALERTED_KEY: event.id}
+                )
+        context = RenderContext(mode="reply", previous_status=previous)
         return self.slack.post_message(
             channel,
             self.renderer.render(event, context),
-            thread_ts=ts,
-            reply_broadcast=self._broadcast(event),
+            thread_ts=thread.ts,
+            reply_broadcast=broadcast,
         )
 
     def refresh_parent(self, channel: str, key: str, ts: str) -> None:

@@ -8,6 +8,7 @@ from fnmatch import fnmatchcase
 from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent
 from bot.events.status import ALERTS, StatusClass
+from bot.events.workflow import RunLink
 from bot.store.base import Subscription
 
 ALL = "all"
@@ -19,8 +20,15 @@ def _name_matches(patterns: Iterable[str], *names: str | None) -> bool:
     return any(fnmatchcase(name, pattern.lower()) for pattern in patterns for name in candidates)
 
 
-def matches(subscription: Subscription, event: SageMakerEvent) -> bool:
-    """Keys combine with AND; the values of one key with OR; an empty key matches anything."""
+# Kinds that follow a whole pipeline run: a job the run made goes to their run's thread.
+RUN_KINDS = frozenset({ALL, ResourceKind.PIPELINE.value, ResourceKind.STEP.value})
+
+
+def matches(subscription: Subscription, event: SageMakerEvent, run: RunLink | None = None) -> bool:
+    """Keys combine with AND; the values of one key with OR; an empty key matches anything.
+
+    ``run``: the pipeline run the event belongs to; a job the run made also matches the
+    run's kind and its pipeline's name, as a step does."""
     resource = event.resource
     kinds = {k.lower() for k in subscription.kinds}
     if kinds and ALL not in kinds:
@@ -28,9 +36,16 @@ def matches(subscription: Subscription, event: SageMakerEvent) -> bool:
         event_kinds = {resource.kind.value}
         if event.parent is not None:
             event_kinds.add(event.parent.kind.value)
+        if run is not None:
+            event_kinds.add(ResourceKind.PIPELINE.value)
         if not kinds & event_kinds:
             return False
-    names = (resource.name, resource.label, event.parent.name if event.parent else None)
+    names = (
+        resource.name,
+        resource.label,
+        event.parent.name if event.parent else None,
+        run.pipeline_name if run else None,
+    )
     if subscription.names and not _name_matches(subscription.names, *names):
         return False
     if subscription.excludes and _name_matches(subscription.excludes, *names):
@@ -63,10 +78,25 @@ def route(
     event: SageMakerEvent,
     subscriptions: Iterable[Subscription],
     default_channel: str | None,
+    *,
+    run: RunLink | None = None,
 ) -> list[str]:
     """The channels an event goes to, each once, in a stable order."""
     channels: list[str] = [default_channel] if default_channel else []
     for subscription in subscriptions:
-        if subscription.channel not in channels and matches(subscription, event):
+        if subscription.channel not in channels and matches(subscription, event, run):
             channels.append(subscription.channel)
     return channels
+
+
+def wants_run(
+    channel: str, event: SageMakerEvent, subscriptions: Iterable[Subscription], run: RunLink
+) -> bool:
+    """Whether ``channel`` follows the run ``event`` belongs to (a subscription to pipelines,
+    to everything), rather than only this kind of job (``training status=failed``)."""
+    return any(
+        s.channel == channel
+        and (not s.kinds or bool({k.lower() for k in s.kinds} & RUN_KINDS))
+        and matches(s, event, run)
+        for s in subscriptions
+    )

@@ -73,6 +73,11 @@ def run_link(event: SageMakerEvent, *, include_jobs: bool = True) -> RunLink | N
     return link
 
 
+def is_run_child(link: RunLink | None) -> bool:
+    """A job, model or package a run made (not the run or one of its steps)."""
+    return link is not None and link.role not in (RunRole.EXECUTION, RunRole.STEP)
+
+
 def thread_root(event: SageMakerEvent, link: RunLink | None) -> Root:
     """Where ``event`` is threaded: its run's thread when ``link`` is given, else its parent's
     (a deployment under its endpoint, a trial under its tuning job), else its own."""
@@ -250,10 +255,10 @@ def child_entry(event: SageMakerEvent) -> dict[str, Any]:
     return entry
 
 
-def child_key(event: SageMakerEvent, *, in_run: bool = False) -> str:
+def child_key(event: SageMakerEvent, root: Root | None = None) -> str:
     """Where a parent keeps a child: steps feed the checklist, trials the roll-up, a run's
     jobs their step's line."""
-    if in_run and event.kind is not ResourceKind.STEP:
+    if root is not None and root.run is not None and event.kind is not ResourceKind.STEP:
         return f"{JOB_PREFIX}{event.kind.value}:{event.resource.name}"
     prefix = {ResourceKind.STEP: STEP_PREFIX, ResourceKind.TRAINING: TRIAL_PREFIX}.get(
         event.kind, CHILD_PREFIX

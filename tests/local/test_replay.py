@@ -27,9 +27,14 @@ def test_demo_without_token_prints_threads_and_writes_page(
     assert main(["replay", "--demo", "--output", str(page)]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    # One parent per resource, with the current (final) state
+    # One parent per workflow or resource, with the current (final) state: the package the
+    # nightly run registered is in the run's thread, as its approval card, broadcast
     parents = [line for line in lines if line.startswith("  ● ")]
-    assert len(parents) == 5
+    assert len(parents) == 4
+    assert any(
+        "↳ ✋ Model package churn-models/7: PendingManualApproval  [also sent to the channel]" in ln
+        for ln in lines
+    )
     assert any("Pipeline execution nightly-2026-11-25: Executing → Succeeded" in p for p in parents)
     assert any("Training job churn-experiment-gpu-03: Failed" in p for p in parents)
     assert any("Endpoint churn-scoring: InService" in p for p in parents)
