@@ -17,7 +17,7 @@ from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.registry import SPECS
 from bot.events.severity import Attention
 from bot.events.status import ALERTS, StatusClass, classify
-from bot.events.workflow import RunLink, RunRole, run_of, step_jobs
+from bot.events.workflow import RunLink, RunRole, run_of, step_jobs, step_name_matches
 from bot.render.context import Decision, RenderContext
 
 TERMINAL = {StatusClass.SUCCEEDED, StatusClass.FAILED, StatusClass.STOPPED, StatusClass.DELETED}
@@ -273,12 +273,43 @@ def render_context(
     steps = [v for k, v in state.items() if k.startswith(STEP_PREFIX) and isinstance(v, dict)]
     steps.sort(key=lambda s: (s.get("started") or float("inf"), s.get("order", [0])[0]))
     trials = [v for k, v in state.items() if k.startswith(TRIAL_PREFIX) and isinstance(v, dict)]
+    jobs = [v for k, v in state.items() if k.startswith(JOB_PREFIX) and isinstance(v, dict)]
+    steps, unclaimed = _jobs_on_steps(steps, jobs)
     return RenderContext(
         steps=steps,
+        jobs=unclaimed,
         rollup=_rollup(root, trials) if trials else None,
         note=note,
         decision=decision_from_state(state.get(DECISION_KEY)),
     )
+
+
+def _jobs_on_steps(
+    steps: list[dict[str, Any]], jobs: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each run job on the line of the step that launched it: the step's metadata names it,
+    or, before the step's event says so, the job's name carries the step's. The rest, in
+    the order they started, are the run's other jobs."""
+    if not jobs:
+        return steps, []
+    jobs = sorted(jobs, key=lambda j: tuple(j.get("order") or (0,)))
+    claimed: set[int] = set()
+    placed: list[dict[str, Any]] = []
+    for step in steps:
+        # ARNs spell job names in lower case: compare without it.
+        named = {str(j).lower() for j in step.get("jobs") or ()}
+        mine = [
+            i
+            for i, job in enumerate(jobs)
+            if i not in claimed
+            and (
+                f"{job.get('kind')}:{job.get('job_name')}".lower() in named
+                or (not named and step_name_matches(step.get("name"), job.get("job_name")))
+            )
+        ]
+        claimed.update(mine)
+        placed.append({**step, "run_jobs": [jobs[i] for i in mine]} if mine else step)
+    return placed, [job for i, job in enumerate(jobs) if i not in claimed]
 
 
 def decision_state(decision: Decision) -> dict[str, Any]:

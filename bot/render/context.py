@@ -28,6 +28,9 @@ class RenderContext:
     mode: str = "parent"  # "parent": the message for the channel; "reply": a thread reply
     previous_status: str | None = None
     steps: list[dict[str, Any]] = field(default_factory=list)  # pipeline checklist
+    # The jobs, models and packages of a run that no step claims (yet): shown under the steps.
+    # A step's own are in its entry's "run_jobs".
+    jobs: list[dict[str, Any]] = field(default_factory=list)
     rollup: dict[str, Any] | None = None  # tuning job counters seen from its training jobs
     decision: Decision | None = None
     show_actions: bool = True

@@ -60,7 +60,7 @@ def test_pipeline_parent_shows_a_live_checklist(
     text = blocks_text(parent)
     for step in ("Preprocess", "Train", "Baseline", "Evaluate", "CheckAccuracy", "RegisterModel"):
         assert step in text
-    assert "6/6 succeeded" in text
+    assert "6 of 6 succeeded)" in text
     assert "cached" in text  # the Baseline step's cache hit
     # each step's start and end and the execution's end are replies in the one thread; the
     # progress within a class (Preprocess: Starting → Executing) only edits the parent

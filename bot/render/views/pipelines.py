@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from bot.events.identity import ResourceKind, ResourceRef
 from bot.events.status import STYLES, StatusClass
-from bot.render.escape import Trusted, code, code_block, link
+from bot.render.escape import Trusted, code, code_block, link, mrkdwn_escape
 from bot.render.formatting import (
     arn_info,
     as_list,
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from bot.events.parse import SageMakerEvent
     from bot.render.context import RenderContext
     from bot.render.links import ResourceLinks
+
+from bot.render.links import resource_links
 
 # A section holds at most 3000 characters: 15 step lines fit, 10 when failure reasons lengthen them.
 STEPS_PER_SECTION = 15
@@ -45,6 +48,8 @@ class StepCounts(NamedTuple):
     done: int
     failed: int
     total: int
+    running: int = 0
+    finished: bool = True  # the run is over: the counts are final, not "so far"
 
 
 class StepLine(NamedTuple):
@@ -53,7 +58,8 @@ class StepLine(NamedTuple):
     type: str | None  # None when the step has none
     status: str | None
     cached: bool
-    reason: str | None  # shown only for a failed step
+    reason: str | None  # shown only for a failed step: its own, or its job's
+    job: Trusted | str | None = None  # the job the step launched: link, status, progress
 
 
 class CheckLine(NamedTuple):
@@ -81,16 +87,54 @@ def pipeline_execution(
         sum(1 for sc in classes if sc == StatusClass.SUCCEEDED),
         sum(1 for sc in classes if sc == StatusClass.FAILED),
         len(steps),
+        sum(1 for sc in classes if sc == StatusClass.IN_PROGRESS),
+        event.status_class is not StatusClass.IN_PROGRESS,
     )
     lines = [_step_line(s) for s in steps[:MAX_STEPS]]
     size = FAILED_STEPS_PER_SECTION if counts.failed else STEPS_PER_SECTION
-    return {
+    running = [line for s, line in zip(steps, lines, strict=False) if _running(s)]
+    others = [_job_text(j) for j in as_list(context.jobs) if isinstance(j, Mapping)]
+    variables: dict[str, Any] = {
         "facts": facts,
         "summary": one_line(description, 300) if description else None,
         "step_counts": counts,
         "step_sections": [lines[i : i + size] for i in range(0, len(lines), size)],
         "more_steps": max(len(steps) - MAX_STEPS, 0),
+        "running_now": (
+            ", ".join(f"*{line.name}*" for line in running[:5])
+            if running and not counts.finished
+            else None
+        ),
+        "other_jobs": others[:10],
     }
+    failed = next((line for line in lines if line.reason), None)
+    if failed is not None and event.status_class is StatusClass.FAILED:
+        # The run's own reason says only that a step failed: name the step and say why.
+        variables["failure_reason"] = f"Step {failed.name} failed: {failed.reason}"
+    return variables
+
+
+def _running(step: Mapping[str, Any]) -> bool:
+    return step.get("status_class") == StatusClass.IN_PROGRESS
+
+
+def _job_text(job: Mapping[str, Any]) -> Trusted:
+    """``Training job <link|name> · Training`` (its status and progress), all escaped."""
+    kind = ResourceKind(job["kind"]) if job.get("kind") in set(ResourceKind) else None
+    name = str(job.get("job_name") or job.get("name") or "job")
+    title = kind.title if kind else "Job"
+    console = None
+    if kind is not None:
+        ref = ResourceRef(kind, name, job.get("arn"), job.get("account"), job.get("region"))
+        console = resource_links(ref).console
+    status = one_line(job.get("status"), 40) if job.get("status") else None
+    sub_status = job.get("sub_status")
+    progress = f" ({one_line(sub_status, 40)})" if sub_status and sub_status != status else ""
+    label = link(console, one_line(name, 80)) if console else code(one_line(name, 80))
+    text = f"{title} {label}"
+    if status:
+        text += f" · {mrkdwn_escape(status)}{mrkdwn_escape(progress)}"
+    return Trusted(text)
 
 
 def _step_line(step: Mapping[str, Any]) -> StepLine:
@@ -99,14 +143,21 @@ def _step_line(step: Mapping[str, Any]) -> StepLine:
     style = STYLES[known]
     kind = step.get("type")
     status = step.get("status")
-    reason = step.get("failure_reason")
+    jobs = [j for j in as_list(step.get("run_jobs")) if isinstance(j, Mapping)]
+    # A failed job's reason is the most specific one (the step's often only says its job
+    # failed), and shows as soon as the job fails, before the step's own event says so.
+    reasons = [j.get("failure_reason") for j in jobs if j.get("status_class") == StatusClass.FAILED]
+    if sc == StatusClass.FAILED:
+        reasons.append(step.get("failure_reason"))
+    reason = next((r for r in reasons if r), None)
     return StepLine(
         style.emoji,
         one_line(step.get("name") or "step", 80),
         one_line(kind, 40) if kind else None,
         one_line(status, 40) if status else None,
         step.get("cache_hit") is True,
-        one_line(reason, 120) if reason and sc == StatusClass.FAILED else None,
+        one_line(reason, 120) if reason else None,
+        Trusted("; ".join(_job_text(j) for j in jobs[:3])) if jobs else None,
     )
 
 
