@@ -159,10 +159,7 @@ class Deliverer:
 
         thread = self.store.get_thread(channel, root.key)
         if thread is None and root.legacy_key:
-            # A run's thread posted before threads were kept per run: it goes on there.
-            legacy = self.store.get_thread(channel, root.legacy_key)
-            if legacy is not None:
-                root, thread = root._replace(key=root.legacy_key), legacy
+            thread = self._adopt(channel, root)
         if thread is None or thread.ts is None:
             created = self._create_thread(channel, root, event, state_key)
             if created is not None:
@@ -183,6 +180,31 @@ class Deliverer:
             raise
         self.store.complete_delivery(channel, root.key, state_key, reply_ts)
         return outcome
+
+    def _adopt(self, channel: str, root: st.Root) -> ThreadRecord | None:
+        """A run's thread posted by the previous layout (keyed by its execution ARN) goes on
+        under the run's key: same parent message, its state carried over, so the jobs' events,
+        which cannot name the ARN, find it too. None when there is none."""
+        assert root.legacy_key is not None
+        legacy = self.store.get_thread(channel, root.legacy_key)
+        if legacy is None or legacy.ts is None:
+            return None
+        now = self._clock()
+        record = ThreadRecord(
+            channel=channel,
+            resource_key=root.key,
+            status=legacy.status,
+            order_key=legacy.order_key,
+            kind=legacy.kind,
+            name=legacy.name,
+            claimed_at=now,
+            finished=legacy.finished,
+            state={**legacy.state, st.SCHEMA_KEY: st.SCHEMA},
+        )
+        if self.store.claim_thread(record, lease_seconds=self.options.lease_seconds, now=now):
+            self.store.set_thread_ts(channel, root.key, legacy.ts)
+            logger.info("thread of %s in %s now kept as %s", root.legacy_key, channel, root.key)
+        return self._wait_for_thread(channel, root.key)
 
     def _create_thread(
         self, channel: str, root: st.Root, event: SageMakerEvent, state_key: str
@@ -218,7 +240,7 @@ class Deliverer:
                     root.key,
                     order_key=event.order_key,
                     status=event.status,
-                    state={st.EVENT_KEY: event.raw},
+                    state=st.new_state(event),
                     **self._expiry(event),
                 )
                 self.store.set_thread_ts(channel, root.key, ts)
@@ -245,7 +267,7 @@ class Deliverer:
     def _post_placeholder_parent(self, channel: str, root: st.Root, child: SageMakerEvent) -> str:
         placeholder = parse_event(st.placeholder_raw(root.ref, child))
         entry = {**st.child_entry(child), **st.previous_entry(child, None)}
-        state = {st.EVENT_KEY: placeholder.raw, st.child_key(child, root): entry}
+        state = {**st.new_state(placeholder), st.child_key(child, root): entry}
         note = f"Started from its {child.kind.title.lower()} event; updates as events arrive."
         context = st.render_context(placeholder, state, note=note)
         ts = self.slack.post_message(channel, self.renderer.render(placeholder, context))
@@ -276,7 +298,10 @@ class Deliverer:
             thread.resource_key,
             order_key=event.order_key,
             status=event.status,
-            state={st.EVENT_KEY: event.raw, st.PREVIOUS_KEY: st.previous_entry(event, previous)},
+            state={
+                **st.new_state(event),
+                st.PREVIOUS_KEY: st.previous_entry(event, previous),
+            },
             **self._expiry(event),
         )
         if not newer:
@@ -346,7 +371,7 @@ class Deliverer:
                 key,
                 order_key=event.order_key,
                 status=event.status,
-                state={st.EVENT_KEY: event.raw},
+                state=st.new_state(event),
             ):
                 self.refresh_parent(channel, key, card.ts)
             return Outcome.UPDATED, None
@@ -374,7 +399,7 @@ class Deliverer:
                 key,
                 order_key=event.order_key,
                 status=event.status,
-                state={st.EVENT_KEY: event.raw},
+                state=st.new_state(event),
             )
             self.store.set_thread_ts(channel, key, ts)
         except BaseException:

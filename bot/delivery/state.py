@@ -40,7 +40,23 @@ CHILD_PREFIX = "child:"
 EVENT_KEY = "event"
 DECISION_KEY = "decision"
 PREVIOUS_KEY = "previous"
+SCHEMA_KEY = "schema"
+# The layout of a thread's state. 1 (no key): one thread per resource, a run's thread keyed by
+# its execution ARN; read as it is. 2: runs keyed by account, region and execution id, with
+# their jobs (``job:``), the status shown before each state, and the run's one alert.
+SCHEMA = 2
 ALERTED_KEY = "alerted"  # a run's thread broadcast its alert already: one per failed run
+
+
+def new_state(event: SageMakerEvent) -> dict[str, Any]:
+    """The state a thread starts with: the event its parent shows, and the layout's version."""
+    return {EVENT_KEY: event.raw, SCHEMA_KEY: SCHEMA}
+
+
+def schema_of(state: dict[str, Any]) -> int:
+    """The layout a stored thread state was written in (1 before versions were kept)."""
+    version = state.get(SCHEMA_KEY)
+    return version if isinstance(version, int) else 1
 
 
 def is_alert(event: SageMakerEvent) -> bool:
