@@ -8,9 +8,12 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.delivery.deliverer import Outcome
 from bot.store import Store, Subscription
+from bot.store.sqlite import SqliteStore
 from tests.delivery.conftest import CHANNEL, DelivererFactory
 from tests.standins.slack_api import Message, SlackStandin
 
@@ -182,3 +185,34 @@ def test_a_hostile_job_name_is_escaped_on_the_step_line(
     text = json.dumps(parent.blocks)
     assert "<!channel>" not in text
     assert "&lt;!channel&gt;" in text
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(order=st.permutations(range(len(FAILED_RUN))), repeats=st.lists(st.integers(0, 6)))
+def test_any_order_of_a_failed_run_with_duplicates(
+    order: list[int], repeats: list[int], make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    # Each example in a channel and a store of its own.
+    channel = f"C0RUN{abs(hash((tuple(order), tuple(repeats)))) % 10**8}"
+    deliverer = make_deliverer(store_=SqliteStore(":memory:"), default_channel=channel)
+    for index in [*order, *(order[i] for i in repeats)]:
+        deliverer.deliver_raw(FAILED_RUN[index])
+
+    [parent] = parents(slack_api, channel)
+    assert parent.text.startswith(":x: Pipeline execution")
+    assert "Step Train failed" in parent.text
+    replies = slack_api.thread(channel, parent.ts)
+    assert sum(r.reply_broadcast for r in replies) == 1
+    # No reply for an older state that is not a failure: once a resource's failure is in the
+    # thread, nothing of it in progress follows.
+    failed: set[str] = set()
+    for reply in replies:
+        name = reply.text.split("*")[1]
+        if reply.text.startswith(":x:"):
+            failed.add(name)
+        else:
+            assert name not in failed, [r.text for r in replies]
