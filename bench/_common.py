@@ -42,12 +42,15 @@ CATEGORIES: dict[ResourceKind, str] = {
 # Resource names in bot.demo's non-tuning streams, renamed per copy in the burst load.
 DEMO_NAMES = (
     "churn-training",  # pipeline
-    "k2x9p4q7wz1a",  # pipeline execution id (also in job names and S3 paths)
     "nightly-2026-11-25",  # pipeline execution display name
+    "tenure-buckets-test",  # the failed run's display name
     "churn-models",  # model package group
     "churn-experiment-gpu-03",  # training job
     "churn-scoring",  # endpoint (and its endpoint configs)
 )
+# Pipeline execution ids (also in job names and S3 paths): renamed to another id of 12
+# lowercase alphanumerics, so the jobs' names still say which run made them.
+DEMO_EXECUTIONS = ("k2x9p4q7wz1a", "w5n8d2h6kq3j")
 
 
 def verdict(passed: bool) -> str:
@@ -83,8 +86,6 @@ def median(values: Sequence[float]) -> float:
 # The burst load
 # ---------------------------------------------------------------------------------------------
 
-EVENTS_PER_OTHER_SET = 22  # pipeline 11 + model package 2 + failed training 4 + endpoint 5
-
 
 @dataclass(frozen=True)
 class BurstLoad:
@@ -101,9 +102,10 @@ class BurstLoad:
             f"({self.tuning_events} events: tuning InProgress + Completed, each trial "
             f"InProgress + Completed)\n"
             f"    + {self.other_sets} renamed copies of the demo's other streams "
-            f"({self.other_events} events; each copy: a pipeline execution with 6 steps (11), "
-            f"a model package (2), a failing training job (4), an endpoint update with a canary "
-            f"deployment (5))\n"
+            f"({self.other_events} events; each copy: the nightly pipeline run with 3 steps, "
+            f"2 jobs and a model package ({len(_demo_set()[0])}), a failing training job "
+            f"({len(_demo_set()[1])}), an endpoint update with a canary deployment "
+            f"({len(_demo_set()[2])}), a failing pipeline run ({len(_demo_set()[3])}))\n"
             f"    + {self.duplicates} duplicate deliveries (SQS at-least-once)"
         )
 
@@ -122,13 +124,13 @@ def burst_load(total: int = 1000, trials: int = 200, seed: int = 11) -> BurstLoa
     if len(tuning) > total:
         raise ValueError(f"{trials} trials give {len(tuning)} events, more than {total}")
     streams: list[list[dict[str, Any]]] = [tuning]
-    sets = (total - len(tuning)) // EVENTS_PER_OTHER_SET
+    sets = (total - len(tuning)) // sum(len(stream) for stream in _demo_set())
     for n in range(sets):
         base = [
             *demo.pipeline_events(ids),
-            *demo.model_package_events(ids),
             *demo.failed_training_events(ids),
             *demo.endpoint_events(ids),
+            *demo.failed_pipeline_events(ids),
         ]
         renamed = [_renamed(event, n) for event in base]
         # Each resource's events in its own time order, as one stream per resource.
@@ -149,10 +151,26 @@ def burst_load(total: int = 1000, trials: int = 200, seed: int = 11) -> BurstLoa
     return BurstLoad(events, trials, len(tuning), sets, other_events, duplicates)
 
 
+def _demo_set() -> tuple[list[dict[str, Any]], ...]:
+    """One copy of the demo's other streams: nightly run, failed training job, endpoint,
+    failed run."""
+    from bot import demo
+
+    ids = demo._Ids()
+    return (
+        demo.pipeline_events(ids),
+        demo.failed_training_events(ids),
+        demo.endpoint_events(ids),
+        demo.failed_pipeline_events(ids),
+    )
+
+
 def _renamed(event: dict[str, Any], n: int) -> dict[str, Any]:
     text = json.dumps(event)
     for name in DEMO_NAMES:
         text = text.replace(name, f"{name}-b{n:03d}")
+    for execution in DEMO_EXECUTIONS:
+        text = text.replace(execution, f"{execution[:8]}{n:04d}")
     renamed: dict[str, Any] = json.loads(text)
     return renamed
 

@@ -1,8 +1,19 @@
 """A realistic, deterministic scenario for ``make demo`` and the benchmarks.
 
-One morning of an ML team: a pipeline execution and its steps, a tuning job with its training
-jobs, an endpoint rolled out with a canary deployment, a model package waiting for approval, and
-a training job that fails. As in real delivery, some events arrive twice and some out of order.
+One morning of an ML team, as delivery threads it (one thread per pipeline run, per resource
+outside a run):
+
+* the nightly pipeline run: Preprocess launches a processing job, Train a training job
+  (Starting → Downloading → Training → Uploading → Completed, with its final metrics),
+  RegisterModel registers a model package that waits for manual approval; jobs named as
+  SageMaker Pipelines names them, steps whose ``metadata`` names the jobs, the package's
+  ``MetadataProperties.GeneratedBy`` the run;
+* a tuning job and its training jobs (rolled up);
+* a training job outside any run that fails;
+* an endpoint rolled out with a canary deployment;
+* a run that fails: its training job fails with an AlgorithmError, then its step, then the run.
+
+As in real delivery, some events arrive twice and some out of order.
 """
 
 from __future__ import annotations
@@ -51,78 +62,317 @@ def _event(
     }
 
 
-def pipeline_events(ids: _Ids) -> list[dict[str, Any]]:
-    pipeline = f"{PREFIX}:pipeline/churn-training"
-    execution = f"{pipeline}/execution/k2x9p4q7wz1a"
-    common = {"pipelineArn": pipeline, "pipelineExecutionArn": execution}
+PIPELINE = f"{PREFIX}:pipeline/churn-training"
+NIGHTLY = "k2x9p4q7wz1a"  # the nightly run's execution id
+FAILED_RUN = "w5n8d2h6kq3j"  # the failed run's execution id
+PACKAGE_GROUP = "churn-models"
+ARTIFACTS = "s3://ml-artifacts-123456789012/churn-training"
+XGBOOST_IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+SKLEARN_IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
+TRAIN_FAILURE = (
+    'AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage "ValueError: could not '
+    "convert string to float: 'tenure_12-24'\"\nCommand \"/miniconda3/bin/python3 -m train "
+    '--max_depth 6 --eta 0.2", exit code: 1'
+)
 
-    def execution_event(minutes: float, current: str, previous: str | None) -> dict[str, Any]:
-        detail = {
-            **common,
-            "pipelineExecutionDisplayName": "nightly-2026-11-25",
+
+def job_name(execution_id: str, step: str, suffix: str) -> str:
+    """A job as SageMaker Pipelines names it: ``pipelines-<execution id>-<step[:20]>-<suffix>``."""
+    return f"pipelines-{execution_id}-{step[:20]}-{suffix}"
+
+
+class _Run:
+    """The events of one pipeline execution and of the jobs its steps launch."""
+
+    def __init__(self, ids: _Ids, execution_id: str, display_name: str, start: float) -> None:
+        self.ids = ids
+        self.execution_id = execution_id
+        self.execution = f"{PIPELINE}/execution/{execution_id}"
+        self.display_name = display_name
+        self.start = start
+        self.common = {"pipelineArn": PIPELINE, "pipelineExecutionArn": self.execution}
+
+    def execution_event(
+        self, minutes: float, current: str, previous: str | None, reason: str | None = None
+    ) -> dict[str, Any]:
+        detail: dict[str, Any] = {
+            **self.common,
+            "pipelineExecutionDisplayName": self.display_name,
             "currentPipelineExecutionStatus": current,
-            "executionStartTime": _iso(0),
+            "executionStartTime": _iso(self.start),
         }
         if previous:
             detail["previousPipelineExecutionStatus"] = previous
         if current != "Executing":
             detail["executionEndTime"] = _iso(minutes)
+        if reason:
+            detail["failureReason"] = reason
         return _event(
-            ids,
+            self.ids,
             "SageMaker Model Building Pipeline Execution Status Change",
             minutes,
-            execution,
+            self.execution,
             detail,
         )
 
     def step(
+        self,
         minutes: float,
         name: str,
         kind: str,
         current: str,
         previous: str,
-        job: str | None = None,
-        cached: bool = False,
+        *,
+        started: float,
+        metadata: dict[str, Any] | None = None,
+        reason: str | None = None,
+        cached_from: str | None = None,
     ) -> dict[str, Any]:
+        """A step's status change; ``metadata`` as EventBridge sends it, e.g.
+        ``{"trainingJob": {"arn": ...}}`` (the API's ListPipelineExecutionSteps says
+        ``{"TrainingJob": {"Arn": ...}}``)."""
         detail: dict[str, Any] = {
-            **common,
+            **self.common,
             "stepName": name,
             "stepType": kind,
             "currentStepStatus": current,
             "previousStepStatus": previous,
-            "stepStartTime": _iso(minutes if current == "Starting" else minutes - 5),
+            "stepStartTime": _iso(started),
         }
         if current in ("Succeeded", "Failed"):
             detail["stepEndTime"] = _iso(minutes)
-        if job:
-            key = {"Processing": "processingJob", "Training": "trainingJob"}[kind]
-            detail["metadata"] = {key: {"arn": job}}
-        if cached:
+        if metadata:
+            detail["metadata"] = metadata
+        if reason:
+            detail["failureReason"] = reason
+        if cached_from:
             detail["cacheHitResult"] = {
-                "sourcePipelineExecutionArn": f"{pipeline}/execution/a1b2c3d4e5f6"
+                "sourcePipelineExecutionArn": f"{PIPELINE}/execution/{cached_from}"
             }
         return _event(
-            ids,
+            self.ids,
             "SageMaker Model Building Pipeline Execution Step Status Change",
             minutes,
-            execution,
+            self.execution,
             detail,
         )
 
-    prep_job = f"{PREFIX}:processing-job/pipelines-k2x9p4q7wz1a-preprocess-abc123"
-    train_job = f"{PREFIX}:training-job/pipelines-k2x9p4q7wz1a-train-def456"
+    def experiment(self, step: str) -> dict[str, str]:
+        """The experiment Pipelines puts every job of a run in (the pipeline, lowercased; the
+        execution id as the trial)."""
+        return {
+            "ExperimentName": "churn-training",
+            "TrialName": self.execution_id,
+            "TrialComponentDisplayName": step,
+        }
+
+    def processing_job(
+        self, minutes: float, name: str, status: str, created: float
+    ) -> dict[str, Any]:
+        arn = f"{PREFIX}:processing-job/{name}"
+        detail: dict[str, Any] = {
+            "ProcessingJobName": name,
+            "ProcessingJobArn": arn,
+            "ProcessingJobStatus": status,
+            "ProcessingInputs": [
+                {
+                    "InputName": "raw",
+                    "S3Input": {
+                        "S3Uri": "s3://ml-data-123456789012/churn/raw/2026-11-25/",
+                        "LocalPath": "/opt/ml/processing/input",
+                        "S3DataType": "S3Prefix",
+                        "S3InputMode": "File",
+                    },
+                }
+            ],
+            "ProcessingOutputConfig": {
+                "Outputs": [
+                    {
+                        "OutputName": "train",
+                        "S3Output": {
+                            "S3Uri": f"{ARTIFACTS}/{self.execution_id}/train/",
+                            "LocalPath": "/opt/ml/processing/train",
+                            "S3UploadMode": "EndOfJob",
+                        },
+                    }
+                ]
+            },
+            "ProcessingResources": {
+                "ClusterConfig": {
+                    "InstanceCount": 1,
+                    "InstanceType": "ml.m5.xlarge",
+                    "VolumeSizeInGB": 30,
+                }
+            },
+            "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+            "AppSpecification": {"ImageUri": SKLEARN_IMAGE},
+            "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/SageMakerPipelineRole",
+            "ExperimentConfig": self.experiment("Preprocess"),
+            "CreationTime": _ms(created),
+            "LastModifiedTime": _ms(minutes),
+        }
+        if status != "InProgress":
+            detail["ProcessingStartTime"] = _ms(created + 1.5)
+            detail["ProcessingEndTime"] = _ms(minutes)
+        return _event(self.ids, "SageMaker Processing Job State Change", minutes, arn, detail)
+
+    def training_job(
+        self,
+        minutes: float,
+        name: str,
+        status: str,
+        secondary: str,
+        created: float,
+        *,
+        auc: float | None = None,
+        reason: str | None = None,
+    ) -> dict[str, Any]:
+        arn = f"{PREFIX}:training-job/{name}"
+        detail: dict[str, Any] = {
+            "TrainingJobName": name,
+            "TrainingJobArn": arn,
+            "TrainingJobStatus": status,
+            "SecondaryStatus": secondary,
+            "AlgorithmSpecification": {
+                "TrainingImage": XGBOOST_IMAGE,
+                "TrainingInputMode": "File",
+            },
+            "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/SageMakerPipelineRole",
+            "InputDataConfig": [
+                {
+                    "ChannelName": "train",
+                    "DataSource": {
+                        "S3DataSource": {
+                            "S3DataType": "S3Prefix",
+                            "S3Uri": f"{ARTIFACTS}/{NIGHTLY}/train/",
+                        }
+                    },
+                    "ContentType": "text/csv",
+                }
+            ],
+            "OutputDataConfig": {"S3OutputPath": f"{ARTIFACTS}/{self.execution_id}/model/"},
+            "ResourceConfig": {
+                "InstanceType": "ml.m5.2xlarge",
+                "InstanceCount": 1,
+                "VolumeSizeInGB": 30,
+            },
+            "HyperParameters": {"objective": "binary:logistic", "max_depth": "6", "eta": "0.2"},
+            "StoppingCondition": {"MaxRuntimeInSeconds": 7200},
+            "ExperimentConfig": self.experiment("Train"),
+            "CreationTime": _ms(created),
+            "LastModifiedTime": _ms(minutes),
+        }
+        if secondary != "Starting":
+            detail["TrainingStartTime"] = _ms(created + 1)
+        if status != "InProgress":
+            detail["TrainingEndTime"] = _ms(minutes)
+        if auc is not None:
+            detail["FinalMetricDataList"] = [
+                {"MetricName": "validation:auc", "Value": auc, "Timestamp": _ms(minutes)},
+                {"MetricName": "train:auc", "Value": 0.941, "Timestamp": _ms(minutes)},
+            ]
+        if reason:
+            detail["FailureReason"] = reason
+        return _event(self.ids, "SageMaker Training Job State Change", minutes, arn, detail)
+
+
+def pipeline_events(ids: _Ids) -> list[dict[str, Any]]:
+    """The nightly run: Preprocess (a processing job) → Train (a training job) →
+    RegisterModel (a model package waiting for manual approval), then the run succeeds."""
+    run = _Run(ids, NIGHTLY, "nightly-2026-11-25", start=0)
+    prep = job_name(NIGHTLY, "Preprocess", "Xy7kP2mQ9a")
+    train = job_name(NIGHTLY, "Train", "Hq3vN8rT2c")
+    prep_meta = {"processingJob": {"arn": f"{PREFIX}:processing-job/{prep}"}}
+    train_meta = {"trainingJob": {"arn": f"{PREFIX}:training-job/{train}"}}
+    package_meta = {"registerModel": {"arn": f"{PREFIX}:model-package/{PACKAGE_GROUP}/7"}}
     return [
-        execution_event(0, "Executing", None),
-        step(1, "Preprocess", "Processing", "Starting", "Starting", prep_job),
-        step(2, "Preprocess", "Processing", "Executing", "Starting", prep_job),
-        step(9, "Preprocess", "Processing", "Succeeded", "Executing", prep_job),
-        step(10, "Train", "Training", "Executing", "Starting", train_job),
-        step(10, "Baseline", "QualityCheck", "Succeeded", "Executing", cached=True),
-        step(31, "Train", "Training", "Succeeded", "Executing", train_job),
-        step(33, "Evaluate", "Processing", "Succeeded", "Executing"),
-        step(34, "CheckAccuracy", "Condition", "Succeeded", "Executing"),
-        step(35, "RegisterModel", "RegisterModel", "Succeeded", "Executing"),
-        execution_event(36, "Succeeded", "Executing"),
+        run.execution_event(0, "Executing", None),
+        run.step(0.5, "Preprocess", "Processing", "Starting", "Starting", started=0.5),
+        run.processing_job(1, prep, "InProgress", created=1),
+        run.step(
+            1, "Preprocess", "Processing", "Executing", "Starting", started=0.5, metadata=prep_meta
+        ),
+        run.processing_job(8.5, prep, "Completed", created=1),
+        run.step(
+            9, "Preprocess", "Processing", "Succeeded", "Executing", started=0.5, metadata=prep_meta
+        ),
+        run.step(9.5, "Train", "Training", "Starting", "Starting", started=9.5),
+        run.training_job(10, train, "InProgress", "Starting", created=10),
+        run.step(
+            10, "Train", "Training", "Executing", "Starting", started=9.5, metadata=train_meta
+        ),
+        run.training_job(12, train, "InProgress", "Downloading", created=10),
+        run.training_job(13.5, train, "InProgress", "Training", created=10),
+        run.training_job(28, train, "InProgress", "Uploading", created=10),
+        run.training_job(29.5, train, "Completed", "Completed", created=10, auc=0.902),
+        run.step(
+            30, "Train", "Training", "Succeeded", "Executing", started=9.5, metadata=train_meta
+        ),
+        run.step(30.5, "RegisterModel", "RegisterModel", "Starting", "Starting", started=30.5),
+        *model_package_events(ids),
+        run.step(
+            32,
+            "RegisterModel",
+            "RegisterModel",
+            "Succeeded",
+            "Starting",
+            started=30.5,
+            metadata=package_meta,
+        ),
+        run.execution_event(32.5, "Succeeded", "Executing"),
+    ]
+
+
+def failed_pipeline_events(ids: _Ids) -> list[dict[str, Any]]:
+    """A run with new features: Preprocess is a cache hit of the nightly run; its training job
+    fails with an AlgorithmError; the step fails with the reason; the run fails."""
+    start = 90
+    run = _Run(ids, FAILED_RUN, "tenure-buckets-test", start=start)
+    prep = job_name(NIGHTLY, "Preprocess", "Xy7kP2mQ9a")  # the nightly run's, reused
+    train = job_name(FAILED_RUN, "Train", "Lm4sB7xE1d")
+    prep_meta = {"processingJob": {"arn": f"{PREFIX}:processing-job/{prep}"}}
+    train_meta = {"trainingJob": {"arn": f"{PREFIX}:training-job/{train}"}}
+    return [
+        run.execution_event(start, "Executing", None),
+        run.step(
+            start + 0.5,
+            "Preprocess",
+            "Processing",
+            "Succeeded",
+            "Starting",
+            started=start + 0.5,
+            metadata=prep_meta,
+            cached_from=NIGHTLY,
+        ),
+        run.step(start + 1, "Train", "Training", "Starting", "Starting", started=start + 1),
+        run.training_job(start + 1.5, train, "InProgress", "Starting", created=start + 1.5),
+        run.step(
+            start + 1.5,
+            "Train",
+            "Training",
+            "Executing",
+            "Starting",
+            started=start + 1,
+            metadata=train_meta,
+        ),
+        run.training_job(start + 3, train, "InProgress", "Downloading", created=start + 1.5),
+        run.training_job(start + 4.5, train, "InProgress", "Training", created=start + 1.5),
+        run.training_job(
+            start + 6, train, "Failed", "Failed", created=start + 1.5, reason=TRAIN_FAILURE
+        ),
+        run.step(
+            start + 6.5,
+            "Train",
+            "Training",
+            "Failed",
+            "Executing",
+            started=start + 1,
+            metadata=train_meta,
+            reason=TRAIN_FAILURE,
+        ),
+        run.execution_event(
+            start + 7, "Failed", "Executing", "Step failure: One or multiple steps failed."
+        ),
     ]
 
 
@@ -308,8 +558,10 @@ def endpoint_events(ids: _Ids) -> list[dict[str, Any]]:
 
 
 def model_package_events(ids: _Ids) -> list[dict[str, Any]]:
-    group = "churn-models"
-    arn = f"{PREFIX}:model-package/{group}/7"
+    """The package the nightly run's RegisterModel step registers, waiting for approval;
+    ``MetadataProperties.GeneratedBy`` names the run, as Pipelines sets it."""
+    arn = f"{PREFIX}:model-package/{PACKAGE_GROUP}/7"
+    train = job_name(NIGHTLY, "Train", "Hq3vN8rT2c")
 
     def package(minutes: float, status: str, approval: str) -> dict[str, Any]:
         return _event(
@@ -318,17 +570,17 @@ def model_package_events(ids: _Ids) -> list[dict[str, Any]]:
             minutes,
             arn,
             {
-                "ModelPackageGroupName": group,
+                "ModelPackageGroupName": PACKAGE_GROUP,
                 "ModelPackageVersion": 7,
                 "ModelPackageArn": arn,
                 "ModelPackageDescription": "XGBoost churn model from nightly-2026-11-25",
-                "CreationTime": _iso(minutes),
+                "CreationTime": _iso(31),
                 "LastModifiedTime": _iso(minutes),
                 "InferenceSpecification": {
                     "Containers": [
                         {
-                            "Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
-                            "ModelDataUrl": "s3://ml-artifacts-123456789012/churn/k2x9p4q7wz1a/model.tar.gz",
+                            "Image": XGBOOST_IMAGE,
+                            "ModelDataUrl": f"{ARTIFACTS}/{NIGHTLY}/model/{train}/output/model.tar.gz",
                         }
                     ],
                     "SupportedContentTypes": ["text/csv"],
@@ -340,19 +592,17 @@ def model_package_events(ids: _Ids) -> list[dict[str, Any]]:
                     "ModelQuality": {
                         "Statistics": {
                             "ContentType": "application/json",
-                            "S3Uri": "s3://ml-artifacts-123456789012/churn/k2x9p4q7wz1a/evaluation.json",
+                            "S3Uri": f"{ARTIFACTS}/{NIGHTLY}/evaluation/evaluation.json",
                         }
                     }
                 },
-                "MetadataProperties": {
-                    "GeneratedBy": f"{PREFIX}:pipeline/churn-training/execution/k2x9p4q7wz1a"
-                },
+                "MetadataProperties": {"GeneratedBy": f"{PIPELINE}/execution/{NIGHTLY}"},
             },
         )
 
     return [
-        package(35, "InProgress", "PendingManualApproval"),
-        package(36, "Completed", "PendingManualApproval"),
+        package(31, "InProgress", "PendingManualApproval"),
+        package(31.5, "Completed", "PendingManualApproval"),
     ]
 
 
@@ -419,10 +669,10 @@ def scenario(*, seed: int = 7) -> list[dict[str, Any]]:
     ids = _Ids()
     streams = [
         pipeline_events(ids),
-        model_package_events(ids),
         tuning_events(ids),
         failed_training_events(ids),
         endpoint_events(ids),
+        failed_pipeline_events(ids),
     ]
     events = sorted((e for stream in streams for e in stream), key=lambda e: e["time"])
     rng = random.Random(seed)

@@ -29,11 +29,15 @@ from pathlib import Path
 from bot import demo
 
 ids = demo._Ids()
+nightly = demo.pipeline_events(ids)
+card = max(i for i, e in enumerate(nightly) if e["detail-type"].startswith("SageMaker Model Package"))
 streams = {
-    # Mid-run: the live checklist with steps done, cached and running.
-    "pipeline-execution": demo.pipeline_events(ids)[:6],
-    "failed-training-job": demo.failed_training_events(ids),
-    "model-package-approval": demo.model_package_events(ids),
+    # The nightly run's thread: steps, the jobs on their lines, the approval card, the end.
+    "pipeline-run": nightly,
+    # Its approval request: the run until the package's card is posted in its thread.
+    "model-package-approval": nightly[: card + 1],
+    # A failed run: the training job's failure broadcast, the step's and the run's after it.
+    "failed-run": demo.failed_pipeline_events(ids),
 }
 for name, events in streams.items():
     directory = Path(sys.argv[1]) / name
@@ -54,7 +58,7 @@ shoot() {  # shoot PAGE PNG WIDTH HEIGHT
 unset SLACK_BOT_TOKEN SLACK_API_URL CHATOPS_STORE
 
 # Window heights: the parent message and the start of its thread.
-for spec in pipeline-execution:720 failed-training-job:860 model-package-approval:760; do
+for spec in pipeline-run:1400 model-package-approval:1900 failed-run:1300; do
   name="${spec%%:*}"
   "$CLI" replay "$work/$name"/*.json --output "$work/$name.html" >/dev/null
   shoot "$work/$name.html" "$OUT/$name.png" 900 "${spec##*:}"

@@ -6,7 +6,15 @@ import json
 from typing import Any
 
 from bot.delivery.deliverer import Outcome
-from bot.demo import _Ids, endpoint_events, pipeline_events, tuning_events
+from bot.demo import (
+    _Ids,
+    endpoint_events,
+    failed_pipeline_events,
+    pipeline_events,
+    tuning_events,
+)
+from bot.events.identity import ResourceKind
+from bot.events.parse import parse_event
 from bot.store import Store, Subscription
 from tests.conftest import load_sample
 from tests.delivery.conftest import CHANNEL, DelivererFactory
@@ -58,16 +66,30 @@ def test_pipeline_parent_shows_a_live_checklist(
         deliverer.deliver_raw(event)
     [parent] = parents(slack_api)
     text = blocks_text(parent)
-    for step in ("Preprocess", "Train", "Baseline", "Evaluate", "CheckAccuracy", "RegisterModel"):
+    for step in ("Preprocess", "Train", "RegisterModel"):
         assert step in text
-    assert "6 of 6 succeeded)" in text
-    assert "cached" in text  # the Baseline step's cache hit
-    # each step's start and end and the execution's end are replies in the one thread; the
-    # progress within a class (Preprocess: Starting → Executing) only edits the parent
+    assert "3 of 3 succeeded)" in text
+    assert "pipelines-k2x9p4q7wz1a" in text  # the jobs, on their steps' lines
+    # each step's start and end and the execution's end are replies in the one thread, and the
+    # package's approval card; the progress within a class (Preprocess: Starting → Executing)
+    # and the jobs' states (on their step's line) only edit the parent
     replies = [r.text for r in slack_api.thread(CHANNEL, parent.ts)]
-    assert len(replies) == len(events) - 2
+    steps = [parse_event(e) for e in events if parse_event(e).kind is ResourceKind.STEP]
+    assert len(replies) == len({(s.resource.key, s.status_class) for s in steps}) + 1 + 1
     assert not any("*Preprocess*: Starting → *Executing*" in r for r in replies)
+    assert not any("pipelines-k2x9p4q7wz1a" in r for r in replies)
     assert "Executing → *Succeeded*" in replies[-1]
+
+
+def test_a_cached_step_is_marked_in_the_checklist(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    deliverer = make_deliverer()
+    for event in failed_pipeline_events(_Ids()):
+        deliverer.deliver_raw(event)
+    [parent] = parents(slack_api)
+    assert "cached" in blocks_text(parent)  # the Preprocess step's cache hit
+    assert "1 of 2 succeeded, 1 failed)" in blocks_text(parent)
 
 
 def test_tuning_trials_roll_up_into_the_tuning_parent(
