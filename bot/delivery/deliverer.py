@@ -22,6 +22,7 @@ from bot.errors import ChatOpsError, SlackDeliveryError
 from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.status import StatusClass
+from bot.events.workflow import step_jobs
 from bot.gateway import SlackGateway
 from bot.render.context import RenderContext
 from bot.render.renderer import Renderer
@@ -136,6 +137,8 @@ class Deliverer:
                 or wants_run(channel, event, subscriptions, link)
             )
             root = st.thread_root(event, link if in_run else None)
+            if link is None:
+                root = self._tuning_in_run(channel, event) or root
             try:
                 outcome = self._deliver_to(channel, event, root)
             except (SlackDeliveryError, ThreadBusyError) as exc:
@@ -180,6 +183,46 @@ class Deliverer:
             raise
         self.store.complete_delivery(channel, root.key, state_key, reply_ts)
         return outcome
+
+    def _tuning_in_run(self, channel: str, event: SageMakerEvent) -> st.Root | None:
+        """A tuning job (or one of its trials) that a run's step launched goes to the run's
+        thread in this channel, as the step's metadata said (its pointer), unless the tuning
+        job already has a thread of its own here (its events came first)."""
+        tuning = st.tuning_key(event)
+        if tuning is None:
+            return None
+        pointer = self.store.get_thread(channel, st.run_pointer_key(tuning))
+        if pointer is None or self.store.get_thread(channel, tuning) is not None:
+            return None
+        link = st.run_from_pointer(pointer.state, event)
+        return st.thread_root(event, link) if link is not None else None
+
+    def _point_to_run(self, channel: str, thread: ThreadRecord, event: SageMakerEvent) -> None:
+        """Note, for this channel, the tuning jobs a run's step launched: their events and
+        their trials' then come to the run's thread (see ``_tuning_in_run``)."""
+        link = st.run_link(event)
+        if link is None:
+            return
+        for job in step_jobs(event):
+            if job.kind is not ResourceKind.TUNING or not job.launched_by_step:
+                continue
+            now = self._clock()
+            pointer = ThreadRecord(
+                channel=channel,
+                resource_key=st.run_pointer_key(job.ref.key),
+                ts=thread.ts,
+                kind="pointer",
+                name=link.run.key,
+                claimed_at=now,
+                finished=True,  # it expires with the run's records
+                state=st.run_pointer_state(link.run),
+            )
+            self.store.claim_thread(
+                pointer,
+                lease_seconds=self.options.lease_seconds,
+                now=now,
+                ttl_seconds=self.options.finished_ttl_seconds,
+            )
 
     def _adopt(self, channel: str, root: st.Root) -> ThreadRecord | None:
         """A run's thread posted by the previous layout (keyed by its execution ARN) goes on
@@ -323,6 +366,8 @@ class Deliverer:
         parent_fresh: bool = False,
     ) -> tuple[Outcome, str | None]:
         assert thread.ts is not None
+        if root.run is not None and event.kind is ResourceKind.STEP:
+            self._point_to_run(channel, thread, event)
         key = st.child_key(event, root)
         known = thread.state.get(key)
         known_status = known.get("status") if isinstance(known, dict) else None
@@ -341,7 +386,7 @@ class Deliverer:
                 self.refresh_parent(channel, thread.resource_key, thread.ts)
         if not current:
             return self._late(channel, thread, event, root)
-        if root.run is None and event.kind is ResourceKind.TRAINING and self.options.rollup_tuning:
+        if st.is_trial(event) and (self.options.rollup_tuning or root.run is not None):
             return Outcome.ROLLED_UP, None
         if root.run is not None and event.kind is ResourceKind.MODEL_PACKAGE:
             card = self._package_card(channel, thread, event)

@@ -17,7 +17,15 @@ from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.registry import SPECS
 from bot.events.severity import Attention
 from bot.events.status import ALERTS, StatusClass, classify
-from bot.events.workflow import RunLink, RunRole, run_of, step_jobs, step_name_matches
+from bot.events.workflow import (
+    Evidence,
+    RunKey,
+    RunLink,
+    RunRole,
+    run_of,
+    step_jobs,
+    step_name_matches,
+)
 from bot.render.context import Decision, RenderContext
 
 TERMINAL = {StatusClass.SUCCEEDED, StatusClass.FAILED, StatusClass.STOPPED, StatusClass.DELETED}
@@ -87,6 +95,47 @@ def run_link(event: SageMakerEvent, *, include_jobs: bool = True) -> RunLink | N
     if not include_jobs or link.evidence.value == "experiment-config":
         return None
     return link
+
+
+RUN_POINTER_PREFIX = "run-of:"
+
+
+def tuning_key(event: SageMakerEvent) -> str | None:
+    """The tuning job a tuning event or one of its trials is about."""
+    if event.kind is ResourceKind.TUNING:
+        return event.resource.key
+    if is_trial(event):
+        assert event.parent is not None
+        return event.parent.key
+    return None
+
+
+def is_trial(event: SageMakerEvent) -> bool:
+    """A training job a tuning job launched."""
+    return (
+        event.kind is ResourceKind.TRAINING
+        and event.parent is not None
+        and event.parent.kind is ResourceKind.TUNING
+    )
+
+
+def run_pointer_key(tuning: str) -> str:
+    """Where a channel notes that a tuning job belongs to a run's thread. A tuning job's name
+    cannot carry its run (32 characters at most): only its step's metadata says so."""
+    return RUN_POINTER_PREFIX + tuning
+
+
+def run_pointer_state(run: RunKey) -> dict[str, Any]:
+    return {"run": [run.account, run.region, run.execution_id]}
+
+
+def run_from_pointer(state: dict[str, Any], event: SageMakerEvent) -> RunLink | None:
+    """The run a pointer names, as the link of ``event`` (a tuning job or a trial) into it."""
+    parts = state.get("run")
+    if not (isinstance(parts, list) and len(parts) == 3 and all(isinstance(p, str) for p in parts)):
+        return None
+    role = RunRole.JOB if event.kind is ResourceKind.TUNING else RunRole.TUNING_TRIAL
+    return RunLink(RunKey(*parts), role, Evidence.ARN)
 
 
 def is_run_child(link: RunLink | None) -> bool:
@@ -261,6 +310,12 @@ def child_entry(event: SageMakerEvent) -> dict[str, Any]:
             if event.status_class is StatusClass.FAILED
             else None,
         )
+    if is_trial(event):
+        assert event.parent is not None
+        entry["tuning"] = event.parent.name
+    objective = _objective(event) if event.kind is ResourceKind.TUNING else None
+    if objective:
+        entry["objective"] = list(objective)
     if isinstance(detail, TrainingJobDetail):
         metrics = detail.FinalMetricDataList if isinstance(detail.FinalMetricDataList, list) else []
         entry["metrics"] = {
@@ -274,7 +329,12 @@ def child_entry(event: SageMakerEvent) -> dict[str, Any]:
 def child_key(event: SageMakerEvent, root: Root | None = None) -> str:
     """Where a parent keeps a child: steps feed the checklist, trials the roll-up, a run's
     jobs their step's line."""
-    if root is not None and root.run is not None and event.kind is not ResourceKind.STEP:
+    if (
+        root is not None
+        and root.run is not None
+        and event.kind is not ResourceKind.STEP
+        and not is_trial(event)
+    ):
         return f"{JOB_PREFIX}{event.kind.value}:{event.resource.name}"
     prefix = {ResourceKind.STEP: STEP_PREFIX, ResourceKind.TRAINING: TRIAL_PREFIX}.get(
         event.kind, CHILD_PREFIX
@@ -290,11 +350,14 @@ def render_context(
     steps.sort(key=lambda s: (s.get("started") or float("inf"), s.get("order", [0])[0]))
     trials = [v for k, v in state.items() if k.startswith(TRIAL_PREFIX) and isinstance(v, dict)]
     jobs = [v for k, v in state.items() if k.startswith(JOB_PREFIX) and isinstance(v, dict)]
+    if jobs and trials:
+        # A run's tuning jobs: each rolls its own trials up into its line on the step.
+        jobs = [_with_trials(job, trials) for job in jobs]
     steps, unclaimed = _jobs_on_steps(steps, jobs)
     return RenderContext(
         steps=steps,
         jobs=unclaimed,
-        rollup=_rollup(root, trials) if trials else None,
+        rollup=_rollup(_objective(root), trials) if trials and not jobs else None,
         note=note,
         decision=decision_from_state(state.get(DECISION_KEY)),
     )
@@ -348,13 +411,25 @@ def decision_from_state(value: Any) -> Decision | None:
     return Decision(str(value["status"]), str(user) if user else "", when, value.get("comment"))
 
 
-def _rollup(root: SageMakerEvent, trials: list[dict[str, Any]]) -> dict[str, Any]:
+def _with_trials(job: dict[str, Any], trials: list[dict[str, Any]]) -> dict[str, Any]:
+    if job.get("kind") != ResourceKind.TUNING.value:
+        return job
+    # A trial names its tuning job by ARN, which spells it in lower case.
+    name = str(job.get("job_name") or "").lower()
+    mine = [t for t in trials if str(t.get("tuning") or "").lower() == name]
+    if not mine:
+        return job
+    objective = job.get("objective")
+    wanted = (str(objective[0]), bool(objective[1])) if isinstance(objective, list) else None
+    return {**job, "rollup": _rollup(wanted, mine)}
+
+
+def _rollup(objective: tuple[str, bool] | None, trials: list[dict[str, Any]]) -> dict[str, Any]:
     counters: dict[str, int] = {}
     for trial in trials:
         status = str(trial.get("status") or "Unknown")
         counters[status] = counters.get(status, 0) + 1
     rollup: dict[str, Any] = {"counters": counters, "total": len(trials)}
-    objective = _objective(root)
     if objective:
         metric, maximize = objective
         scored = [

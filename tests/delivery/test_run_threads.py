@@ -216,3 +216,87 @@ def test_any_order_of_a_failed_run_with_duplicates(
             failed.add(name)
         else:
             assert name not in failed, [r.text for r in replies]
+
+
+TUNING_NAME = "k2x9p4q7wz1a-Tune-8f3c"
+TUNING = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:hyper-parameter-tuning-job/{TUNING_NAME.lower()}"
+
+
+def tuning(status: str, minute: int) -> dict[str, Any]:
+    return envelope(
+        "SageMaker HyperParameter Tuning Job State Change",
+        f"tuning-{status}",
+        minute,
+        {
+            "HyperParameterTuningJobName": TUNING_NAME,
+            "HyperParameterTuningJobArn": TUNING,
+            "HyperParameterTuningJobStatus": status,
+            "HyperParameterTuningJobConfig": {
+                "HyperParameterTuningJobObjective": {"Type": "Maximize", "MetricName": "auc"}
+            },
+            "LastModifiedTime": 1764061200000 + minute * 60000,
+        },
+    )
+
+
+def trial(index: int, status: str, minute: int, auc: float) -> dict[str, Any]:
+    name = f"{TUNING_NAME}-{index:03d}-abcd"
+    return envelope(
+        "SageMaker Training Job State Change",
+        f"trial-{index}-{status}",
+        minute,
+        {
+            "TrainingJobName": name,
+            "TrainingJobArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:training-job/{name}",
+            "TrainingJobStatus": status,
+            "SecondaryStatus": status,
+            "TuningJobArn": TUNING,
+            "FinalMetricDataList": [{"MetricName": "auc", "Value": auc}],
+            "LastModifiedTime": 1764061200000 + minute * 60000,
+        },
+    )
+
+
+def tune_step(status: str, minute: int) -> dict[str, Any]:
+    raw = step(status, minute, metadata={"tuningJob": {"arn": TUNING}})
+    raw["id"] = f"tune-step-{status}"
+    raw["detail"].update(stepName="Tune", stepType="Tuning")
+    return raw
+
+
+@pytest.mark.parametrize("store", ["sqlite", "dynamodb"], indirect=True)
+def test_a_tuning_job_a_step_launched_rolls_its_trials_up_into_the_steps_line(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin, store: Store
+) -> None:
+    deliverer = make_deliverer()
+    events = [
+        execution("Executing", 0),
+        tune_step("Executing", 1),
+        tuning("InProgress", 2),
+        trial(1, "InProgress", 3, 0.0),
+        trial(2, "InProgress", 3, 0.0),
+        trial(1, "Completed", 8, 0.91),
+        trial(2, "Completed", 9, 0.94),
+        tuning("Completed", 10),
+    ]
+    outcomes = [deliverer.deliver_raw(e).outcomes[CHANNEL] for e in events]
+
+    # One thread: the run's. The trials are rolled up into the tuning job's line on its step.
+    [parent] = parents(slack_api)
+    assert outcomes[3:7] == [Outcome.ROLLED_UP] * 4
+    text = json.dumps(parent.blocks)
+    assert TUNING_NAME in text
+    assert "2 trials (Completed 2)" in text
+    assert f"best {TUNING_NAME}-002-abcd: auc 0.94" in text
+    assert not any("trial" in r.text.lower() for r in slack_api.thread(CHANNEL, parent.ts))
+
+
+def test_a_tuning_job_seen_before_its_step_keeps_its_own_thread(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    deliverer = make_deliverer()
+    for raw in (execution("Executing", 0), tuning("InProgress", 1), tune_step("Executing", 2)):
+        deliverer.deliver_raw(raw)
+    deliverer.deliver_raw(trial(1, "Completed", 8, 0.91))
+    # The tuning job's thread existed before the step named it: its trials stay there.
+    assert len(parents(slack_api)) == 2

@@ -134,6 +134,20 @@ def _job_text(job: Mapping[str, Any]) -> Trusted:
     text = f"{title} {label}"
     if status:
         text += f" · {mrkdwn_escape(status)}{mrkdwn_escape(progress)}"
+    rollup = job.get("rollup")
+    if isinstance(rollup, Mapping) and rollup.get("total"):
+        # A tuning job's trials, rolled up into its line.
+        counters = rollup.get("counters")
+        if not isinstance(counters, Mapping):
+            counters = {}
+        tally = ", ".join(f"{one_line(k, 30)} {v}" for k, v in sorted(counters.items()))
+        text += mrkdwn_escape(f" · {rollup['total']} trials ({tally})")
+        best = rollup.get("best")
+        if isinstance(best, Mapping):
+            text += mrkdwn_escape(
+                f" · best {one_line(best.get('name'), 60)}: "
+                f"{one_line(best.get('metric'), 40)} {best.get('value')}"
+            )
     return Trusted(text)
 
 
