@@ -74,15 +74,24 @@ class SlackApp:
         return self.dispatch(urlencode({"payload": json.dumps(payload)}))
 
     def click(
-        self, action_id: str, value: str, *, user: str, message_ts: str, channel: str = CHANNEL
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str,
+        message_ts: str,
+        channel: str = CHANNEL,
+        thread_ts: str | None = None,
     ) -> BoltResponse:
+        """A button clicked on a message (a thread reply when ``thread_ts`` is given)."""
+        message = {"ts": message_ts, **({"thread_ts": thread_ts} if thread_ts else {})}
         return self.interaction(
             {
                 "type": "block_actions",
                 "user": {"id": user},
                 "team": {"id": "T0STANDIN"},
                 "channel": {"id": channel},
-                "message": {"ts": message_ts},
+                "message": message,
                 "container": {"type": "message", "message_ts": message_ts},
                 "trigger_id": f"trigger-{time.monotonic_ns()}",
                 "response_url": self.slack.response_url("action"),

@@ -260,3 +260,34 @@ def test_a_decision_takes_a_lock_and_writes_no_delivery_record(
     assert store.get_delivery("-", arn, "decision") is None  # where the old lease lived
     # the lock was released
     assert store.acquire(approval_lock(arn), owner="probe", lease_seconds=1, now=time.time())
+
+
+def test_a_package_a_run_registered_is_decided_on_its_card_in_the_runs_thread(
+    slack_app: SlackApp,
+) -> None:
+    # GIVEN a package a pipeline run registered: its card is a reply in the run's thread
+    sm = slack_app.service.sagemaker(None)._sm
+    group = create_group(sm)
+    arn = create_package(sm, group)
+    execution = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn/execution/k2x9p4q7wz1a"
+    event = package_event(arn, group)
+    event["detail"]["MetadataProperties"] = {"GeneratedBy": execution}
+    slack_app.runtime.deliverer.deliver_raw(event)
+    [run] = [m for m in slack_app.slack.messages(CHANNEL) if not m.is_reply]
+    [card] = slack_app.slack.thread(CHANNEL, run.ts)
+    assert card.reply_broadcast
+    approve = buttons(card)[APPROVE]
+
+    # WHEN an approver approves on the card
+    slack_app.click(APPROVE, approve["value"], user=APPROVER, message_ts=card.ts, thread_ts=run.ts)
+    [view] = slack_app.slack.views().values()
+    slack_app.submit(view, user=APPROVER)
+
+    # THEN SageMaker has it, the card shows who decided instead of the buttons, and the
+    # decision is a reply in the run's thread
+    assert sm.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"] == "Approved"
+    card = slack_app.slack.message(CHANNEL, card.ts)
+    assert card is not None and card.edited
+    assert APPROVE not in buttons(card)
+    assert f"Approved by <@{APPROVER}>" in json.dumps(card.blocks)
+    assert any("approved" in r.text for r in slack_app.slack.thread(CHANNEL, run.ts)[1:])
