@@ -21,7 +21,6 @@ from bot.delivery.routing import route, wants_run
 from bot.errors import ChatOpsError, SlackDeliveryError
 from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent, parse_event
-from bot.events.status import StatusClass
 from bot.events.workflow import step_jobs
 from bot.gateway import SlackGateway
 from bot.render.context import RenderContext
@@ -347,12 +346,19 @@ class Deliverer:
             },
             **self._expiry(event),
         )
-        if not newer:
-            return self._late(channel, thread, event, root)
+        step = st.next_step(
+            event,
+            root,
+            current=newer,
+            previous=previous,
+            every_state=self.options.reply_every_state,
+        )
+        if step in (st.Next.LATE, st.Next.LATE_ALERT):
+            return self._late(channel, thread, event, root, step)
         # The parent is updated before the reply is posted: if the reply fails, the retry only
         # repeats the (idempotent) update, and a reply is never posted twice.
         self.refresh_parent(channel, thread.resource_key, thread.ts)
-        if not st.reply_wanted(previous, event, every_state=self.options.reply_every_state):
+        if step is not st.Next.REPLY:
             return Outcome.UPDATED, None
         return Outcome.REPLIED, self._reply(channel, thread, event, root, previous)
 
@@ -384,32 +390,43 @@ class Deliverer:
             if current:
                 # Parent first, reply second: a retry repeats the update, never the reply.
                 self.refresh_parent(channel, thread.resource_key, thread.ts)
-        if not current:
-            return self._late(channel, thread, event, root)
-        if st.is_trial(event) and (self.options.rollup_tuning or root.run is not None):
-            return Outcome.ROLLED_UP, None
+        card = None
         if root.run is not None and event.kind is ResourceKind.MODEL_PACKAGE:
-            card = self._package_card(channel, thread, event)
-            if card is not None:
-                return card
-        if not st.reply_wanted(previous, event, every_state=self.options.reply_every_state):
-            return Outcome.UPDATED, None
-        if st.is_run_child(root.run) and not st.is_alert(event):
-            # A job a step launched lives on its step's line: only its alert is a reply.
-            return Outcome.UPDATED, None
+            card = self.store.get_thread(channel, event.resource.key)
+        step = st.next_step(
+            event,
+            root,
+            current=current,
+            previous=previous,
+            every_state=self.options.reply_every_state,
+            rollup_tuning=self.options.rollup_tuning,
+            has_card=card is not None and card.ts is not None,
+        )
+        match step:
+            case st.Next.LATE | st.Next.LATE_ALERT:
+                return self._late(channel, thread, event, root, step)
+            case st.Next.ROLL_UP:
+                return Outcome.ROLLED_UP, None
+            case st.Next.CARD:
+                return self._package_card(channel, thread, event, card)
+            case st.Next.EDIT:
+                return Outcome.UPDATED, None
         shown = previous or event.detail.previous_status
         return Outcome.REPLIED, self._reply(channel, thread, event, root, shown)
 
     def _package_card(
-        self, channel: str, thread: ThreadRecord, event: SageMakerEvent
-    ) -> tuple[Outcome, str | None] | None:
+        self,
+        channel: str,
+        thread: ThreadRecord,
+        event: SageMakerEvent,
+        card: ThreadRecord | None,
+    ) -> tuple[Outcome, str | None]:
         """A model package a run registered: when it waits for approval, its full card (with
         Approve / Reject) is posted in the run's thread and broadcast, so approvers see it;
         from then on that reply is the package's card, kept current like a parent (decisions
-        update it). None when the package has no card and needs none."""
+        update it)."""
         assert thread.ts is not None
         key = event.resource.key
-        card = self.store.get_thread(channel, key)
         if card is not None and card.ts is not None:
             if self.store.advance_thread(
                 channel,
@@ -420,8 +437,6 @@ class Deliverer:
             ):
                 self.refresh_parent(channel, key, card.ts)
             return Outcome.UPDATED, None
-        if event.status_class is not StatusClass.WAITING:
-            return None
         now = self._clock()
         record = ThreadRecord(
             channel=channel,
@@ -453,11 +468,16 @@ class Deliverer:
         return Outcome.REPLIED, ts
 
     def _late(
-        self, channel: str, thread: ThreadRecord, event: SageMakerEvent, root: st.Root
+        self,
+        channel: str,
+        thread: ThreadRecord,
+        event: SageMakerEvent,
+        root: st.Root,
+        step: st.Next,
     ) -> tuple[Outcome, str | None]:
         """An event older than what the thread shows: the parent stays as it is, and nothing is
         posted, except an alert: a failure is never dropped; its line carries its own time."""
-        if not st.is_alert(event):
+        if step is st.Next.LATE:
             return Outcome.LATE, None
         return Outcome.REPLIED, self._reply(channel, thread, event, root, None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 from bot.events.identity import ResourceKind, ResourceRef
@@ -158,6 +159,44 @@ def thread_root(event: SageMakerEvent, link: RunLink | None) -> Root:
         return Root(ref, run.key, is_child, link, arn)
     root = event.parent or event.resource
     return Root(root, root.key, event.parent is not None)
+
+
+class Next(StrEnum):
+    """What a delivery does once the store has said whether its state is the newest."""
+
+    LATE = "late"  # older than what the thread shows, and no alert: nothing at all
+    LATE_ALERT = "late_alert"  # older, but an alert: a reply (with its own time), parent kept
+    ROLL_UP = "roll_up"  # a tuning trial: the parent's roll-up only
+    CARD = "card"  # a run's model package with a card (or waiting for one): the card
+    EDIT = "edit"  # the parent edited in place, no reply
+    REPLY = "reply"  # the parent edited, and a one-line reply in the thread
+
+
+def next_step(
+    event: SageMakerEvent,
+    root: Root,
+    *,
+    current: bool,
+    previous: str | None,
+    every_state: bool = False,
+    rollup_tuning: bool = True,
+    has_card: bool = False,
+) -> Next:
+    """The delivery rules in one place, pure: ``current`` is the store's word on whether the
+    event's state is the newest of its resource, ``previous`` the status shown before it,
+    ``has_card`` whether a run's package already has its card in this channel."""
+    if not current:
+        return Next.LATE_ALERT if is_alert(event) else Next.LATE
+    if root.is_child and is_trial(event) and (rollup_tuning or root.run is not None):
+        return Next.ROLL_UP
+    in_run_package = root.run is not None and event.kind is ResourceKind.MODEL_PACKAGE
+    if in_run_package and (has_card or event.status_class is StatusClass.WAITING):
+        return Next.CARD
+    if not reply_wanted(previous, event, every_state=every_state):
+        return Next.EDIT
+    if is_run_child(root.run) and not is_alert(event):
+        return Next.EDIT  # a job a step launched lives on its step's line: only alerts reply
+    return Next.REPLY
 
 
 def reply_wanted(previous: str | None, event: SageMakerEvent, *, every_state: bool) -> bool:
