@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -21,7 +21,7 @@ from bot.delivery.routing import route, wants_run
 from bot.errors import ChatOpsError, SlackDeliveryError
 from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent, parse_event
-from bot.events.workflow import step_jobs
+from bot.events.workflow import RunLink, step_jobs
 from bot.gateway import SlackGateway
 from bot.render.context import RenderContext
 from bot.render.renderer import Renderer
@@ -123,6 +123,8 @@ class Deliverer:
         report = DeliveryReport(event.id)
         link = st.run_link(event)
         subscriptions = self._current_subscriptions()
+        if st.is_run_child(link) and link is not None and not link.pipeline_name:
+            link = self._with_pipeline_name(link, subscriptions)
         channels = route(event, subscriptions, self.options.default_channel, run=link)
         if not channels:
             logger.info("no channel wants event %s (%s)", event.id, event.resource.key)
@@ -182,6 +184,22 @@ class Deliverer:
             raise
         self.store.complete_delivery(channel, root.key, state_key, reply_ts)
         return outcome
+
+    def _with_pipeline_name(self, link: RunLink, subscriptions: list[Subscription]) -> RunLink:
+        """A job's event does not name its pipeline; the run's thread, in a channel that has
+        one, does (its execution or step events carried the ARN). Subscriptions that filter
+        on the pipeline's name then match the run's jobs too. One read per channel at most."""
+        channels = dict.fromkeys(
+            [self.options.default_channel, *(s.channel for s in subscriptions if s.names)]
+        )
+        for channel in channels:
+            if channel is None:
+                continue
+            thread = self.store.get_thread(channel, link.run.key)
+            name = thread.name if thread is not None else None
+            if name and "/" in name:
+                return replace(link, pipeline_name=name.rsplit("/", 1)[0])
+        return link
 
     def _tuning_in_run(self, channel: str, event: SageMakerEvent) -> st.Root | None:
         """A tuning job (or one of its trials) that a run's step launched goes to the run's

@@ -300,3 +300,21 @@ def test_a_tuning_job_seen_before_its_step_keeps_its_own_thread(
     deliverer.deliver_raw(trial(1, "Completed", 8, 0.91))
     # The tuning job's thread existed before the step named it: its trials stay there.
     assert len(parents(slack_api)) == 2
+
+
+def test_a_channel_that_follows_a_pipeline_by_name_gets_its_jobs_too(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin, store: Store
+) -> None:
+    # GIVEN a channel that follows the churn pipelines only; the jobs' events do not name
+    # their pipeline
+    store.add_subscription(
+        Subscription(id="s1", channel="C0PIPES", kinds=["pipeline"], names=["churn-*"])
+    )
+    deliverer = make_deliverer(default_channel=None)
+    for event in FAILED_RUN:
+        deliverer.deliver_raw(event)
+    # THEN its run thread has the job on the step's line, and the job's alert
+    [parent] = parents(slack_api, "C0PIPES")
+    assert JOB_NAME in json.dumps(parent.blocks)
+    broadcasts = [r for r in slack_api.thread("C0PIPES", parent.ts) if r.reply_broadcast]
+    assert len(broadcasts) == 1 and "CUDA out of memory" in broadcasts[0].text
