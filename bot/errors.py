@@ -22,7 +22,41 @@ class StoreError(ChatOpsError):
 
 
 class SlackDeliveryError(ChatOpsError):
-    """Slack refused a call after retries; the event must be delivered again."""
+    """Slack refused a call after retries. ``code`` is Slack's error (``channel_not_found``),
+    when it gave one; a permanent one is not worth a retry, any other is."""
+
+    # Errors that the same call will meet again however often it is retried.
+    PERMANENT = frozenset(
+        {
+            "channel_not_found",
+            "not_in_channel",
+            "is_archived",
+            "invalid_blocks",
+            "invalid_blocks_format",
+            "msg_too_long",
+            "no_text",
+            "too_many_attachments",
+            "restricted_action",
+            "restricted_action_read_only_channel",
+            "restricted_action_thread_only_channel",
+            "cannot_reply_to_message",
+            "ekm_access_denied",
+        }
+    )
+    # The message the thread hangs on is gone (deleted by a person or a retention policy).
+    GONE = frozenset({"message_not_found", "thread_not_found", "cant_update_message"})
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+    @property
+    def permanent(self) -> bool:
+        return self.code in self.PERMANENT
+
+    @property
+    def gone(self) -> bool:
+        return self.code in self.GONE
 
 
 class CommandError(ChatOpsError):

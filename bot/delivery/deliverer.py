@@ -24,11 +24,13 @@ from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.workflow import RunLink, step_jobs
 from bot.gateway import SlackGateway
 from bot.render.context import RenderContext
-from bot.render.renderer import Renderer
+from bot.render.renderer import Renderer, minimal_message
 from bot.settings import Settings
 from bot.store import Subscription, SubscriptionStore, ThreadRecord, ThreadStore
 
 logger = logging.getLogger(__name__)
+
+INVALID_BLOCKS = frozenset({"invalid_blocks", "invalid_blocks_format"})
 
 
 class ThreadBusyError(ChatOpsError):
@@ -42,6 +44,7 @@ class Outcome(StrEnum):
     ROLLED_UP = "rolled_up"  # folded into the parent (tuning trials), no reply
     LATE = "late"  # older than what the thread shows, and no failure: no Slack call
     DUPLICATE = "duplicate"  # this state was already delivered: no Slack call
+    REFUSED = "refused"  # Slack refuses this channel for good (archived, bot not in it)
 
 
 class DeliveryStore(ThreadStore, SubscriptionStore, Protocol):
@@ -141,10 +144,32 @@ class Deliverer:
             if link is None:
                 root = self._tuning_in_run(channel, event) or root
             try:
-                outcome = self._deliver_to(channel, event, root)
-            except (SlackDeliveryError, ThreadBusyError) as exc:
+                outcome = self._deliver_to_channel(channel, event, root)
+            except SlackDeliveryError as exc:
+                if exc.permanent:
+                    # The same call would fail again: not retried, said and counted, and the
+                    # other channels are not held up by this one.
+                    logger.warning(
+                        "event %s cannot be posted in %s: %s (not retried)",
+                        event.id,
+                        channel,
+                        exc.code,
+                    )
+                    self.metrics.count("SlackPermanentErrors")
+                    report.outcomes[channel] = Outcome.REFUSED
+                    continue
                 failures.append(exc)
                 logger.warning("delivery of %s to %s failed: %s", event.id, channel, exc)
+                continue
+            except ThreadBusyError as exc:
+                failures.append(exc)
+                logger.warning("delivery of %s to %s failed: %s", event.id, channel, exc)
+                continue
+            except Exception as exc:
+                # Anything else (a throttled store write, a bug) fails this channel alone; the
+                # event is retried, and lands in the dead-letter queue if it keeps failing.
+                failures.append(exc)
+                logger.exception("delivery of %s to %s failed", event.id, channel)
                 continue
             report.outcomes[channel] = outcome
             self.metrics.count(
@@ -156,6 +181,19 @@ class Deliverer:
         return report
 
     # --- per channel ---------------------------------------------------------------------
+
+    def _deliver_to_channel(self, channel: str, event: SageMakerEvent, root: st.Root) -> Outcome:
+        try:
+            return self._deliver_to(channel, event, root)
+        except SlackDeliveryError as exc:
+            if not exc.gone:
+                raise
+            logger.warning(
+                "the parent of %s in %s is gone (%s): posting it again", root.key, channel, exc.code
+            )
+            self.metrics.count("ParentsRecreated")
+            self._recreate_parent(channel, root.key)
+            return self._deliver_to(channel, event, root)
 
     def _deliver_to(self, channel: str, event: SageMakerEvent, root: st.Root) -> Outcome:
         state_key = f"{event.resource.key}#{st.fingerprint(event)}"
@@ -292,7 +330,7 @@ class Deliverer:
                 ts = self._post_placeholder_parent(channel, root, event)
             else:
                 message = self.renderer.render(event, RenderContext())
-                ts = self.slack.post_message(channel, message)
+                ts = self._post(channel, message, event)
                 # State first, ts last: workers waiting for the ts then find the state the
                 # parent shows, so their own (newer) events can advance and refresh it.
                 self.store.advance_thread(
@@ -330,7 +368,7 @@ class Deliverer:
         state = {**st.new_state(placeholder), st.child_key(child, root): entry}
         note = f"Started from its {child.kind.title.lower()} event; updates as events arrive."
         context = st.render_context(placeholder, state, note=note)
-        ts = self.slack.post_message(channel, self.renderer.render(placeholder, context))
+        ts = self._post(channel, self.renderer.render(placeholder, context), placeholder)
         # State before ts (see above): a concurrent newer child state is merged after this.
         self.store.update_thread_state(channel, root.key, state)
         self.store.set_thread_ts(channel, root.key, ts)
@@ -466,9 +504,10 @@ class Deliverer:
         if not self.store.claim_thread(record, lease_seconds=self.options.lease_seconds, now=now):
             raise ThreadBusyError(f"the card of {key} in {channel} is being posted")
         try:
-            ts = self.slack.post_message(
+            ts = self._post(
                 channel,
                 self.renderer.render(event, RenderContext()),
+                event,
                 thread_ts=thread.ts,
                 reply_broadcast=True,
             )
@@ -522,12 +561,59 @@ class Deliverer:
                     channel, thread.resource_key, {st.ALERTED_KEY: event.id}
                 )
         context = RenderContext(mode="reply", previous_status=previous)
-        return self.slack.post_message(
+        return self._post(
             channel,
             self.renderer.render(event, context),
+            event,
             thread_ts=thread.ts,
             reply_broadcast=broadcast,
         )
+
+    def _post(
+        self,
+        channel: str,
+        message: dict[str, Any],
+        event: SageMakerEvent,
+        *,
+        thread_ts: str | None = None,
+        reply_broadcast: bool = False,
+    ) -> str:
+        """Post a message; one Slack refuses as invalid (a broken user template) is sent again
+        as the plain message built without templates, so the event still shows."""
+        try:
+            return self.slack.post_message(
+                channel, message, thread_ts=thread_ts, reply_broadcast=reply_broadcast
+            )
+        except SlackDeliveryError as exc:
+            if exc.code not in INVALID_BLOCKS:
+                raise
+            self._invalid_blocks(channel, event, exc)
+            return self.slack.post_message(
+                channel,
+                minimal_message(event),
+                thread_ts=thread_ts,
+                reply_broadcast=reply_broadcast,
+            )
+
+    def _invalid_blocks(self, channel: str, event: SageMakerEvent, exc: Exception) -> None:
+        logger.warning(
+            "Slack refused the message of %s (%s) in %s: %s; sending it plain",
+            event.id,
+            event.spec.template,
+            channel,
+            exc,
+        )
+        self.metrics.count("MessagesSentPlain")
+
+    def _recreate_parent(self, channel: str, key: str) -> None:
+        """The thread's parent was deleted (by a person, by a retention policy): post it
+        again with the current state; the thread goes on under the new one."""
+        thread = self.store.get_thread(channel, key)
+        root = st.root_event(thread.state) if thread is not None else None
+        if thread is None or root is None:
+            return
+        message = self.renderer.render(root, st.render_context(root, thread.state))
+        self.store.set_thread_ts(channel, key, self._post(channel, message, root))
 
     def refresh_parent(self, channel: str, key: str, ts: str) -> None:
         """Re-render the parent from the store's newest state and update it in place.
@@ -545,7 +631,13 @@ class Deliverer:
             if root is None:
                 return
             message = self.renderer.render(root, st.render_context(root, thread.state))
-            self.slack.update_message(channel, ts, message)
+            try:
+                self.slack.update_message(channel, ts, message)
+            except SlackDeliveryError as exc:
+                if exc.code not in INVALID_BLOCKS:
+                    raise
+                self._invalid_blocks(channel, root, exc)
+                self.slack.update_message(channel, ts, minimal_message(root))
             after = self.store.get_thread(channel, key)
             if after is None or after.state == thread.state:
                 return

@@ -48,7 +48,9 @@ class LocalGateway:
             if thread_ts:
                 parent = self._by_ts.get((channel, thread_ts))
                 if parent is None:
-                    raise SlackDeliveryError("Slack chat.postMessage failed: thread_not_found")
+                    raise SlackDeliveryError(
+                        "Slack chat.postMessage failed: thread_not_found", "thread_not_found"
+                    )
                 parent.replies.append(posted)
             else:
                 self.channels.setdefault(channel, []).append(posted)
@@ -60,6 +62,8 @@ class LocalGateway:
             self.calls.append("chat.update")
             target = self._by_ts.get((channel, ts))
             if target is None:
-                raise SlackDeliveryError("Slack chat.update failed: message_not_found")
+                raise SlackDeliveryError(
+                    "Slack chat.update failed: message_not_found", "message_not_found"
+                )
             target.message = message
             target.edits += 1

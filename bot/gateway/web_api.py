@@ -76,7 +76,9 @@ class WebApiGateway:
             return dict(response.data) if isinstance(response.data, dict) else {}
         except SlackApiError as exc:
             error = exc.response.get("error") if exc.response is not None else None
-            raise SlackDeliveryError(f"Slack {method} failed: {error or exc}") from exc
+            raise SlackDeliveryError(
+                f"Slack {method} failed: {error or exc}", str(error) if error else None
+            ) from exc
         except (SlackClientError, OSError) as exc:
             raise SlackDeliveryError(f"Slack {method} failed: {type(exc).__name__}") from exc
         finally:
