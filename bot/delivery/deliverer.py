@@ -94,6 +94,7 @@ class Deliverer:
     """Delivers events. Store, Slack and renderer are passed in; nothing is built here."""
 
     MAX_REFRESHES = 4
+    RECORD_ATTEMPTS = 3
 
     def __init__(
         self,
@@ -333,15 +334,17 @@ class Deliverer:
                 ts = self._post(channel, message, event)
                 # State first, ts last: workers waiting for the ts then find the state the
                 # parent shows, so their own (newer) events can advance and refresh it.
-                self.store.advance_thread(
-                    channel,
-                    root.key,
-                    order_key=event.order_key,
-                    status=event.status,
-                    state=st.new_state(event),
-                    **self._expiry(event),
+                self._after_post(
+                    lambda: self.store.advance_thread(
+                        channel,
+                        root.key,
+                        order_key=event.order_key,
+                        status=event.status,
+                        state=st.new_state(event),
+                        **self._expiry(event),
+                    ),
+                    lambda: self.store.set_thread_ts(channel, root.key, ts),
                 )
-                self.store.set_thread_ts(channel, root.key, ts)
         except BaseException:
             self.store.abort_delivery(channel, root.key, state_key)
             self.store.release_thread(channel, root.key)
@@ -370,9 +373,26 @@ class Deliverer:
         context = st.render_context(placeholder, state, note=note)
         ts = self._post(channel, self.renderer.render(placeholder, context), placeholder)
         # State before ts (see above): a concurrent newer child state is merged after this.
-        self.store.update_thread_state(channel, root.key, state)
-        self.store.set_thread_ts(channel, root.key, ts)
+        self._after_post(
+            lambda: self.store.update_thread_state(channel, root.key, state),
+            lambda: self.store.set_thread_ts(channel, root.key, ts),
+        )
         return ts
+
+    def _after_post(self, *writes: Callable[[], object]) -> None:
+        """The store writes that record a parent just posted. Each is tried a few times: if
+        they failed for good the claim would be released and the event's retry would post a
+        second parent, so a write that fails once (throttled) must not end the delivery."""
+        for write in writes:
+            for attempt in range(self.RECORD_ATTEMPTS):
+                try:
+                    write()
+                    break
+                except Exception:
+                    if attempt == self.RECORD_ATTEMPTS - 1:
+                        raise
+                    logger.warning("recording a posted parent failed; trying again", exc_info=True)
+                    self._sleep(0.1 * 2**attempt)
 
     def _wait_for_thread(self, channel: str, key: str) -> ThreadRecord:
         deadline = self._clock() + self.options.wait_for_thread_seconds

@@ -154,3 +154,41 @@ def test_a_temporary_error_is_still_retried(
     with pytest.raises(SlackDeliveryError) as raised:
         deliverer.deliver_raw(JOB_LIFE[0])
     assert not raised.value.permanent
+
+
+def test_a_store_write_that_fails_once_after_the_parent_was_posted_posts_no_second_parent(
+    slack_api: SlackStandin, store: Store
+) -> None:
+    class OnceFailing:
+        """The store, but recording a parent's ts fails the first time (throttled)."""
+
+        def __init__(self, inner: Store) -> None:
+            self.inner = inner
+            self.failed = False
+
+        def __getattr__(self, name: str) -> Any:
+            attr = getattr(self.inner, name)
+            if name != "set_thread_ts":
+                return attr
+
+            def set_ts(*args: Any) -> Any:
+                if not self.failed:
+                    self.failed = True
+                    raise RuntimeError("ProvisionedThroughputExceededException")
+                return attr(*args)
+
+            return set_ts
+
+    flaky = OnceFailing(store)
+    deliverer = Deliverer(
+        flaky,  # type: ignore[arg-type]
+        gateway(slack_api),
+        Renderer(),
+        DeliveryOptions(default_channel=CHANNEL),
+        sleep=lambda _: None,
+    )
+    for raw in JOB_LIFE:
+        deliverer.deliver_raw(raw)
+    assert flaky.failed
+    [parent] = parents(slack_api)
+    assert parent.text.startswith(":x:")
