@@ -55,6 +55,9 @@ class Settings(BaseModel):
     # that is not in its own (events forwarded to a central bus); none: its own role only.
     cross_account_role: str | None = None
 
+    # Local ``serve``: when set, ``POST /events`` needs ``Authorization: Bearer <token>``.
+    serve_token: SecretStr | None = None
+
     # Environment names tried before CHATOPS_<FIELD>: the ones Slack's own tools use.
     ENV_ALIASES: ClassVar[dict[str, tuple[str, ...]]] = {
         "slack_bot_token": ("SLACK_BOT_TOKEN",),
@@ -102,11 +105,19 @@ class Settings(BaseModel):
         "slack_token_parameter",
         "slack_signing_secret_parameter",
         "cross_account_role",
+        "serve_token",
         mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if value == "" else value
+
+
+def env_secret(name: str, environ: Mapping[str, str] | None = None) -> SecretStr | None:
+    """The value of one environment variable the user named (``serve --token-env NAME``), as a
+    secret; None when it is unset or empty."""
+    value = (os.environ if environ is None else environ).get(name, "")
+    return SecretStr(value) if value else None
 
 
 @lru_cache(maxsize=1)

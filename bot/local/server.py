@@ -5,12 +5,16 @@
 - ``GET /``: the local conversation as a page (when no Slack token is set).
 - ``POST /slack/events``: Slack's slash commands and interactivity, through the Bolt app
   (signatures verified), when one is mounted.
+
+What is accepted (loopback ``Host`` and ``Origin``, JSON only, a declared length, a token when
+set) is decided in :mod:`bot.local.guard`; refusals are JSON ``{"error": ...}``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
@@ -20,11 +24,21 @@ from typing import Any
 from bot.errors import ChatOpsError, EventInputError
 from bot.events.parse import parse_event
 from bot.gateway import LocalGateway
+from bot.local.guard import (
+    MAX_BODY,
+    HostPolicy,
+    Refusal,
+    body_length,
+    check_content_type,
+    check_token,
+)
 from bot.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
-MAX_BODY = 1 << 20  # EventBridge events are at most 256 KB; Slack payloads far less
+__all__ = ["MAX_BODY", "LocalServer", "SlackDispatch"]
+_DRAIN_LIMIT = 4 * MAX_BODY  # what a refused request's body may cost us to read and discard
+_DRAIN_SECONDS = 2.0
 SlackDispatch = Callable[[str, dict[str, str]], tuple[int, dict[str, str], str]]
 """(raw body, headers) → (status, headers, body): how a Bolt app answers a Slack request."""
 
@@ -37,12 +51,23 @@ class LocalServer:
         host: str = "127.0.0.1",
         port: int = 3000,
         slack: SlackDispatch | None = None,
+        token: str | None = None,
     ) -> None:
+        """``token``: when set, ``POST /events`` needs ``Authorization: Bearer TOKEN``."""
         self.runtime = runtime
         self.slack = slack
+        self._token = token or None
         self._lock = threading.Lock()  # one event at a time, as one Lambda instance
         handler = type("Handler", (_Handler,), {"server_ref": self})
         self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.policy = HostPolicy(bound=host, port=int(self.httpd.server_address[1]))
+
+    @property
+    def requires_token(self) -> bool:
+        return self._token is not None
+
+    def check_token(self, authorization: str | None) -> Refusal | None:
+        return check_token(self._token, authorization)
 
     @property
     def url(self) -> str:
@@ -105,11 +130,44 @@ class _Handler(BaseHTTPRequestHandler):
         logger.debug("%s " + format, self.address_string(), *args)
 
     def _body(self) -> bytes | None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "text/plain", b"too large")
+        """The body, exactly its declared length; None (refused) when that is missing or bad."""
+        length = body_length(
+            self.headers.get_all("Content-Length") or [], self.headers.get("Transfer-Encoding")
+        )
+        if isinstance(length, Refusal):
+            self._refuse(length)
             return None
         return self.rfile.read(length)
+
+    def _refuse(self, refusal: Refusal) -> None:
+        """Answer a refusal, then read and discard what the client may still be sending (never
+        more than it declared, within limits), so that closing does not reset the connection
+        before the client has read the answer."""
+        body = json.dumps({"error": refusal.message}).encode()
+        self.close_connection = True
+        self._send(refusal.status, "application/json", body, dict(refusal.headers))
+        self.wfile.flush()
+        declared = self.headers.get("Content-Length", "")
+        limit = int(declared) if declared.isascii() and declared.isdigit() else _DRAIN_LIMIT
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(_DRAIN_SECONDS)
+            left = min(limit, _DRAIN_LIMIT)
+            while left > 0:
+                chunk = self.rfile.read1(min(left, 65536))
+                if not chunk:
+                    break
+                left -= len(chunk)
+        except OSError:
+            pass
+
+    def _guard(self) -> bool:
+        """The ``Host`` and ``Origin`` checks; False (refused) when they fail."""
+        refusal = self.server_ref.policy.check(self.headers.get("Host"), self.headers.get("Origin"))
+        if refusal is not None:
+            self._refuse(refusal)
+            return False
+        return True
 
     def _send(
         self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None
@@ -124,21 +182,23 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:
+        if not self._guard():
+            return
         if self.path in ("/", "/index.html"):
             self._send(HTTPStatus.OK, "text/html; charset=utf-8", self.server_ref.page().encode())
         elif self.path == "/health":
             self._send(HTTPStatus.OK, "application/json", b'{"ok": true}')
         else:
-            self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found")
+            self._refuse(Refusal(HTTPStatus.NOT_FOUND, "not found"))
 
     def do_POST(self) -> None:
-        body = self._body()
-        if body is None:
-            return
         if self.path == "/events":
-            status, result = self.server_ref.deliver(body)
-            self._send(status, "application/json", json.dumps(result).encode())
+            self._post_events()
         elif self.path == "/slack/events" and self.server_ref.slack is not None:
+            # Slack comes through a tunnel, with the tunnel's Host: Bolt checks the signature.
+            body = self._body()
+            if body is None:
+                return
             headers = {k.lower(): v for k, v in self.headers.items()}
             status, out_headers, text = self.server_ref.slack(
                 body.decode("utf-8", "replace"), headers
@@ -146,4 +206,19 @@ class _Handler(BaseHTTPRequestHandler):
             content_type = out_headers.get("content-type", "text/plain;charset=utf-8")
             self._send(status, content_type, text.encode(), out_headers)
         else:
-            self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found")
+            self._refuse(Refusal(HTTPStatus.NOT_FOUND, "not found"))
+
+    def _post_events(self) -> None:
+        refusal = (
+            self.server_ref.policy.check(self.headers.get("Host"), self.headers.get("Origin"))
+            or self.server_ref.check_token(self.headers.get("Authorization"))
+            or check_content_type(self.headers.get("Content-Type"))
+        )
+        if refusal is not None:
+            self._refuse(refusal)
+            return
+        body = self._body()
+        if body is None:
+            return
+        status, result = self.server_ref.deliver(body)
+        self._send(status, "application/json", json.dumps(result).encode())
