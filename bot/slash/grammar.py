@@ -323,7 +323,7 @@ def _kind(word: str) -> str:
         )
     if _status_or_none(word) is not None:
         raise CommandSyntaxError(
-            f"Unknown type {code(word)}. To filter by status write `status={word}`"
+            f"Unknown type {code(word)}. To filter by status write {code('status=' + word)}"
             " (no space after a comma: `status=failed,stopped`).",
             "subscribe",
         )
