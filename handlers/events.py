@@ -56,20 +56,32 @@ def runtime() -> Runtime:
     return _runtime
 
 
+# The keys one event adds to the log lines; cleared after each record so that none of them
+# is printed on the next record's lines (the logger lives as long as the container).
+EVENT_LOG_KEYS = ("correlation_id", "detail_type")
+
+
 @tracer.capture_method
 def deliver(raw: dict[str, Any]) -> None:
-    logger.set_correlation_id(str(raw.get("id") or ""))
-    logger.append_keys(detail_type=raw.get("detail-type"))
+    logger.append_keys(correlation_id=str(raw.get("id") or ""), detail_type=raw.get("detail-type"))
     report = runtime().deliverer.deliver_raw(raw)
     logger.info("delivered", extra={"outcomes": {c: o.value for c, o in report.outcomes.items()}})
 
 
 def record_handler(record: SQSRecord) -> None:
     try:
+        _handle_record(record)
+    finally:
+        logger.remove_keys(EVENT_LOG_KEYS)
+
+
+def _handle_record(record: SQSRecord) -> None:
+    try:
         raw = load_event_json(record.body)
     except EventInputError as exc:
-        # Never deliverable: it fails with the reason logged, and SQS moves it to the
-        # dead-letter queue after the maximum receives.
+        # Never deliverable (not JSON, not an object, past the parser's limits): it fails with
+        # the reason logged, and SQS moves it to the dead-letter queue after the maximum
+        # receives.
         logger.error("undeliverable SQS message %s: %s", record.message_id, exc)
         metrics.add_metric(name="EventsUndeliverable", unit=MetricUnit.Count, value=1)
         raise

@@ -306,3 +306,23 @@ def test_process_reports_malformed_json_on_one_line() -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert_one_error_line(result.stderr, f"{path}: not valid JSON: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested deeper than Python can read"),
+        ('{"detail": {"n": ' + "7" * 10_000 + "}}", "a number with more digits than Python reads"),
+    ],
+    ids=["nested-100k", "number-10k-digits"],
+)
+def test_parser_limits_are_one_error_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, problem: str
+) -> None:
+    path = tmp_path / "hostile.json"
+    path.write_text(text, encoding="utf-8")
+
+    code, out, err = run_cli(capsys, "render", str(path))
+
+    assert (code, out) == (2, "")
+    assert_one_error_line(err, f"{path}: {problem}")

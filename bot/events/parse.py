@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -71,17 +72,66 @@ class SageMakerEvent:
         return class_rank(self.status_class)
 
 
+# Far beyond any real event (EventBridge caps an event at 256 KB; SQS a message at 1 MiB) and
+# any real nesting (the deepest sample is under 10 levels), yet well inside what the parser, the
+# models, the templates and ``json.dumps`` can recurse through.
+MAX_EVENT_CHARS = 1024 * 1024
+MAX_EVENT_DEPTH = 64
+
+
 def load_event_json(text: str) -> dict[str, Any]:
-    """Parse event text; anything but a JSON object is an ``EventInputError``."""
+    """Parse event text; anything but a JSON object is an ``EventInputError``.
+
+    So is text past the parser's limits (too long, nested too deep, a number with too many
+    digits): the message says which, and nothing else is raised for any text.
+    """
+    if len(text) > MAX_EVENT_CHARS:
+        raise EventInputError(
+            f"too large to be an event: {len(text):,} characters (at most {MAX_EVENT_CHARS:,})"
+        )
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise EventInputError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from exc
+    except RecursionError as exc:
+        raise EventInputError(
+            f"nested deeper than Python can read (at most {MAX_EVENT_DEPTH} levels)"
+        ) from exc
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):
+            raise EventInputError(
+                "a number with more digits than Python reads "
+                f"(at most {sys.get_int_max_str_digits():,})"
+            ) from exc
+        raise EventInputError(f"not readable JSON: {exc}") from exc
+    except MemoryError as exc:
+        raise EventInputError("too large to read into memory") from exc
     if not isinstance(value, dict):
         raise EventInputError(f"expected a JSON object, got {type(value).__name__}")
+    depth = json_depth(value)
+    if depth > MAX_EVENT_DEPTH:
+        raise EventInputError(f"nested {depth} levels deep (at most {MAX_EVENT_DEPTH})")
     return value
+
+
+def json_depth(value: object) -> int:
+    """How deeply a parsed JSON value nests (a scalar is 0, ``{}`` is 1); without recursion."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: list[object] = list(item.values())
+        elif isinstance(item, list):
+            children = item
+        else:
+            deepest = max(deepest, depth)
+            continue
+        deepest = max(deepest, depth + 1)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def parse_event(raw: dict[str, Any]) -> SageMakerEvent:

@@ -6,6 +6,7 @@ import logging
 
 from bot.aws.errors import AwsError
 from bot.errors import ChatOpsError, CommandError, NotAuthorizedError
+from bot.render.escape import mrkdwn_escape
 
 logger = logging.getLogger(__name__)
 
@@ -15,14 +16,27 @@ UNEXPECTED = (
 )
 
 
+# An error that repeats a long name or ARN (or AWS's message about it) twice is still a sentence.
+MAX_ERROR_CHARS = 600
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
+
+
 def user_message(exc: BaseException) -> str:
+    """The mrkdwn reply for an error.
+
+    A refusal and a command's syntax error are written as mrkdwn, with the user's words already
+    escaped (``bot.service.authz``, ``bot.slash.grammar``). Every other error is plain text
+    that may repeat what the user typed or what AWS answered (a name, an ARN), so it is
+    escaped here: it can never mention, link or notify.
+    """
     if isinstance(exc, NotAuthorizedError):
         return f":no_entry: {exc}"
     if isinstance(exc, CommandError):
         return str(exc)
-    if isinstance(exc, AwsError):
-        return f":warning: {exc}"
-    if isinstance(exc, ChatOpsError):
-        return f":warning: {exc}"
+    if isinstance(exc, AwsError | ChatOpsError):
+        return f":warning: {mrkdwn_escape(_shortened(str(exc)))}"
     logger.error("unexpected error", exc_info=exc)
     return UNEXPECTED

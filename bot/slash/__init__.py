@@ -17,8 +17,8 @@ from bot.slash.commands import (
     Subscribe,
     Unsubscribe,
 )
-from bot.slash.grammar import CommandSyntaxError, parse_command
-from bot.slash.help import usage, usage_text
+from bot.slash.grammar import CommandSyntaxError, parse_command, slack_unescape
+from bot.slash.help import code, usage, usage_text
 from bot.slash.subscriptions import (
     describe,
     format_list,
@@ -42,10 +42,12 @@ __all__ = [
     "Stop",
     "Subscribe",
     "Unsubscribe",
+    "code",
     "describe",
     "format_list",
     "new_subscription_id",
     "parse_command",
+    "slack_unescape",
     "subscription_from",
     "unique_id_factory",
     "usage",

@@ -178,8 +178,9 @@ _STOPPABLE = {
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\xa0": " "})
 
 
-def _unescape(text: str) -> str:
-    """Undo Slack's escaping of the three characters it escapes (``&amp;`` last)."""
+def slack_unescape(text: str) -> str:
+    """Undo Slack's escaping of the three characters it escapes (``&amp;`` last): the text as
+    the user typed it. Echo it only through ``code()`` or ``mrkdwn_escape``."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
@@ -193,7 +194,7 @@ def _did_you_mean(word: str, choices: Iterable[str], shown: dict[str, str] | Non
 
 def parse_command(text: str) -> Command:
     """Parse the text after ``/sagemaker``. Raises :class:`CommandSyntaxError`."""
-    text = _unescape(text or "")
+    text = slack_unescape(text or "")
     parts = text.strip().split(None, 1)
     if not parts:
         return Help()
@@ -322,7 +323,7 @@ def _kind(word: str) -> str:
         )
     if _status_or_none(word) is not None:
         raise CommandSyntaxError(
-            f"Unknown type {code(word)}. To filter by status write `status={word}`"
+            f"Unknown type {code(word)}. To filter by status write {code('status=' + word)}"
             " (no space after a comma: `status=failed,stopped`).",
             "subscribe",
         )
@@ -552,7 +553,16 @@ def _model_package(text: str, command: str) -> ModelPackageRef:
     return ModelPackageRef(match["group"], _version(match["version"], text, command))
 
 
+MAX_VERSION_DIGITS = 9  # SageMaker's versions are integers; no group has a billion of them
+
+
 def _version(digits: str, text: str, command: str) -> int:
+    if len(digits) > MAX_VERSION_DIGITS:
+        raise CommandSyntaxError(
+            f"{code(text)}: the version has {len(digits):,} digits; a model package version is"
+            f" a number of at most {MAX_VERSION_DIGITS}.",
+            command,
+        )
     version = int(digits)
     if version < 1:
         raise CommandSyntaxError(

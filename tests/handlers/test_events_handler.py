@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Iterator
@@ -62,6 +63,18 @@ def gateway(slack_api: SlackStandin, monkeypatch: pytest.MonkeyPatch) -> Iterato
     monkeypatch.setattr(events_handler, "_runtime", runtime)
     yield failing
     store.close()
+
+
+@pytest.fixture
+def log_stream(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
+    """Where the handler's structured log lines go (Powertools: one JSON object per line)."""
+    stream = io.StringIO()
+    monkeypatch.setattr(events_handler.logger.registered_handler, "stream", stream)
+    return stream
+
+
+def log_lines(stream: io.StringIO) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
 
 
 def sqs_batch(*bodies: str) -> dict[str, Any]:
@@ -160,3 +173,55 @@ def test_direct_invocation_failure_raises_for_eventbridge_retry(gateway: FailFor
     gateway.needle = "example-card"
     with pytest.raises(SlackDeliveryError):
         events_handler.handler(load_sample("model_card_state_change"), LambdaContext())
+
+
+def test_json_past_the_parsers_limits_is_undeliverable_not_a_crash(
+    gateway: FailFor, slack_api: SlackStandin, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN a batch with 100,000-deep JSON and a number of 10,000 digits between two events
+    batch = sqs_batch(
+        json.dumps(load_sample("training_job_state_change")),
+        "[" * 100_000 + "]" * 100_000,
+        '{"detail": {"n": ' + "7" * 10_000 + "}}",
+        json.dumps(load_sample("endpoint_state_change")),
+    )
+    # WHEN the handler runs
+    result = events_handler.handler(batch, LambdaContext())
+    # THEN just those two records fail, each counted as undeliverable; the others are posted
+    assert result == {
+        "batchItemFailures": [{"itemIdentifier": "msg-1"}, {"itemIdentifier": "msg-2"}]
+    }
+    assert len(slack_api.messages(CHANNEL)) == 2
+    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "_aws" in line]
+    assert [m["EventsUndeliverable"] for m in emf] == [[1.0, 1.0]]
+
+
+def test_an_events_log_keys_do_not_leak_into_the_next_records_lines(
+    gateway: FailFor, log_stream: io.StringIO
+) -> None:
+    # GIVEN a batch: a real event, a body that is not JSON, a second real event that fails
+    first = load_sample("training_job_state_change")
+    third = load_sample("processing_job_state_change_failed")
+    gateway.needle = "integ-test-analytics-algo"
+    batch = sqs_batch(json.dumps(first), "{not json", json.dumps(third))
+    # WHEN the handler runs
+    result = events_handler.handler(batch, LambdaContext())
+    assert [f["itemIdentifier"] for f in result["batchItemFailures"]] == ["msg-1", "msg-2"]
+    lines = log_lines(log_stream)
+    # THEN the first event's lines carry its id and type
+    [delivered] = [line for line in lines if line["message"] == "delivered"]
+    assert delivered["correlation_id"] == first["id"]
+    assert delivered["detail_type"] == first["detail-type"]
+    # AND the unreadable record's line carries neither the first event's nor any
+    [undeliverable] = [
+        line for line in lines if "undeliverable SQS message msg-1" in line["message"]
+    ]
+    assert "correlation_id" not in undeliverable or undeliverable["correlation_id"] is None
+    assert "detail_type" not in undeliverable
+    assert first["id"] not in json.dumps(undeliverable)
+    # AND the third event's retry warning carries its own
+    [retried] = [line for line in lines if "will be retried" in line["message"]]
+    assert retried["correlation_id"] == third["id"]
+    assert retried["detail_type"] == third["detail-type"]
+    # AND nothing is left over for the next invocation's first lines
+    assert "detail_type" not in events_handler.logger.get_current_keys()

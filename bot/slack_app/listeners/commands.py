@@ -7,10 +7,9 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.render.escape import code
 from bot.service.chatops import ChatOpsService
 from bot.slack_app.replies import user_message
-from bot.slash import Command, parse_command
+from bot.slash import Command, code, parse_command, slack_unescape
 
 logger = logging.getLogger(__name__)
 COMMAND = "/sagemaker"
@@ -41,7 +40,9 @@ def register(app: App, service: ChatOpsService) -> None:
             ack(response_type="ephemeral", text=user_message(exc))
 
     def ack_slow(ack: Ack, command: dict[str, Any]) -> None:
-        text = str(command.get("text") or "")
+        # As the user typed it (Slack sends &, < and > escaped), then quoted: escaped once,
+        # shortened, a code span nothing can close.
+        text = slack_unescape(str(command.get("text") or "").strip())
         ack(response_type="ephemeral", text=f":hourglass_flowing_sand: Working on {code(text)}…")
 
     def run_slow(command: dict[str, Any], respond: Respond) -> None:
