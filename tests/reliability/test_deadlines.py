@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-import bot.gateway.retry as retry_module
 import handlers.events as events_handler
 from bot.deadline import current_deadline, deadline_in
 from bot.gateway import Message, WebApiGateway, make_web_client
@@ -85,7 +84,8 @@ def gateway(slack_api: SlackStandin, monkeypatch: pytest.MonkeyPatch) -> Iterato
 
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every retry wait the gateway asks for (still slept for real)."""
+    """Every wait asked for in the test, the gateway's retry waits included (still slept for
+    real; ``time`` is one module, so this is also ``bot.gateway.retry``'s sleep)."""
     asked: list[float] = []
     real_sleep = time.sleep
 
@@ -93,7 +93,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         asked.append(seconds)
         real_sleep(seconds)
 
-    monkeypatch.setattr(retry_module.time, "sleep", sleep)
+    monkeypatch.setattr(time, "sleep", sleep)
     return asked
 
 
