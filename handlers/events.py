@@ -3,6 +3,11 @@ direct EventBridge invocation.
 
 Thin on purpose: Powertools does logging, metrics, tracing and partial batch failures; the bot's
 parts are built once per container, on the first event, not at import time.
+
+Each invocation runs under a deadline (``bot/deadline.py``): the time Lambda gives it minus a
+safety margin. A record that cannot be finished in the time left is not started, and every Slack
+wait stops at the deadline, so the handler always answers with its batch item failures instead
+of being killed with the whole batch (records never started included) going back to the queue.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from bot.deadline import Deadline, current_deadline, deadline_in
 from bot.errors import ChatOpsError, EventInputError
 from bot.events.parse import load_event_json
 from bot.observability import make_tracer
@@ -33,6 +39,19 @@ metrics = Metrics(namespace="SageMakerChatOps", service="sagemaker-chatops")
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 _runtime: Runtime | None = None
+
+# Kept between the deadline and Lambda's timeout: answering the batch and flushing the metrics
+# (milliseconds), and the store writes of the last record, which the deadline does not bound
+# (DynamoDB answers in milliseconds; a throttled write retries for a second or two).
+SAFETY_MARGIN_SECONDS = 3.0
+# A record is started only with this much time left before the deadline: one delivery is a few
+# Slack calls (a parent, a reply, an edit; ~0.1-0.5 s each) and conditional writes. A record
+# started with less would most likely fail at the deadline after changing half of what it shows.
+MIN_SECONDS_TO_START = 3.0
+
+
+class RecordDeferredError(ChatOpsError):
+    """A record not started: too little time left, or Slack asked to wait past the deadline."""
 
 
 class _PowertoolsMetrics:
@@ -68,7 +87,24 @@ def deliver(raw: dict[str, Any]) -> None:
     logger.info("delivered", extra={"outcomes": {c: o.value for c, o in report.outcomes.items()}})
 
 
+def _why_not_start(deadline: Deadline | None) -> str | None:
+    if deadline is None:
+        return None
+    if deadline.slack_blocked():
+        return "Slack asked to wait past the deadline"
+    if not deadline.fits(MIN_SECONDS_TO_START):
+        return f"{deadline.remaining():.1f} s left"
+    return None
+
+
 def record_handler(record: SQSRecord) -> None:
+    reason = _why_not_start(current_deadline())
+    if reason is not None:
+        # No Slack or store call: the record is a batch item failure, SQS hands it out again
+        # after the visibility timeout (see maxReceiveCount in serverless.yml).
+        logger.warning("SQS message %s deferred: %s", record.message_id, reason)
+        metrics.add_metric(name="EventsDeferred", unit=MetricUnit.Count, value=1)
+        raise RecordDeferredError(reason)
     try:
         _handle_record(record)
     finally:
@@ -96,12 +132,18 @@ def _handle_record(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    if "Records" in event:
-        return dict(
-            process_partial_response(
-                event=event, record_handler=record_handler, processor=processor, context=context
+    budget = context.get_remaining_time_in_millis() / 1000 - SAFETY_MARGIN_SECONDS
+    with deadline_in(budget):
+        if "Records" in event:
+            return dict(
+                process_partial_response(
+                    event=event,
+                    record_handler=record_handler,
+                    processor=processor,
+                    context=context,
+                )
             )
-        )
-    # A direct EventBridge target: failures raise, so EventBridge retries and then dead-letters.
-    deliver(event)
-    return {"batchItemFailures": []}
+        # A direct EventBridge target: failures raise, so EventBridge retries and then
+        # dead-letters.
+        deliver(event)
+        return {"batchItemFailures": []}

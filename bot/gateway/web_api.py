@@ -1,16 +1,21 @@
 """``SlackGateway`` over the Slack Web API (or any stand-in at ``base_url``), with slack_sdk's
-retry handlers."""
+retry handlers, all bounded by the invocation's deadline (``bot/deadline.py``) when there is
+one: no call starts after it, no HTTP timeout or retry wait reaches past it."""
 
 from __future__ import annotations
 
 import time
 from typing import TYPE_CHECKING, Any
 
+from bot.deadline import current_deadline, time_left
 from bot.errors import SlackDeliveryError
 from bot.gateway.base import CallObserver, Message
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
+
+# The HTTP timeout of a call made with almost no time left.
+_SHORTEST_TIMEOUT = 0.1
 
 
 def make_web_client(
@@ -26,27 +31,43 @@ def make_web_client(
     """A WebClient that honours Retry-After on 429 and retries 5xx and connection errors
     with exponential backoff (slack_sdk's retry handlers)."""
     from slack_sdk import WebClient
-    from slack_sdk.http_retry.builtin_handlers import (
-        ConnectionErrorRetryHandler,
-        ServerErrorRetryHandler,
-    )
     from slack_sdk.http_retry.builtin_interval_calculators import (
         BackoffRetryIntervalCalculator,
     )
 
-    from bot.gateway.retry import RetryAfterHandler
+    from bot.gateway.retry import (
+        ConnectionErrorBackoffHandler,
+        RetryAfterHandler,
+        ServerErrorBackoffHandler,
+    )
+
+    class DeadlineWebClient(WebClient):
+        """A WebClient whose HTTP timeout (read at every attempt, retries included) never
+        reaches past the deadline."""
+
+        @property  # type: ignore[override]
+        def timeout(self) -> float:
+            left = time_left()
+            if left is None:
+                return self._timeout
+            # urllib takes 0 as non-blocking: the smallest useful timeout instead.
+            return max(_SHORTEST_TIMEOUT, min(self._timeout, left))
+
+        @timeout.setter
+        def timeout(self, value: float) -> None:
+            self._timeout = value
 
     backoff = BackoffRetryIntervalCalculator(backoff_factor=backoff_factor)
-    return WebClient(
+    return DeadlineWebClient(
         token=token,
         base_url=base_url,
         timeout=timeout,
         retry_handlers=[
-            ConnectionErrorRetryHandler(
+            ConnectionErrorBackoffHandler(
                 max_retry_count=connection_retries, interval_calculator=backoff
             ),
             RetryAfterHandler(max_retry_count=rate_limit_retries),
-            ServerErrorRetryHandler(
+            ServerErrorBackoffHandler(
                 max_retry_count=server_error_retries, interval_calculator=backoff
             ),
         ],
@@ -68,6 +89,11 @@ class WebApiGateway:
     def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
         from slack_sdk.errors import SlackApiError, SlackClientError
 
+        deadline = current_deadline()
+        if deadline is not None and (deadline.slack_blocked() or not deadline.fits(0)):
+            # Slack asked to wait past the deadline, or it has passed: the call would fail (or
+            # be killed with the function); it fails now and the event is delivered later.
+            raise SlackDeliveryError(f"Slack {method} not called: no time left", "deadline")
         started = time.perf_counter()
         ok = False
         try:

@@ -101,7 +101,7 @@ def test_package_has_queue_rule_and_table(stack: Stack) -> None:
     assert queue["Type"] == "AWS::SQS::Queue"
     assert queue["Properties"]["RedrivePolicy"] == {
         "deadLetterTargetArn": get_att("EventsDeadLetterQueue"),
-        "maxReceiveCount": 5,
+        "maxReceiveCount": 10,
     }
     assert resources["EventsDeadLetterQueue"]["Type"] == "AWS::SQS::Queue"
     [mapping] = of_type(resources, "AWS::Lambda::EventSourceMapping").values()

@@ -147,6 +147,28 @@ def test_queue_visibility_covers_the_function_timeout(
     assert visibility >= 6 * function["timeout"] + window
 
 
+def test_deferrals_alone_cannot_dead_letter_a_healthy_event(
+    config: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    """The figures of the comment at EventsQueue in serverless.yml."""
+    from handlers.events import MIN_SECONDS_TO_START, SAFETY_MARGIN_SECONDS
+
+    function = config["functions"]["events"]
+    queue = resources["EventsQueue"]["Properties"]
+    sqs = function["events"][0]["sqs"]
+    budget = function["timeout"] - SAFETY_MARGIN_SECONDS
+    # Every invocation starts its first record, and a whole batch of healthy events (~1 s of
+    # Slack calls each) fits in the budget with room to spare.
+    assert budget >= MIN_SECONDS_TO_START + sqs["batchSize"] * 1.0 * 4
+    # A deferred record comes back after any Retry-After Slack sends (up to a minute).
+    assert queue["VisibilityTimeout"] > 60
+    # Deferred on every receive: Slack stalling the function for close to an hour, an outage.
+    receives = queue["RedrivePolicy"]["maxReceiveCount"]
+    assert (receives - 1) * queue["VisibilityTimeout"] >= 50 * 60
+    # ... and an undeliverable message still reaches the DLQ well within the retention.
+    assert receives * queue["VisibilityTimeout"] < queue["MessageRetentionPeriod"] / 10
+
+
 def test_package_is_the_function_zip_deploy_builds(config: dict[str, Any]) -> None:
     """Both functions run the zip deploy/build_function.py builds (where deploy/package.sh
     puts it); the layer zip is the layer's python/ only."""
@@ -319,7 +341,7 @@ def test_queue_redrives_to_the_dead_letter_queue(resources: dict[str, Any]) -> N
     queue = resources["EventsQueue"]["Properties"]
     assert queue["RedrivePolicy"] == {
         "deadLetterTargetArn": get_att("EventsDeadLetterQueue"),
-        "maxReceiveCount": 5,
+        "maxReceiveCount": 10,
     }
     for dlq in ("EventsDeadLetterQueue", "RuleDeadLetterQueue"):
         assert resources[dlq]["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
