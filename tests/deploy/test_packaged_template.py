@@ -213,11 +213,55 @@ def test_rule_rejects_other_events(stack: Stack, event: dict[str, Any]) -> None:
     assert not matches(pattern, {**event, "detail": {}})
 
 
-def test_rule_takes_every_sagemaker_detail_type_by_default(stack: Stack) -> None:
+BULK_DETAIL_TYPES = [
+    "SageMaker Ground Truth Labeling Job Task Status Change",
+    "SageMaker HyperPod Cluster Node Health Event",
+]
+
+
+def sagemaker_event(detail_type: str) -> dict[str, Any]:
+    return {"source": "aws.sagemaker", "detail-type": detail_type, "detail": {}}
+
+
+def test_rule_takes_every_sagemaker_detail_type_but_bulk_by_default(stack: Stack) -> None:
+    pattern = stack.resource("SageMakerEventsRule")["Properties"]["EventPattern"]
+    assert pattern == {
+        "source": ["aws.sagemaker"],
+        "detail-type": [{"anything-but": {"wildcard": ["AWS *", *BULK_DETAIL_TYPES]}}],
+    }
+    # A failure alert's type arrives, and so does one SageMaker adds later (the generic
+    # template renders it).
+    assert matches(pattern, sagemaker_event("SageMaker Training Job State Change"))
+    assert matches(pattern, sagemaker_event("SageMaker New Thing"))
+    # The bulk types do not, nor types that merely begin like them.
+    for detail_type in BULK_DETAIL_TYPES:
+        assert not matches(pattern, sagemaker_event(detail_type)), detail_type
+        assert matches(pattern, sagemaker_event(detail_type + " V2")), detail_type
+    assert matches(pattern, sagemaker_event("SageMaker HyperPod Cluster State Change"))
+
+
+def test_bulk_detail_types_include_brings_them_back(template: dict[str, Any]) -> None:
+    stack = Stack(template, {"BulkDetailTypes": "include"})
     pattern = stack.resource("SageMakerEventsRule")["Properties"]["EventPattern"]
     assert pattern == {"source": ["aws.sagemaker"], "detail-type": [{"prefix": "SageMaker"}]}
-    # A detail-type SageMaker adds later still arrives (the generic template renders it).
-    assert matches(pattern, {"source": "aws.sagemaker", "detail-type": "SageMaker New Thing"})
+    for detail_type in [*BULK_DETAIL_TYPES, "SageMaker Training Job State Change"]:
+        assert matches(pattern, sagemaker_event(detail_type)), detail_type
+    assert not matches(pattern, sagemaker_event("AWS API Call via CloudTrail"))
+    for path in SAMPLES:
+        assert matches(pattern, sample(path)), path.name
+
+
+def test_bulk_detail_types_default_is_exclude(template: dict[str, Any]) -> None:
+    declared = template["Parameters"]["BulkDetailTypes"]
+    assert declared["Default"] == "exclude"
+    assert sorted(declared["AllowedValues"]) == ["exclude", "include"]
+
+
+def test_detail_types_naming_a_bulk_type_take_it(template: dict[str, Any]) -> None:
+    stack = Stack(template, {"DetailTypes": BULK_DETAIL_TYPES[0]})
+    pattern = stack.resource("SageMakerEventsRule")["Properties"]["EventPattern"]
+    assert matches(pattern, sagemaker_event(BULK_DETAIL_TYPES[0]))
+    assert not matches(pattern, sagemaker_event("SageMaker Training Job State Change"))
 
 
 def test_detail_types_narrow_the_rule(template: dict[str, Any]) -> None:
