@@ -33,6 +33,7 @@ from tests.standins.slack_api import SlackStandin
 
 CHANNEL = "C0FAAS"
 APPROVER = "U0APPROVER"
+OUTSIDER = "U0OUTSIDER"
 
 
 @dataclass
@@ -97,11 +98,11 @@ def interaction(payload: dict[str, Any]) -> dict[str, Any]:
     return http_api_event(urlencode({"payload": json.dumps(payload)}))
 
 
-def click(value: str, message_ts: str, trigger_id: str) -> dict[str, Any]:
+def click(value: str, message_ts: str, trigger_id: str, user: str = APPROVER) -> dict[str, Any]:
     return interaction(
         {
             "type": "block_actions",
-            "user": {"id": APPROVER},
+            "user": {"id": user},
             "team": {"id": "T0STANDIN"},
             "channel": {"id": CHANNEL},
             "message": {"ts": message_ts},
@@ -205,3 +206,32 @@ def test_approve_flow_acks_in_the_request_and_finishes_in_the_second_invocation(
     [reply] = slack_api.thread(CHANNEL, parent.ts)
     assert "approved" in reply.text
     assert lambda_service.queued == []
+
+
+def test_an_outsiders_click_is_refused_in_the_ack_and_its_second_invocation_does_nothing(
+    lambda_service: LambdaService, slack_api: SlackStandin, aws_client_factory: AwsClientFactory
+) -> None:
+    sm = aws_client_factory("sagemaker")
+    group = create_group(sm)
+    arn = create_package(sm, group)
+    runtime = build_runtime(get_settings())
+    runtime.deliverer.deliver_raw(package_event(arn, group))
+    runtime.store.close()
+    [parent] = slack_api.messages(CHANNEL)
+
+    # WHEN someone who may not approve clicks Approve
+    event = click(buttons(parent)[APPROVE]["value"], parent.ts, "trigger-outsider", OUTSIDER)
+    before = len(slack_api.calls())
+    assert slack_handler.handler(event, LambdaContext())["statusCode"] == 200
+    # THEN they are told so, and no modal opens
+    assert methods(slack_api, before) == ["chat.postEphemeral"]
+    [refusal] = slack_api.ephemerals(CHANNEL, OUTSIDER)
+    assert refusal.text.startswith(":no_entry:")
+
+    # AND the second invocation Bolt asks for neither reads SageMaker for them nor updates a
+    # modal that was never opened
+    before = len(slack_api.calls())
+    [response] = lambda_service.replay(cold=False)
+    assert response["statusCode"] == 200
+    assert methods(slack_api, before) == []
+    assert slack_api.views() == {}
