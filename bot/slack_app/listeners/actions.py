@@ -60,7 +60,11 @@ def register(app: App, service: ChatOpsService) -> None:
     def load_decision_details(body: dict[str, Any], client: WebClient) -> None:
         action, value = button(body)
         status = "Approved" if action.get("action_id") == APPROVE else "Rejected"
-        _, channel, ts = where(body)
+        user, channel, ts = where(body)
+        # Bolt runs this after every ack, refused ones too: there is no modal to fill in then,
+        # and nothing to read from SageMaker for someone who may not decide.
+        if not service.authorizer.allowed("approve" if status == "Approved" else "reject", user):
+            return
         external_id = modals.external_id(body["trigger_id"])
         try:
             details = service.approval_details(str(value.get("arn")))
