@@ -230,8 +230,7 @@ def test_an_events_log_keys_do_not_leak_into_the_next_records_lines(
 def test_the_bots_own_info_lines_are_json_with_the_records_correlation_id(
     slack_api: SlackStandin, log_stream: io.StringIO, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN the bot's loggers routed as at import, and no channel for the event to go to
-    events_handler.route_bot_logs(events_handler.logger)
+    # GIVEN the handler as imported, and no channel for the event to go to
     store = SqliteStore(":memory:")
     client = make_web_client(slack_api.token, slack_api.url, backoff_factor=0.01)
     runtime = build_runtime(
