@@ -27,11 +27,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from bot.deadline import Deadline, current_deadline, deadline_in
 from bot.errors import ChatOpsError, EventInputError
 from bot.events.parse import load_event_json
-from bot.observability import make_tracer
+from bot.observability import make_tracer, route_bot_logs
 from bot.runtime import Runtime, build_runtime
 from bot.settings import get_settings
 
-logger = Logger(service="sagemaker-chatops")
+# `name`: the logger a line came from (the bot's are bot.*); a key given here outlives the
+# clear_state of each invocation, one appended later would not.
+logger = Logger(service="sagemaker-chatops", name="%(name)s")
+# The bot's own loggers (bot.*) write through this one: JSON, its keys, POWERTOOLS_LOG_LEVEL.
+route_bot_logs(logger)
 tracer = make_tracer("sagemaker-chatops")
 metrics = Metrics(namespace="SageMakerChatOps", service="sagemaker-chatops")
 # A batch whose records all fail is still answered with per-record failures: SQS retries them

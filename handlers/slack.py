@@ -12,13 +12,17 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from bot.observability import make_tracer
+from bot.observability import make_tracer, route_bot_logs
 from bot.settings import get_settings
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 
-logger = Logger(service="sagemaker-chatops")
+# `name`: the logger a line came from (the bot's are bot.*); a key given here outlives the
+# clear_state of each invocation, one appended later would not.
+logger = Logger(service="sagemaker-chatops", name="%(name)s")
+# The bot's own loggers (bot.*) write through this one: JSON, its keys, POWERTOOLS_LOG_LEVEL.
+route_bot_logs(logger)
 tracer = make_tracer("sagemaker-chatops")
 
 _handler: SlackRequestHandler | None = None

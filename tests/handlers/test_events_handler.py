@@ -225,3 +225,31 @@ def test_an_events_log_keys_do_not_leak_into_the_next_records_lines(
     assert retried["detail_type"] == third["detail-type"]
     # AND nothing is left over for the next invocation's first lines
     assert "detail_type" not in events_handler.logger.get_current_keys()
+
+
+def test_the_bots_own_info_lines_are_json_with_the_records_correlation_id(
+    slack_api: SlackStandin, log_stream: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the handler as imported, and no channel for the event to go to
+    store = SqliteStore(":memory:")
+    client = make_web_client(slack_api.token, slack_api.url, backoff_factor=0.01)
+    runtime = build_runtime(
+        Settings(),
+        store=store,
+        slack=WebApiGateway(client),
+        metrics=events_handler._PowertoolsMetrics(),
+    )
+    monkeypatch.setattr(events_handler, "_runtime", runtime)
+    event = load_sample("training_job_state_change")
+    # WHEN the handler gets it in an SQS batch
+    result = events_handler.handler(sqs_batch(json.dumps(event)), LambdaContext())
+    store.close()
+    assert result == {"batchItemFailures": []}
+    # THEN the deliverer's own INFO line (a bot.* logger) is a JSON line of the handler's output
+    [line] = [
+        line for line in log_lines(log_stream) if line["message"].startswith("no channel wants")
+    ]
+    assert line["level"] == "INFO"
+    assert line["name"] == "bot.delivery.deliverer"
+    assert line["correlation_id"] == event["id"]
+    assert line["function_request_id"] == "req-1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from slack_sdk.signature import SignatureVerifier
 
 import handlers.slack as slack_handler
 from bot.settings import get_settings
+from bot.slack_app.listeners.actions import APPROVE
 from tests.aws.resources import create_training_job, unique
 from tests.handlers.test_events_handler import LambdaContext
 from tests.standins.aws import AwsClientFactory
@@ -117,3 +119,40 @@ def test_slow_command_acks_then_finishes_in_a_second_invocation(
 def test_bad_signature_is_401(lambda_env: InvokeSelf, slack_api: SlackStandin) -> None:
     event = http_api_event(command(slack_api, "help"), secret="not-the-secret")
     assert slack_handler.handler(event, LambdaContext())["statusCode"] == 401
+
+
+def test_an_approve_is_audited_at_info_as_json_in_the_functions_output(
+    lambda_env: InvokeSelf, slack_api: SlackStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the handler's output captured (Powertools: one JSON object per line)
+    stream = io.StringIO()
+    monkeypatch.setattr(slack_handler.logger.registered_handler, "stream", stream)
+    arn = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/1"
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U0OUTSIDER"},
+        "team": {"id": "T0STANDIN"},
+        "channel": {"id": "C0LAMBDA"},
+        "message": {"ts": "1700000000.000100"},
+        "container": {"type": "message", "message_ts": "1700000000.000100"},
+        "trigger_id": "trigger-2",
+        "response_url": slack_api.response_url("action"),
+        "actions": [{"action_id": APPROVE, "value": json.dumps({"arn": arn}), "type": "button"}],
+    }
+    # WHEN someone who may not approve clicks Approve, through the Lambda adapter
+    body = urlencode({"payload": json.dumps(payload)})
+    response = slack_handler.handler(http_api_event(body), LambdaContext())
+    assert response["statusCode"] == 200
+    # THEN the audit line is in the function's output: JSON, INFO, who, what, on what, result
+    lines = [json.loads(x) for x in stream.getvalue().splitlines() if x.startswith("{")]
+    [audit] = [line for line in lines if line.get("name") == "bot.service.audit"]
+    assert audit["level"] == "INFO"
+    assert audit["function_request_id"] == "req-1"
+    assert audit["audit"]["user_id"] == "U0OUTSIDER"
+    assert audit["audit"]["action"] == "approve"
+    assert audit["audit"]["target"] == arn
+    assert audit["audit"]["result"] == "denied"
+    # AND no secret reaches the output
+    output = stream.getvalue()
+    assert SECRET not in output
+    assert slack_api.token not in output
