@@ -126,10 +126,15 @@ class ChatOpsService:
         """Commands answered within Slack's 3 seconds (store only, no AWS call)."""
         return isinstance(command, Help | Subscribe | Unsubscribe | ListSubscriptions)
 
+    @staticmethod
+    def help(command: Help) -> Reply:
+        """``help [TOPIC]``: needs nothing but the command."""
+        return Reply(usage(command.topic) if command.topic else usage_text())
+
     def quick(self, command: Command, user_id: str, channel: str) -> Reply:
         match command:
-            case Help(topic=topic):
-                return Reply(usage(topic) if topic else usage_text())
+            case Help():
+                return self.help(command)
             case ListSubscriptions():
                 subscriptions = self.store.list_subscriptions(channel)
                 if not subscriptions:

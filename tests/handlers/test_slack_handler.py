@@ -117,3 +117,32 @@ def test_slow_command_acks_then_finishes_in_a_second_invocation(
 def test_bad_signature_is_401(lambda_env: InvokeSelf, slack_api: SlackStandin) -> None:
     event = http_api_event(command(slack_api, "help"), secret="not-the-secret")
     assert slack_handler.handler(event, LambdaContext())["statusCode"] == 401
+
+
+def test_help_builds_neither_the_store_nor_the_renderer(
+    lambda_env: InvokeSelf, slack_api: SlackStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold function answers help and syntax errors without what they do not need."""
+    import bot.render.renderer
+    import bot.store
+
+    built: list[str] = []
+
+    def recording(name: str, make: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            built.append(name)
+            return make(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(bot.store, "open_store", recording("store", bot.store.open_store))
+    monkeypatch.setattr(
+        bot.render.renderer, "Renderer", recording("renderer", bot.render.renderer.Renderer)
+    )
+    for text in ("help", "help subscribe", "subscribe trainig"):
+        response = slack_handler.handler(http_api_event(command(slack_api, text)), LambdaContext())
+        assert response["statusCode"] == 200
+    assert built == []
+    assert slack_api.calls("auth.test") == []
+    slack_handler.handler(http_api_event(command(slack_api, "list")), LambdaContext())
+    assert built == ["store", "renderer"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -38,13 +39,16 @@ def where(body: dict[str, Any]) -> tuple[str, str, str | None]:
     return body["user"]["id"], (body.get("channel") or {}).get("id", ""), ts
 
 
-def register(app: App, service: ChatOpsService) -> None:
+def register(app: App, get_service: Callable[[], ChatOpsService]) -> None:
+    """``get_service`` builds the service on its first call (see ``bot.slack_app.app``)."""
+
     def ack_decision(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         action, value = button(body)
         user, channel, ts = where(body)
         status = "Approved" if action.get("action_id") == APPROVE else "Rejected"
         verb = "approve" if status == "Approved" else "reject"
+        service = get_service()
         if not service.authorizer.allowed(verb, user):
             service.auditor.record(user, verb, str(value.get("arn")), "denied")
             client.chat_postEphemeral(
@@ -63,6 +67,7 @@ def register(app: App, service: ChatOpsService) -> None:
         _, channel, ts = where(body)
         external_id = modals.external_id(body["trigger_id"])
         try:
+            service = get_service()
             details = service.approval_details(str(value.get("arn")))
             view = modals.decision_view(service.renderer, details, status, channel, ts, external_id)
         except Exception as exc:
@@ -77,7 +82,7 @@ def register(app: App, service: ChatOpsService) -> None:
         user, channel, ts = where(body)
         kind = value.get("kind")
         try:
-            reply = service.inspect(
+            reply = get_service().inspect(
                 str(value.get("arn") or value.get("name")),
                 value.get("region"),
                 channel,
