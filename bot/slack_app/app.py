@@ -8,18 +8,15 @@ from concurrent.futures import Executor, Future
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from bot.aws.accounts import AccountAccess, SageMakers
-from bot.runtime import Runtime
-from bot.service.audit import Auditor
-from bot.service.authz import Authorizer
-from bot.service.chatops import ChatOpsService, SageMakerFactory
-
 if TYPE_CHECKING:
     from slack_bolt import App
     from slack_bolt.authorization import AuthorizeResult
     from slack_sdk import WebClient
 
-ServiceRef = Callable[[], ChatOpsService]
+    from bot.runtime import Runtime
+    from bot.service.chatops import ChatOpsService, SageMakerFactory
+
+ServiceRef = Callable[[], "ChatOpsService"]
 """The service, built on its first call and kept: listeners that answer without it (help, a
 syntax error, the ack of a slow command) never build it."""
 
@@ -31,6 +28,7 @@ def boto3_sagemaker(
 ) -> SageMakerFactory:
     """SageMaker services per region and account, their boto3 clients made on first use and
     kept. With ``cross_account_role``, other accounts are reached through that role."""
+    from bot.aws.accounts import AccountAccess, SageMakers
 
     def make_client(service: str, **options: Any) -> Any:
         import boto3
@@ -48,6 +46,10 @@ def boto3_sagemaker(
 def build_service(
     runtime: Runtime, client: WebClient, sagemaker: SageMakerFactory | None = None
 ) -> ChatOpsService:
+    from bot.service.audit import Auditor
+    from bot.service.authz import Authorizer
+    from bot.service.chatops import ChatOpsService
+
     settings = runtime.settings
     return ChatOpsService(
         store=runtime.store,
@@ -110,7 +112,10 @@ def build_app(
     with ``client``'s token, without a call to Slack. ``service`` may be a function that builds
     it: then it is called, once, by the first listener that needs it."""
     from slack_bolt import App
-    from slack_bolt.logger.messages import warning_token_skipped
+    from slack_bolt.logger.messages import (
+        warning_client_prioritized_and_token_skipped,
+        warning_token_skipped,
+    )
 
     from bot.slack_app.listeners import actions, commands, view_submissions
 
@@ -119,10 +124,11 @@ def build_app(
         options["listener_executor"] = listener_executor
     if not client.token:
         raise ValueError("the Slack app needs a client with a bot token")
-    # Bolt warns that the client's token is ignored for authorize's: it is the same token.
-    skipped = warning_token_skipped()
+    # Bolt warns that the client's token is ignored for authorize's (and SLACK_BOT_TOKEN for the
+    # client's): it is the same token.
+    skipped = {warning_token_skipped(), warning_client_prioritized_and_token_skipped()}
     bolt_logger = logging.getLogger("slack_bolt.App")
-    drop_skipped: Callable[[logging.LogRecord], bool] = lambda r: r.getMessage() != skipped  # noqa: E731
+    drop_skipped: Callable[[logging.LogRecord], bool] = lambda r: r.getMessage() not in skipped  # noqa: E731
     bolt_logger.addFilter(drop_skipped)
     try:
         app = App(

@@ -16,9 +16,10 @@ from bot.slash.commands import (
     Stop,
     Subscribe,
     Unsubscribe,
+    is_quick,
 )
 from bot.slash.grammar import CommandSyntaxError, parse_command, slack_unescape
-from bot.slash.help import code, usage, usage_text
+from bot.slash.help import code, help_text, usage, usage_text
 from bot.slash.subscriptions import (
     describe,
     format_list,
@@ -45,6 +46,8 @@ __all__ = [
     "code",
     "describe",
     "format_list",
+    "help_text",
+    "is_quick",
     "new_subscription_id",
     "parse_command",
     "slack_unescape",

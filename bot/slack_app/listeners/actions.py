@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.events.identity import ResourceKind
-from bot.service.chatops import ChatOpsService
 from bot.slack_app import modals
 from bot.slack_app.replies import user_message
+
+if TYPE_CHECKING:
+    from bot.service.chatops import ChatOpsService
 
 logger = logging.getLogger(__name__)
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.service.chatops import ChatOpsService
 from bot.slack_app import modals
 from bot.slack_app.replies import user_message
+
+if TYPE_CHECKING:
+    from bot.service.chatops import ChatOpsService
 
 
 def register(app: App, get_service: Callable[[], ChatOpsService]) -> None:
