@@ -15,7 +15,8 @@ own phases, and interpreter exit (last line to the parent seeing it end).
 (b) The events handler's cold start: the driver imports ``handlers.events`` (import), then
     hands the handler an SQS batch of one realistic event, a training job's first state change,
     a new job every run (first event: the runtime the handler builds on first use (settings,
-    store client, renderer, Slack client; timed on its own as "runtime"), the store's reads and
+    Slack client; timed on its own as "runtime"; the store client and renderer are built on
+    first use, within the event), the store's reads and
     conditional writes, and the parent message posted to the Slack stand-in, which runs in
     this process). Store: DynamoDB (``CHATOPS_STORE=dynamodb://TABLE``) on moto's server,
     started by this process (``AWS_ENDPOINT_URL_DYNAMODB``, fake credentials); the same with a
@@ -341,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(
         "    (start: spawn to the child's first line; 1st event: SQS batch of one event, of which"
-        "\n    runtime: settings, store client, renderer, Slack client, built on the first event;"
+        "\n    runtime: settings and Slack client (the store and renderer: on first use, in the"
+        "\n    1st event), built on the first event;"
         "\n    exit: the child's last line to its end; no exit: total − exit)"
     )
     print()
