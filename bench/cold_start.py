@@ -15,7 +15,8 @@ own phases, and interpreter exit (last line to the parent seeing it end).
 (b) The events handler's cold start: the driver imports ``handlers.events`` (import), then
     hands the handler an SQS batch of one realistic event, a training job's first state change,
     a new job every run (first event: the runtime the handler builds on first use (settings,
-    store client, renderer, Slack client; timed on its own as "runtime"), the store's reads and
+    Slack client; timed on its own as "runtime"; the store client and renderer are built on
+    first use, within the event), the store's reads and
     conditional writes, and the parent message posted to the Slack stand-in, which runs in
     this process). Store: DynamoDB (``CHATOPS_STORE=dynamodb://TABLE``) on moto's server,
     started by this process (``AWS_ENDPOINT_URL_DYNAMODB``, fake credentials); the same with a
@@ -31,6 +32,13 @@ own phases, and interpreter exit (last line to the parent seeing it end).
     the default, ``both``, runs the first 30 events on DynamoDB (the boto3 client's footprint)
     and all of them on SQLite (growth over many events). ``--memory-store dynamodb`` runs
     them all on DynamoDB.
+(d) The Slack function's cold ack: a fresh process imports ``handlers.slack`` (import), builds
+    its Bolt app ("runtime") and handles one signed ``/sagemaker help`` request of API
+    Gateway's HTTP API through Bolt's Lambda adapter, with the bot token and signing secret in
+    the environment (Slack: the stand-in, which counts any ``auth.test``; the store: DynamoDB on
+    moto, opened only if something needs it). Target: total wall time ≤ 2.0 times (a)'s.
+(f) The floor of (d): a minimal Bolt app on the same Lambda adapter, one ``/sagemaker``
+    listener that acks with a fixed text, authorized from the token without a network call.
 """
 
 from __future__ import annotations
@@ -166,6 +174,61 @@ with open(sys.argv[2], "w") as f:
 """
 
 
+# ``python -c SLACK_DRIVER EVENT_JSON``: the Slack function's cold start, one signed request.
+SLACK_DRIVER = (
+    """\
+import time
+T0 = time.perf_counter()
+import json, sys
+"""
+    + DRIVER.split("def peak_kb", 1)[0].split("import json, resource, sys", 1)[1]
+    + """
+import handlers.slack as slack
+
+T1 = time.perf_counter()
+slack.request_handler()  # the Bolt app, built on the first request, timed on its own
+T2 = time.perf_counter()
+response = slack.handler(json.loads(sys.argv[1]), Context())
+T3 = time.perf_counter()
+assert response["statusCode"] == 200 and "subscribe" in response["body"], response
+print(T0, T1, T2, T3)
+"""
+)
+
+# ``python -c BOLT_FLOOR EVENT_JSON``: the least a Bolt app on the Lambda adapter does.
+BOLT_FLOOR = (
+    """\
+import time
+T0 = time.perf_counter()
+import json, os, sys
+"""
+    + DRIVER.split("def peak_kb", 1)[0].split("import json, resource, sys", 1)[1]
+    + """
+from slack_bolt import App
+from slack_bolt.adapter.aws_lambda import SlackRequestHandler
+from slack_bolt.authorization import AuthorizeResult
+
+T1 = time.perf_counter()
+token = os.environ.pop("SLACK_BOT_TOKEN")
+app = App(
+    signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+    process_before_response=True,
+    authorize=lambda enterprise_id, team_id: AuthorizeResult(
+        enterprise_id=enterprise_id, team_id=team_id, bot_token=token
+    ),
+)
+app.command("/sagemaker")(lambda ack: ack("Usage: /sagemaker subscribe ..."))
+handler = SlackRequestHandler(app)
+T2 = time.perf_counter()
+response = handler.handle(json.loads(sys.argv[1]), Context())
+T3 = time.perf_counter()
+assert response["statusCode"] == 200 and "subscribe" in response["body"], response
+print(T0, T1, T2, T3)
+"""
+)
+SIGNING_SECRET = "bench-signing-secret"
+
+
 @dataclass
 class Samples:
     """Seconds, one value per run."""
@@ -211,16 +274,23 @@ def main(argv: list[str] | None = None) -> int:
     ):
         tmp = Path(tmp_dir)
         dynamo_env = child_env(slack, f"dynamodb://{new_table(aws_url)}", aws_url)
+        slack_env = {**dynamo_env, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
         reference, stack, dynamo, sqlite = Samples(), Samples(), Samples(), Samples()
+        slack_ack, bolt_floor = Samples(), Samples()
         # A first run of each warms the disk cache and writes the .pyc files.
         run_reference(Samples())
         run_cold(tmp, dynamo_env, Samples())
+        run_slack(SLACK_DRIVER, slack_env, Samples())
+        run_slack(BOLT_FLOOR, slack_env, Samples())
         for i in range(args.runs):
             run_reference(reference)
             run_reference(stack, STACK, dynamo_env)
             run_cold(tmp, dynamo_env, dynamo)
             run_cold(tmp, child_env(slack, f"sqlite:///{tmp}/cold-{i}.sqlite3", aws_url), sqlite)
+            run_slack(SLACK_DRIVER, slack_env, slack_ack)
+            run_slack(BOLT_FLOOR, slack_env, bolt_floor)
         posted = len(slack.calls("chat.postMessage"))
+        auth_tests = len(slack.calls("auth.test"))
 
         memory: list[dict[str, Any]] = []
         if args.memory_store != "sqlite":
@@ -235,7 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     ratio = median(dynamo.total) / median(reference.total)
     ratio_no_exit = median(dynamo.no_exit) / median(reference.no_exit)
     floor = median(stack.total) / median(reference.total)
+    ack_ratio = median(slack_ack.total) / median(reference.total)
+    ack_floor = median(bolt_floor.total) / median(reference.total)
     ratio_ok = ratio <= TARGET_RATIO
+    ack_ok = ack_ratio <= TARGET_RATIO and auth_tests == 0
     peak_mb = max(m["peak_kb"] for m in memory) / 1024
     memory_ok = peak_mb <= TARGET_MAX_RSS_MB and not any(m["failures"] for m in memory)
 
@@ -252,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         ("(s) the stack alone (see below)", stack),
         ("(b) handlers.events + 1st event, DynamoDB", dynamo),
         ("    same, SQLite store (comparison)", sqlite),
+        ("(d) handlers.slack + /sagemaker help", slack_ack),
+        ("(f) minimal Bolt on the Lambda adapter", bolt_floor),
     )
     for label, s in rows:
         first = (
@@ -267,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(
         "    (start: spawn to the child's first line; 1st event: SQS batch of one event, of which"
-        "\n    runtime: settings, store client, renderer, Slack client, built on the first event;"
+        "\n    runtime: settings and Slack client (the store and renderer: on first use, in the"
+        "\n    1st event), built on the first event;"
         "\n    exit: the child's last line to its end; no exit: total − exit)"
     )
     print()
@@ -285,6 +361,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"    first events posted to the Slack stand-in: {posted}")
     print()
+    print(
+        f"    (d) total / (a) total        {ack_ratio:5.2f}×   target ≤ {TARGET_RATIO:.1f}×   ",
+        end="",
+    )
+    print(verdict(ack_ok))
+    print(
+        f"    (f) total / (a) total        {ack_floor:5.2f}×   the floor: Bolt and its Lambda"
+        "\n    adapter (which imports boto3 and makes a Lambda client), one listener, one request"
+    )
+    print(
+        f"    auth.test calls on the Slack stand-in: {auth_tests}   (d)'s runtime: the Bolt app"
+        "\n    built on the first request; its 1st event: the request through the adapter"
+    )
+    print()
     print("(c) Peak memory: events through the handler in one process, SQS batches of 10")
     header = (
         f"    {'store':<10}{'events':>8}{'after 1st batch':>17}{'peak':>11}{'ru_maxrss':>12}"
@@ -300,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{m['failures']:>10}{per_event:>10.1f}"
         )
     print(f"    peak {peak_mb:.1f} MB   target ≤ {TARGET_MAX_RSS_MB:.0f} MB   {verdict(memory_ok)}")
-    return exit_code(ratio_ok and memory_ok, args.strict)
+    return exit_code(ratio_ok and memory_ok and ack_ok, args.strict)
 
 
 def new_table(aws_url: str) -> str:
@@ -394,6 +484,53 @@ def run_reference(
     samples.start.append(t0 - spawned)
     samples.work.append(t1 - t0)
     samples.exit.append(ended - t1)
+
+
+def signed_help_request() -> dict[str, Any]:
+    """API Gateway's HTTP API event for ``/sagemaker help``, signed as Slack signs it."""
+    from urllib.parse import urlencode
+
+    from slack_sdk.signature import SignatureVerifier
+
+    body = urlencode(
+        {
+            "command": "/sagemaker",
+            "text": "help",
+            "user_id": "U0BENCH",
+            "channel_id": CHANNEL,
+            "team_id": "T0STANDIN",
+            "response_url": "https://hooks.slack.com/commands/T0STANDIN/1/bench",
+            "trigger_id": "trigger-bench",
+        }
+    )
+    timestamp = str(int(time.time()))
+    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=timestamp, body=body)
+    return {
+        "version": "2.0",
+        "routeKey": "POST /slack/events",
+        "rawPath": "/slack/events",
+        "headers": {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-slack-request-timestamp": timestamp,
+            "x-slack-signature": signature,
+        },
+        "body": body,
+        "isBase64Encoded": False,
+        "requestContext": {"http": {"method": "POST", "path": "/slack/events"}},
+    }
+
+
+def run_slack(code: str, env: dict[str, str], samples: Samples) -> None:
+    """(d) or (f): a fresh process handles one signed ``/sagemaker help``."""
+    command = [sys.executable, "-c", code, json.dumps(signed_help_request())]
+    spawned, ended, out = _run(command, env)
+    t0, t1, t2, t3 = (float(x) for x in out.split())
+    samples.total.append(ended - spawned)
+    samples.start.append(t0 - spawned)
+    samples.work.append(t1 - t0)
+    samples.first_event.append(t3 - t1)
+    samples.runtime.append(t2 - t1)
+    samples.exit.append(ended - t3)
 
 
 def run_driver(batches: Path, env: dict[str, str], tmp: Path) -> dict[str, Any]:

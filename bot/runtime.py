@@ -2,15 +2,17 @@
 
 Entry points (Lambda handlers, the CLI) call :func:`build_runtime` once per process; nothing
 here runs at import time. Explicit arguments win over the settings, so tests inject fakes.
+The store, the renderer and the deliverer are built on first use (and their modules imported
+then), so an entry point that answers without them (the Slack function's help, syntax errors
+and acks) never pays for them.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-from bot.delivery.deliverer import Deliverer, DeliveryMetrics, DeliveryOptions
 from bot.gateway import (
     CallObserver,
     LocalGateway,
@@ -18,24 +20,65 @@ from bot.gateway import (
     WebApiGateway,
     make_web_client,
 )
-from bot.render.renderer import Renderer
 from bot.settings import Settings
-from bot.store import Store, open_store
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
+    from bot.delivery.deliverer import Deliverer, DeliveryMetrics
+    from bot.render.renderer import Renderer
+    from bot.store import Store
+
 logger = logging.getLogger(__name__)
 
 
-@dataclass
 class Runtime:
-    settings: Settings
-    store: Store
-    renderer: Renderer
-    slack: SlackGateway
-    deliverer: Deliverer
-    web_client: WebClient | None = None  # None in local mode (no token)
+    """The parts, each built once: the store, the renderer and the deliverer on first use."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        slack: SlackGateway,
+        web_client: WebClient | None = None,  # None in local mode (no token)
+        *,
+        store: Store | None = None,
+        metrics: DeliveryMetrics | None = None,
+    ) -> None:
+        self.settings = settings
+        self.slack = slack
+        self.web_client = web_client
+        self._store = store
+        self._metrics = metrics
+
+    @cached_property
+    def store(self) -> Store:
+        if self._store is not None:
+            return self._store
+        from bot.store import open_store
+
+        return open_store(self.settings.store)
+
+    @cached_property
+    def renderer(self) -> Renderer:
+        from bot.render.renderer import Renderer
+
+        return Renderer(self.settings.templates_dir)
+
+    @cached_property
+    def deliverer(self) -> Deliverer:
+        from bot.delivery.deliverer import Deliverer, DeliveryOptions
+
+        options = DeliveryOptions.from_settings(self.settings)
+        return Deliverer(self.store, self.slack, self.renderer, options, metrics=self._metrics)
+
+    def refresh_parent(self, channel: str, key: str, ts: str) -> None:
+        """The deliverer's: re-render a parent message from the store."""
+        self.deliverer.refresh_parent(channel, key, ts)
+
+    def forget_subscriptions(self) -> None:
+        """The deliverer's cached subscriptions are stale; nothing to do if it is not built."""
+        if "deliverer" in self.__dict__:
+            self.deliverer.forget_subscriptions()
 
 
 def fetch_secret(name: str) -> str:
@@ -77,9 +120,8 @@ def build_runtime(
     metrics: DeliveryMetrics | None = None,
     slack_observer: CallObserver | None = None,
 ) -> Runtime:
-    """Wire the parts. Without a bot token, Slack is the in-memory ``LocalGateway``."""
-    store = store or open_store(settings.store)
-    renderer = Renderer(settings.templates_dir)
+    """Wire the parts. Without a bot token, Slack is the in-memory ``LocalGateway``. The store
+    (unless given), renderer and deliverer are built on first use."""
     web_client = None
     if slack is None:
         token = resolve_bot_token(settings)
@@ -89,7 +131,4 @@ def build_runtime(
         else:
             logger.info("no Slack token: messages stay local")
             slack = LocalGateway()
-    deliverer = Deliverer(
-        store, slack, renderer, DeliveryOptions.from_settings(settings), metrics=metrics
-    )
-    return Runtime(settings, store, renderer, slack, deliverer, web_client)
+    return Runtime(settings, slack, web_client, store=store, metrics=metrics)

@@ -39,13 +39,14 @@ def request_handler() -> SlackRequestHandler:
         from bot.slack_app.app import build_app, build_service
 
         settings = get_settings()
-        runtime = build_runtime(settings)
+        runtime = build_runtime(settings)  # the store and renderer are opened on first use
         secret = resolve_signing_secret(settings)
-        if runtime.web_client is None or not secret:
+        client = runtime.web_client
+        if client is None or not secret:
             raise ConfigurationError("the Slack handler needs a bot token and a signing secret")
         app = build_app(
-            build_service(runtime, runtime.web_client),
-            client=runtime.web_client,
+            lambda: build_service(runtime, client),  # built by the first command that needs it
+            client=client,
             signing_secret=secret,
             process_before_response=True,
         )

@@ -44,10 +44,10 @@ from bot.slash import (
     Unsubscribe,
     describe,
     format_list,
+    help_text,
+    is_quick,
     subscription_from,
     unique_id_factory,
-    usage,
-    usage_text,
 )
 from bot.store import Locks, SubscriptionStore, ThreadStore
 
@@ -124,12 +124,17 @@ class ChatOpsService:
     @staticmethod
     def is_quick(command: Command) -> bool:
         """Commands answered within Slack's 3 seconds (store only, no AWS call)."""
-        return isinstance(command, Help | Subscribe | Unsubscribe | ListSubscriptions)
+        return is_quick(command)
+
+    @staticmethod
+    def help(command: Help) -> Reply:
+        """``help [TOPIC]``: needs nothing but the command."""
+        return Reply(help_text(command.topic))
 
     def quick(self, command: Command, user_id: str, channel: str) -> Reply:
         match command:
-            case Help(topic=topic):
-                return Reply(usage(topic) if topic else usage_text())
+            case Help():
+                return self.help(command)
             case ListSubscriptions():
                 subscriptions = self.store.list_subscriptions(channel)
                 if not subscriptions:

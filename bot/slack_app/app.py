@@ -5,17 +5,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
+from functools import cache
 from typing import TYPE_CHECKING, Any
-
-from bot.aws.accounts import AccountAccess, SageMakers
-from bot.runtime import Runtime
-from bot.service.audit import Auditor
-from bot.service.authz import Authorizer
-from bot.service.chatops import ChatOpsService, SageMakerFactory
 
 if TYPE_CHECKING:
     from slack_bolt import App
+    from slack_bolt.authorization import AuthorizeResult
     from slack_sdk import WebClient
+
+    from bot.runtime import Runtime
+    from bot.service.chatops import ChatOpsService, SageMakerFactory
+
+ServiceRef = Callable[[], "ChatOpsService"]
+"""The service, built on its first call and kept: listeners that answer without it (help, a
+syntax error, the ack of a slow command) never build it."""
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +28,7 @@ def boto3_sagemaker(
 ) -> SageMakerFactory:
     """SageMaker services per region and account, their boto3 clients made on first use and
     kept. With ``cross_account_role``, other accounts are reached through that role."""
+    from bot.aws.accounts import AccountAccess, SageMakers
 
     def make_client(service: str, **options: Any) -> Any:
         import boto3
@@ -42,6 +46,10 @@ def boto3_sagemaker(
 def build_service(
     runtime: Runtime, client: WebClient, sagemaker: SageMakerFactory | None = None
 ) -> ChatOpsService:
+    from bot.service.audit import Auditor
+    from bot.service.authz import Authorizer
+    from bot.service.chatops import ChatOpsService
+
     settings = runtime.settings
     return ChatOpsService(
         store=runtime.store,
@@ -50,8 +58,8 @@ def build_service(
         auditor=Auditor(runtime.store),
         sagemaker=sagemaker or boto3_sagemaker(cross_account_role=settings.cross_account_role),
         slack=runtime.slack,
-        refresh_parent=runtime.deliverer.refresh_parent,
-        on_subscriptions_changed=runtime.deliverer.forget_subscriptions,
+        refresh_parent=runtime.refresh_parent,
+        on_subscriptions_changed=runtime.forget_subscriptions,
     )
 
 
@@ -70,32 +78,76 @@ class ImmediateExecutor(Executor):
         return future
 
 
+def token_authorize(token: str, bot_user_id: str | None = None) -> Callable[..., AuthorizeResult]:
+    """Bolt's ``authorize``: the configured bot token, without a network call.
+
+    Given a token, Bolt otherwise authorizes every request with ``auth.test`` (its
+    SingleTeamAuthorization), a round trip to Slack before the ack, even with
+    ``token_verification_enabled=False``. Nothing here needs its answer: the team and the
+    user come from the request, and ``bot_user_id`` only serves Bolt's filter of the bot's own
+    events, which this app does not receive.
+    """
+    from slack_bolt.authorization import AuthorizeResult
+
+    def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        return AuthorizeResult(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            bot_token=token,
+            bot_user_id=bot_user_id,
+        )
+
+    return authorize
+
+
 def build_app(
-    service: ChatOpsService,
+    service: ChatOpsService | ServiceRef,
     *,
     client: WebClient,
     signing_secret: str,
     process_before_response: bool,
     listener_executor: Executor | None = None,
 ) -> App:
-    """The Bolt app with every listener. Requests are signature-checked by Bolt."""
+    """The Bolt app with every listener. Requests are signature-checked by Bolt and authorized
+    with ``client``'s token, without a call to Slack. ``service`` may be a function that builds
+    it: then it is called, once, by the first listener that needs it."""
     from slack_bolt import App
+    from slack_bolt.logger.messages import (
+        warning_client_prioritized_and_token_skipped,
+        warning_token_skipped,
+    )
 
     from bot.slack_app.listeners import actions, commands, view_submissions
 
     options: dict[str, Any] = {}
     if listener_executor is not None:
         options["listener_executor"] = listener_executor
-    app = App(
-        client=client,
-        signing_secret=signing_secret,
-        process_before_response=process_before_response,
-        # auth.test at start-up costs a round trip per cold start; nothing here needs its answer.
-        token_verification_enabled=False,
-        **options,
-    )
+    if not client.token:
+        raise ValueError("the Slack app needs a client with a bot token")
+    # Bolt warns that the client's token is ignored for authorize's (and SLACK_BOT_TOKEN for the
+    # client's): it is the same token.
+    skipped = {warning_token_skipped(), warning_client_prioritized_and_token_skipped()}
+    bolt_logger = logging.getLogger("slack_bolt.App")
+    drop_skipped: Callable[[logging.LogRecord], bool] = lambda r: r.getMessage() not in skipped  # noqa: E731
+    bolt_logger.addFilter(drop_skipped)
+    try:
+        app = App(
+            # Without a name, Bolt takes its caller's file name from inspect.stack(), which
+            # resolves the path of every loaded module: about 50 ms of a cold start.
+            name="sagemaker-chatops",
+            client=client,
+            signing_secret=signing_secret,
+            process_before_response=process_before_response,
+            # auth.test costs a round trip at start-up or per request; nothing needs its answer.
+            token_verification_enabled=False,
+            authorize=token_authorize(client.token),
+            **options,
+        )
+    finally:
+        bolt_logger.removeFilter(drop_skipped)
+    get_service: ServiceRef = cache(service) if callable(service) else lambda: service
     for listeners in (commands, actions, view_submissions):
-        listeners.register(app, service)
+        listeners.register(app, get_service)
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any]) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import TemplateError
 from bot.render.escape import mrkdwn_escape
-from bot.render.renderer import Renderer
+
+if TYPE_CHECKING:
+    from bot.render.renderer import Renderer
 
 CALLBACK_ID = "model_package_decision"
 COMMENT_BLOCK = "comment"

@@ -138,3 +138,8 @@ Command: TypeAlias = (
     | Retry
     | Stop
 )
+
+
+def is_quick(command: Command) -> bool:
+    """Commands answered within Slack's 3 seconds (the store at most, no AWS call)."""
+    return isinstance(command, Help | Subscribe | Unsubscribe | ListSubscriptions)

@@ -152,3 +152,8 @@ def _subscribe_notes() -> str:
         + "\n*Statuses:* a status word (`Failed`, `InService`, …) or a class: "
         + STATUS_CLASS_LIST
     )
+
+
+def help_text(topic: str | None = None) -> str:
+    """``help`` (every command) or ``help TOPIC`` (that one's usage)."""
+    return usage(topic) if topic else usage_text()

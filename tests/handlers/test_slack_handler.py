@@ -156,3 +156,32 @@ def test_an_approve_is_audited_at_info_as_json_in_the_functions_output(
     output = stream.getvalue()
     assert SECRET not in output
     assert slack_api.token not in output
+
+
+def test_help_builds_neither_the_store_nor_the_renderer(
+    lambda_env: InvokeSelf, slack_api: SlackStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold function answers help and syntax errors without what they do not need."""
+    import bot.render.renderer
+    import bot.store
+
+    built: list[str] = []
+
+    def recording(name: str, make: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            built.append(name)
+            return make(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(bot.store, "open_store", recording("store", bot.store.open_store))
+    monkeypatch.setattr(
+        bot.render.renderer, "Renderer", recording("renderer", bot.render.renderer.Renderer)
+    )
+    for text in ("help", "help subscribe", "subscribe trainig"):
+        response = slack_handler.handler(http_api_event(command(slack_api, text)), LambdaContext())
+        assert response["statusCode"] == 200
+    assert built == []
+    assert slack_api.calls("auth.test") == []
+    slack_handler.handler(http_api_event(command(slack_api, "list")), LambdaContext())
+    assert built == ["store", "renderer"]

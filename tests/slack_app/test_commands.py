@@ -162,3 +162,11 @@ def test_admins_restrict_who_may_subscribe(slack_app: SlackApp) -> None:
     allowed = slack_app.command("subscribe all", user=APPROVER)
     assert "Subscribed this channel" in allowed.body
     assert len(slack_app.runtime.store.list_subscriptions(CHANNEL)) == 1
+
+
+def test_commands_and_clicks_are_authorized_without_auth_test(slack_app: SlackApp) -> None:
+    """Bolt's default authorization calls auth.test per request: a round trip before the ack."""
+    slack_app.command("help")
+    slack_app.command("list")
+    slack_app.click("inspect", "{}", user=APPROVER, message_ts="1.000")
+    assert slack_app.slack.calls("auth.test") == []

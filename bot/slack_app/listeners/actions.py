@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.events.identity import ResourceKind
-from bot.service.chatops import ChatOpsService
 from bot.slack_app import modals
 from bot.slack_app.replies import user_message
+
+if TYPE_CHECKING:
+    from bot.service.chatops import ChatOpsService
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +41,16 @@ def where(body: dict[str, Any]) -> tuple[str, str, str | None]:
     return body["user"]["id"], (body.get("channel") or {}).get("id", ""), ts
 
 
-def register(app: App, service: ChatOpsService) -> None:
+def register(app: App, get_service: Callable[[], ChatOpsService]) -> None:
+    """``get_service`` builds the service on its first call (see ``bot.slack_app.app``)."""
+
     def ack_decision(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         action, value = button(body)
         user, channel, ts = where(body)
         status = "Approved" if action.get("action_id") == APPROVE else "Rejected"
         verb = "approve" if status == "Approved" else "reject"
+        service = get_service()
         if not service.authorizer.allowed(verb, user):
             service.auditor.record(user, verb, str(value.get("arn")), "denied")
             client.chat_postEphemeral(
@@ -63,6 +69,7 @@ def register(app: App, service: ChatOpsService) -> None:
         user, channel, ts = where(body)
         # Bolt runs this after every ack, refused ones too: there is no modal to fill in then,
         # and nothing to read from SageMaker for someone who may not decide.
+        service = get_service()
         if not service.authorizer.allowed("approve" if status == "Approved" else "reject", user):
             return
         external_id = modals.external_id(body["trigger_id"])
@@ -81,7 +88,7 @@ def register(app: App, service: ChatOpsService) -> None:
         user, channel, ts = where(body)
         kind = value.get("kind")
         try:
-            reply = service.inspect(
+            reply = get_service().inspect(
                 str(value.get("arn") or value.get("name")),
                 value.get("region"),
                 channel,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.service.chatops import ChatOpsService
 from bot.slack_app.replies import user_message
-from bot.slash import Command, code, parse_command, slack_unescape
+from bot.slash import Command, Help, code, help_text, is_quick, parse_command, slack_unescape
+
+if TYPE_CHECKING:
+    from bot.service.chatops import ChatOpsService
 
 logger = logging.getLogger(__name__)
 COMMAND = "/sagemaker"
@@ -22,19 +25,24 @@ def _parsed(command: dict[str, Any]) -> Command | None:
         return None  # answered (with usage) in the ack
 
 
-def register(app: App, service: ChatOpsService) -> None:
+def register(app: App, get_service: Callable[[], ChatOpsService]) -> None:
+    """``get_service`` builds the service on its first call (see ``bot.slack_app.app``)."""
+
     def is_slow(command: dict[str, Any]) -> bool:
         parsed = _parsed(command)
-        return parsed is not None and not service.is_quick(parsed)
+        return parsed is not None and not is_quick(parsed)
 
-    def is_quick(command: dict[str, Any]) -> bool:
+    def is_fast(command: dict[str, Any]) -> bool:
         return not is_slow(command)
 
     def answer_now(ack: Ack, command: dict[str, Any]) -> None:
         """Help, subscriptions and syntax errors: answered within the 3 seconds, no AWS call."""
         try:
             parsed = parse_command(str(command.get("text") or ""))
-            reply = service.quick(parsed, command["user_id"], command["channel_id"])
+            if isinstance(parsed, Help):  # needs neither the service nor the store
+                ack(response_type="ephemeral", text=help_text(parsed.topic))
+                return
+            reply = get_service().quick(parsed, command["user_id"], command["channel_id"])
             ack(**reply.payload())
         except Exception as exc:
             ack(response_type="ephemeral", text=user_message(exc))
@@ -48,7 +56,7 @@ def register(app: App, service: ChatOpsService) -> None:
     def run_slow(command: dict[str, Any], respond: Respond) -> None:
         try:
             parsed = parse_command(str(command.get("text") or ""))
-            reply = service.slow(
+            reply = get_service().slow(
                 parsed, command["user_id"], command["channel_id"], command.get("user_name")
             )
             respond(**reply.payload(), replace_original=False)
@@ -56,5 +64,5 @@ def register(app: App, service: ChatOpsService) -> None:
             respond(response_type="ephemeral", text=user_message(exc), replace_original=False)
 
     # Two listeners, so only commands that call AWS pay for the lazy (second) invocation.
-    app.command(COMMAND, matchers=[is_quick])(answer_now)
+    app.command(COMMAND, matchers=[is_fast])(answer_now)
     app.command(COMMAND, matchers=[is_slow])(ack=ack_slow, lazy=[run_slow])

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.service.chatops import ChatOpsService
 from bot.slack_app import modals
 from bot.slack_app.replies import user_message
 
+if TYPE_CHECKING:
+    from bot.service.chatops import ChatOpsService
 
-def register(app: App, service: ChatOpsService) -> None:
+
+def register(app: App, get_service: Callable[[], ChatOpsService]) -> None:
+    """``get_service`` builds the service on its first call (see ``bot.slack_app.app``)."""
+
     def ack_submission(ack: Ack) -> None:
         ack()  # closes the modal; the decision is made right after
 
@@ -21,7 +26,7 @@ def register(app: App, service: ChatOpsService) -> None:
         user = body["user"]["id"]
         channel = str(metadata.get("channel") or "")
         try:
-            result = service.decide(
+            result = get_service().decide(
                 str(metadata.get("arn")),
                 str(metadata.get("status")),
                 user,
