@@ -20,7 +20,14 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.errors import ConfigurationError
-from bot.store.base import AuditRecord, DeliveryRecord, OrderKey, Subscription, ThreadRecord
+from bot.store.base import (
+    AuditRecord,
+    ChannelFailure,
+    DeliveryRecord,
+    OrderKey,
+    Subscription,
+    ThreadRecord,
+)
 from bot.store.interfaces import AuditLog, Locks, Store, SubscriptionStore, ThreadStore
 
 if TYPE_CHECKING:
@@ -29,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AuditLog",
     "AuditRecord",
+    "ChannelFailure",
     "DeliveryRecord",
     "Locks",
     "OrderKey",

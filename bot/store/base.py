@@ -56,3 +56,18 @@ class AuditRecord:
     target: str
     result: str
     detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ChannelFailure:
+    """A channel Slack keeps refusing (the bot was removed, the channel archived or deleted).
+
+    ``failures`` counts the refusals since the channel last took a message; ``reason`` is
+    Slack's error code of the latest one; ``since`` and ``last_at`` are epoch seconds.
+    """
+
+    channel: str
+    failures: int
+    reason: str
+    since: float
+    last_at: float

@@ -8,6 +8,7 @@ N). Item layout::
     subscription  pk = SUBSCRIPTIONS                     sk = <channel>#<id>
     audit         pk = AUDIT                             sk = <at as %020.6f>#<id>
     lock          pk = LOCK#<name>                       sk = LOCK
+    failing chan. pk = CHANNEL_FAILURES                  sk = <channel>
 
 A delivery shares its thread's partition so one Query finds them all (to give them the
 thread's expiry). Channel ids (``C…``) never contain ``#``, so ``<channel>#`` is an exact
@@ -48,7 +49,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import StoreError
-from bot.store.base import AuditRecord, DeliveryRecord, OrderKey, Subscription, ThreadRecord
+from bot.store.base import (
+    AuditRecord,
+    ChannelFailure,
+    DeliveryRecord,
+    OrderKey,
+    Subscription,
+    ThreadRecord,
+)
 from bot.store.interfaces import Store
 
 if TYPE_CHECKING:
@@ -57,6 +65,7 @@ if TYPE_CHECKING:
 TTL_ATTRIBUTE = "expires_at"
 THREAD_SK = "THREAD"
 SUBSCRIPTIONS_PK = "SUBSCRIPTIONS"
+CHANNEL_FAILURES_PK = "CHANNEL_FAILURES"
 AUDIT_PK = "AUDIT"
 LOCK_SK = "LOCK"
 LOCK_TTL_GRACE_SECONDS = 3600.0
@@ -568,6 +577,47 @@ class DynamoDBStore(Store):
         # The sort key orders by channel; callers want creation order.
         subscriptions.sort(key=lambda s: (s.created_at, s.id))
         return subscriptions
+
+    # --- failing channels ---------------------------------------------------------------------
+
+    def mark_channel_failing(self, channel: str, reason: str, now: float) -> int:
+        e = _Expression(self)
+        update = (
+            f"ADD {e.n('failures')} {e.v(1)} SET {e.n('channel')} = {e.v(channel)},"
+            f" {e.n('reason')} = {e.v(reason)}, {e.n('last_at')} = {e.v(now)},"
+            f" {e.n('since')} = if_not_exists({e.n('since')}, {e.v(now)})"
+        )
+        with self._errors():
+            response = self._client.update_item(
+                TableName=self._table,
+                Key=self._key(CHANNEL_FAILURES_PK, channel),
+                UpdateExpression=update,
+                ReturnValues="UPDATED_NEW",
+                **e.kwargs(),
+            )
+        return int(self._decode(response.get("Attributes", {})).get("failures", 1))
+
+    def clear_channel_failing(self, channel: str) -> None:
+        with self._errors():
+            self._client.delete_item(
+                TableName=self._table, Key=self._key(CHANNEL_FAILURES_PK, channel)
+            )
+
+    def list_channel_failures(self) -> dict[str, ChannelFailure]:
+        e = _Expression(self)
+        items = self._query(
+            KeyConditionExpression=f"{e.n('pk')} = {e.v(CHANNEL_FAILURES_PK)}", **e.kwargs()
+        )
+        return {
+            item["channel"]: ChannelFailure(
+                channel=item["channel"],
+                failures=int(item.get("failures", 0)),
+                reason=str(item.get("reason", "")),
+                since=float(item.get("since", 0)),
+                last_at=float(item.get("last_at", 0)),
+            )
+            for item in items
+        }
 
     # --- audit ---------------------------------------------------------------------------------
 

@@ -21,7 +21,14 @@ from __future__ import annotations
 from abc import abstractmethod
 from typing import Any, Protocol
 
-from bot.store.base import AuditRecord, DeliveryRecord, OrderKey, Subscription, ThreadRecord
+from bot.store.base import (
+    AuditRecord,
+    ChannelFailure,
+    DeliveryRecord,
+    OrderKey,
+    Subscription,
+    ThreadRecord,
+)
 
 
 class ThreadStore(Protocol):
@@ -155,6 +162,22 @@ class SubscriptionStore(Protocol):
     @abstractmethod
     def list_subscriptions(self, channel: str | None = None) -> list[Subscription]:
         """A channel's subscriptions, or all of them, oldest first."""
+
+    # --- channels Slack keeps refusing: one small record per channel ------------------------
+
+    @abstractmethod
+    def mark_channel_failing(self, channel: str, reason: str, now: float) -> int:
+        """Count one more refusal of ``channel`` (``reason``: Slack's error code) and return
+        the count since it last took a message. One write; ``since`` keeps the first one's
+        ``now``."""
+
+    @abstractmethod
+    def clear_channel_failing(self, channel: str) -> None:
+        """Forget a channel's refusals (a message went through). Nothing if there were none."""
+
+    @abstractmethod
+    def list_channel_failures(self) -> dict[str, ChannelFailure]:
+        """Every channel with refusals on record, by channel id."""
 
 
 class AuditLog(Protocol):

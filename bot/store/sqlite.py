@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import StoreError
-from bot.store.base import AuditRecord, DeliveryRecord, OrderKey, Subscription, ThreadRecord
+from bot.store.base import (
+    AuditRecord,
+    ChannelFailure,
+    DeliveryRecord,
+    OrderKey,
+    Subscription,
+    ThreadRecord,
+)
 from bot.store.interfaces import Store
 
 MEMORY = ":memory:"
@@ -84,6 +91,13 @@ CREATE TABLE IF NOT EXISTS audit (
     result  TEXT NOT NULL,
     detail  TEXT NOT NULL,
     PRIMARY KEY (at, id)
+);
+CREATE TABLE IF NOT EXISTS channel_failures (
+    channel  TEXT NOT NULL PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    reason   TEXT NOT NULL,
+    since    REAL NOT NULL,
+    last_at  REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS locks (
     name         TEXT NOT NULL PRIMARY KEY,
@@ -428,6 +442,36 @@ class SqliteStore(Store):
             )
             for row in rows
         ]
+
+    # --- failing channels ---------------------------------------------------------------------
+
+    def mark_channel_failing(self, channel: str, reason: str, now: float) -> int:
+        with self._write() as conn:
+            row = conn.execute(
+                "INSERT INTO channel_failures (channel, failures, reason, since, last_at)"
+                " VALUES (?, 1, ?, ?, ?) ON CONFLICT (channel) DO UPDATE SET"
+                " failures = channel_failures.failures + 1, reason = excluded.reason,"
+                " last_at = excluded.last_at RETURNING failures",
+                (channel, reason, now, now),
+            ).fetchone()
+            return int(row["failures"])
+
+    def clear_channel_failing(self, channel: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM channel_failures WHERE channel = ?", (channel,))
+
+    def list_channel_failures(self) -> dict[str, ChannelFailure]:
+        rows = self._read("SELECT * FROM channel_failures ORDER BY channel", ())
+        return {
+            row["channel"]: ChannelFailure(
+                channel=row["channel"],
+                failures=row["failures"],
+                reason=row["reason"],
+                since=row["since"],
+                last_at=row["last_at"],
+            )
+            for row in rows
+        }
 
     # --- audit ---------------------------------------------------------------------------------
 

@@ -7,13 +7,14 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.store import AuditRecord, Store, Subscription, ThreadRecord
+from bot.store import AuditRecord, ChannelFailure, Store, Subscription, ThreadRecord
 from bot.store.dynamodb import (
     THREAD_SK,
     DynamoDBStore,
@@ -475,6 +476,36 @@ def test_channel_prefix_does_not_leak(store: Store) -> None:
     store.add_subscription(subscription("a", "C1", 1.0))
     store.add_subscription(subscription("b", "C12", 2.0))
     assert [s.id for s in store.list_subscriptions("C1")] == ["a"]
+
+
+def test_failing_channels_count_until_cleared(store: Store) -> None:
+    assert store.list_channel_failures() == {}
+    assert store.mark_channel_failing("C1", "not_in_channel", 100.0) == 1
+    assert store.mark_channel_failing("C1", "is_archived", 200.0) == 2
+    assert store.mark_channel_failing("C12", "channel_not_found", 150.0) == 1
+    failures = store.list_channel_failures()
+    assert failures == {
+        "C1": ChannelFailure("C1", failures=2, reason="is_archived", since=100.0, last_at=200.0),
+        "C12": ChannelFailure(
+            "C12", failures=1, reason="channel_not_found", since=150.0, last_at=150.0
+        ),
+    }
+    store.clear_channel_failing("C1")
+    store.clear_channel_failing("C1")  # nothing to clear: no error
+    assert list(store.list_channel_failures()) == ["C12"]
+    # A cleared channel counts from one again, since its new first failure.
+    assert store.mark_channel_failing("C1", "not_in_channel", 300.0) == 1
+    assert store.list_channel_failures()["C1"].since == 300.0
+    # Failures are kept apart from subscriptions.
+    assert store.list_subscriptions() == []
+
+
+def test_failing_channel_count_is_exact_under_concurrency(store: Store) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        counts = list(
+            pool.map(lambda i: store.mark_channel_failing("C1", "x", float(i)), range(16))
+        )
+    assert sorted(counts) == list(range(1, 17))
 
 
 # --- audit -----------------------------------------------------------------------------------
