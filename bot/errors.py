@@ -43,6 +43,17 @@ class SlackDeliveryError(ChatOpsError):
             "ekm_access_denied",
         }
     )
+    # Of those, the ones about the channel itself rather than the message: every message to it
+    # will meet them until someone invites the bot back (or unarchives, or unsubscribes).
+    CHANNEL_REFUSALS = frozenset(
+        {
+            "channel_not_found",
+            "not_in_channel",
+            "is_archived",
+            "restricted_action",
+            "restricted_action_read_only_channel",
+        }
+    )
     # The message the thread hangs on is gone (deleted by a person or a retention policy).
     GONE = frozenset({"message_not_found", "thread_not_found", "cant_update_message"})
 
@@ -53,6 +64,10 @@ class SlackDeliveryError(ChatOpsError):
     @property
     def permanent(self) -> bool:
         return self.code in self.PERMANENT
+
+    @property
+    def channel_refused(self) -> bool:
+        return self.code in self.CHANNEL_REFUSALS
 
     @property
     def gone(self) -> bool:

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.delivery import state as st
-from bot.delivery.routing import route, wants_run
+from bot.delivery.routing import BROKEN_AFTER_FAILURES, route, skipped_channels, wants_run
 from bot.errors import ChatOpsError, SlackDeliveryError
 from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent, parse_event
@@ -26,7 +26,7 @@ from bot.gateway import SlackGateway
 from bot.render.context import RenderContext
 from bot.render.renderer import Renderer, minimal_message
 from bot.settings import Settings
-from bot.store import Subscription, SubscriptionStore, ThreadRecord, ThreadStore
+from bot.store import ChannelFailure, Subscription, SubscriptionStore, ThreadRecord, ThreadStore
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +115,9 @@ class Deliverer:
         self._clock = clock
         self._sleep = sleep
         self._subscriptions: tuple[float, list[Subscription]] | None = None
+        # Channels Slack keeps refusing, read with the subscriptions and kept up to date by
+        # this instance's own refusals and successes.
+        self._failing: dict[str, ChannelFailure] = {}
 
     # --- entry points --------------------------------------------------------------------
 
@@ -129,7 +132,8 @@ class Deliverer:
         subscriptions = self._current_subscriptions()
         if st.is_run_child(link) and link is not None and not link.pipeline_name:
             link = self._with_pipeline_name(link, subscriptions)
-        channels = route(event, subscriptions, self.options.default_channel, run=link)
+        skip = skipped_channels(self._failing, self.options.default_channel, self._clock())
+        channels = route(event, subscriptions, self.options.default_channel, run=link, skip=skip)
         if not channels:
             logger.info("no channel wants event %s (%s)", event.id, event.resource.key)
         failures: list[Exception] = []
@@ -158,6 +162,8 @@ class Deliverer:
                     )
                     self.metrics.count("SlackPermanentErrors")
                     report.outcomes[channel] = Outcome.REFUSED
+                    if exc.channel_refused and exc.code:
+                        self._channel_refused(channel, exc.code)
                     continue
                 failures.append(exc)
                 logger.warning("delivery of %s to %s failed: %s", event.id, channel, exc)
@@ -173,6 +179,8 @@ class Deliverer:
                 logger.exception("delivery of %s to %s failed", event.id, channel)
                 continue
             report.outcomes[channel] = outcome
+            if channel in self._failing:
+                self._channel_works(channel)
             self.metrics.count(
                 "EventsDeduplicated" if outcome is Outcome.DUPLICATE else "EventsPosted"
             )
@@ -180,6 +188,42 @@ class Deliverer:
             self.metrics.count("EventsFailed")
             raise failures[0]
         return report
+
+    # --- channels Slack keeps refusing -----------------------------------------------------
+
+    def _channel_refused(self, channel: str, reason: str) -> None:
+        """Count a refusal; a channel refused ``BROKEN_AFTER_FAILURES`` times is skipped."""
+        if channel == self.options.default_channel:
+            return  # configuration: never skipped, its refusals are in the logs and metrics
+        now = self._clock()
+        try:
+            count = self.store.mark_channel_failing(channel, reason, now)
+        except Exception:
+            # Bookkeeping only: the refusal is logged and counted already.
+            logger.warning("recording that %s refused a message failed", channel, exc_info=True)
+            return
+        known = self._failing.get(channel)
+        self._failing[channel] = ChannelFailure(
+            channel, count, reason, since=known.since if known else now, last_at=now
+        )
+        if count == BROKEN_AFTER_FAILURES:
+            logger.warning(
+                "channel %s refused %d messages in a row (%s): its subscriptions are skipped"
+                " until it takes a message again",
+                channel,
+                count,
+                reason,
+            )
+            self.metrics.count("ChannelsBroken")
+
+    def _channel_works(self, channel: str) -> None:
+        try:
+            self.store.clear_channel_failing(channel)
+        except Exception:
+            logger.warning("clearing the refusals of %s failed", channel, exc_info=True)
+            return
+        self._failing.pop(channel, None)
+        logger.info("channel %s takes messages again", channel)
 
     # --- per channel ---------------------------------------------------------------------
 
@@ -681,6 +725,7 @@ class Deliverer:
         cached = self._subscriptions
         if cached is None or now - cached[0] > self.options.subscriptions_cache_seconds:
             cached = (now, self.store.list_subscriptions())
+            self._failing = self.store.list_channel_failures()
             self._subscriptions = cached
         return cached[1]
 

@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from fnmatch import fnmatchcase
 
 from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent
 from bot.events.status import ALERTS, StatusClass
 from bot.events.workflow import RunLink
-from bot.store.base import Subscription
+from bot.store.base import ChannelFailure, Subscription
 
 ALL = "all"
+
+BROKEN_AFTER_FAILURES = 5
+"""Refusals in a row after which a channel is broken and its subscriptions are skipped. One
+refusal can be a moment's misstep (the bot removed and invited back); five events in a row
+refused is a channel nobody is fixing, and each further try is a wasted Slack call."""
+
+RETRY_BROKEN_SECONDS = 6 * 3600.0
+"""A broken channel is tried again with one event this long after its last refusal, so a
+channel fixed without anyone unsubscribing (the bot invited back) recovers by itself."""
+
+
+def is_broken(failure: ChannelFailure | None) -> bool:
+    """Whether a channel has been refused often enough to be shown as broken."""
+    return failure is not None and failure.failures >= BROKEN_AFTER_FAILURES
+
+
+def skipped_channels(
+    failures: Mapping[str, ChannelFailure], default_channel: str | None, now: float
+) -> frozenset[str]:
+    """The broken channels routing leaves out now: never the default channel (it is
+    configuration; its refusals show in the logs and metrics), and not one due a retry."""
+    return frozenset(
+        channel
+        for channel, failure in failures.items()
+        if channel != default_channel
+        and is_broken(failure)
+        and now - failure.last_at < RETRY_BROKEN_SECONDS
+    )
+
+
 KIND_NAMES = [k.value for k in ResourceKind if k is not ResourceKind.OTHER]
 
 
@@ -80,11 +110,17 @@ def route(
     default_channel: str | None,
     *,
     run: RunLink | None = None,
+    skip: Collection[str] = (),
 ) -> list[str]:
-    """The channels an event goes to, each once, in a stable order."""
+    """The channels an event goes to, each once, in a stable order; the subscriptions of the
+    channels in ``skip`` (broken ones) are left out."""
     channels: list[str] = [default_channel] if default_channel else []
     for subscription in subscriptions:
-        if subscription.channel not in channels and matches(subscription, event, run):
+        if (
+            subscription.channel not in channels
+            and subscription.channel not in skip
+            and matches(subscription, event, run)
+        ):
             channels.append(subscription.channel)
     return channels
 
