@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from bot.aws.lookup import as_event, model_package_metrics
 from bot.aws.sagemaker import SageMaker
 from bot.delivery import state as st
+from bot.delivery.routing import is_broken
 from bot.errors import ChatOpsError, NotAuthorizedError
 from bot.events.identity import Arn, ResourceKind, ResourceRef
 from bot.events.parse import parse_event
@@ -142,7 +143,8 @@ class ChatOpsService:
                         "This channel has no subscriptions. Try `/sagemaker subscribe training "
                         "status=failed`."
                     )
-                return Reply(format_list(subscriptions))
+                failure = self.store.list_channel_failures().get(channel)
+                return Reply(format_list(subscriptions, failure if is_broken(failure) else None))
             case Subscribe():
                 self._require("subscribe", user_id, channel)
                 ids = self._ids or unique_id_factory(self.store)

@@ -17,7 +17,7 @@ from bot.errors import StoreError
 from bot.render.escape import mrkdwn_escape
 from bot.slash.commands import Subscribe
 from bot.slash.help import SLASH_COMMAND, code
-from bot.store import Subscription, SubscriptionStore
+from bot.store import ChannelFailure, Subscription, SubscriptionStore
 
 ID_LENGTH = 6
 MAX_LISTED = 50
@@ -187,8 +187,34 @@ def _added(subscription: Subscription) -> str:
     return f" _(added {' '.join(parts)})_" if parts else ""
 
 
-def format_list(subscriptions: Sequence[Subscription]) -> str:
-    """The reply to ``list`` (mrkdwn): one line per subscription, with its id."""
+BOT_NAME = "SageMaker ChatOps"
+
+# Slack's refusal of a channel, in words (bot.errors.SlackDeliveryError.CHANNEL_REFUSALS).
+_REFUSALS = {
+    "not_in_channel": "the bot is not in this channel",
+    "is_archived": "the channel is archived",
+    "channel_not_found": "the channel does not exist for the bot",
+    "restricted_action": "the bot may not post in this channel",
+    "restricted_action_read_only_channel": "the channel is read-only",
+}
+
+
+def refusal_words(reason: str) -> str:
+    """Why Slack refuses a channel, for people; an unknown code is shown as it is."""
+    return _REFUSALS.get(reason) or f"Slack refuses messages here ({code(reason)})"
+
+
+def _broken(failure: ChannelFailure) -> str:
+    return (
+        f"⚠ *Events are not delivered to this channel:* {refusal_words(failure.reason)}"
+        f" (Slack refused the last {failure.failures} messages). Invite the bot with"
+        f" `/invite @{BOT_NAME}`, or `{SLASH_COMMAND} unsubscribe all`."
+    )
+
+
+def format_list(subscriptions: Sequence[Subscription], broken: ChannelFailure | None = None) -> str:
+    """The reply to ``list`` (mrkdwn): one line per subscription, with its id; with ⚠, why
+    and how to fix it when the channel is ``broken`` (Slack keeps refusing it)."""
     if not subscriptions:
         return (
             "This channel has no subscriptions. Add one, e.g."
@@ -197,8 +223,11 @@ def format_list(subscriptions: Sequence[Subscription]) -> str:
     count = len(subscriptions)
     title = "1 subscription" if count == 1 else f"{count} subscriptions"
     lines = [f"*{title} in this channel*"]
+    if broken is not None:
+        lines.append(_broken(broken))
+    mark = "⚠ " if broken is not None else ""
     for s in subscriptions[:MAX_LISTED]:
-        lines.append(f"• {code(s.id)} {describe(s)}{_added(s)}")
+        lines.append(f"• {mark}{code(s.id)} {describe(s)}{_added(s)}")
     if count > MAX_LISTED:
         lines.append(f"…and {count - MAX_LISTED} more.")
     lines.append(f"Remove one with `{SLASH_COMMAND} unsubscribe ID`.")

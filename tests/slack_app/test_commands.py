@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import time
 
+from bot.delivery.routing import BROKEN_AFTER_FAILURES
+from bot.slash.subscriptions import refusal_words
 from tests.aws.resources import create_training_job, unique
 from tests.conftest import load_sample
 from tests.slack_app.conftest import APPROVER, CHANNEL, OUTSIDER, SlackApp
@@ -52,6 +55,27 @@ def test_subscribe_list_unsubscribe(slack_app: SlackApp) -> None:
     assert slack_app.runtime.store.list_subscriptions(CHANNEL) == []
     audit = [(r.action, r.result) for r in slack_app.runtime.store.list_audit()]
     assert ("subscribe", "ok") in audit and ("unsubscribe", "ok") in audit
+
+
+def test_list_shows_a_broken_channel_with_why_and_how_to_fix_it(slack_app: SlackApp) -> None:
+    slack_app.command("subscribe endpoint", channel="C0BROKEN")
+    slack_app.command("subscribe training", channel="C0FLAKY")
+    store = slack_app.runtime.store
+    for i in range(BROKEN_AFTER_FAILURES):
+        store.mark_channel_failing("C0BROKEN", "not_in_channel", 1000.0 + i)
+    store.mark_channel_failing("C0FLAKY", "is_archived", 1000.0)  # once: not broken yet
+
+    listed = json.loads(slack_app.command("list", channel="C0BROKEN").body)["text"]
+    assert "⚠" in listed and "the bot is not in this channel" in listed
+    assert "/invite @SageMaker ChatOps" in listed and "/sagemaker unsubscribe all" in listed
+    flaky = json.loads(slack_app.command("list", channel="C0FLAKY").body)["text"]
+    assert "⚠" not in flaky and "training" in flaky
+
+
+def test_refusal_words() -> None:
+    assert refusal_words("is_archived") == "the channel is archived"
+    assert refusal_words("channel_not_found") == "the channel does not exist for the bot"
+    assert refusal_words("<!here>`x") == "Slack refuses messages here (`&lt;!here&gt;'x`)"
 
 
 def test_new_subscription_routes_events_at_once(slack_app: SlackApp) -> None:
