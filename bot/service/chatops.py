@@ -20,7 +20,7 @@ from bot.aws.lookup import as_event, model_package_metrics
 from bot.aws.sagemaker import SageMaker
 from bot.delivery import state as st
 from bot.delivery.routing import is_broken
-from bot.errors import ChatOpsError, NotAuthorizedError
+from bot.errors import ChatOpsError, NotAuthorizedError, SlackDeliveryError
 from bot.events.identity import Arn, ResourceKind, ResourceRef
 from bot.events.parse import parse_event
 from bot.gateway import SlackGateway
@@ -28,7 +28,7 @@ from bot.render.context import Decision, RenderContext
 from bot.render.escape import code, mrkdwn_escape
 from bot.render.formatting import mention
 from bot.render.inspection import render_inspection
-from bot.render.renderer import Renderer
+from bot.render.renderer import Renderer, section_message
 from bot.service.audit import Auditor
 from bot.service.authz import Authorizer
 from bot.slash import (
@@ -50,6 +50,7 @@ from bot.slash import (
     subscription_from,
     unique_id_factory,
 )
+from bot.slash.subscriptions import BOT_NAME, refusal_words
 from bot.store import Locks, SubscriptionStore, ThreadStore
 
 logger = logging.getLogger(__name__)
@@ -150,13 +151,24 @@ class ChatOpsService:
                 ids = self._ids or unique_id_factory(self.store)
                 subscription = subscription_from(command, channel, user_id, self.clock(), ids)
                 self.store.add_subscription(subscription)
+                text = (
+                    f":white_check_mark: Subscribed this channel ({code(subscription.id)}): "
+                    f"{describe(subscription)}."
+                )
+                refused = self._confirm_in_channel(channel, text)
+                if refused is not None:
+                    # The bot cannot post here (a DM, a private channel it is not in, archived):
+                    # a subscription would only fail. Say why and how to fix it.
+                    self.store.remove_subscription(channel, subscription.id)
+                    self.auditor.record(user_id, "subscribe", channel, f"refused: {refused}")
+                    return Reply(
+                        f":warning: I cannot post in this channel: {refusal_words(refused)}. "
+                        f"Invite the bot with `/invite @{BOT_NAME}`, then subscribe again."
+                    )
+                self.store.clear_channel_failing(channel)
                 self._subscriptions_changed()
                 self.auditor.record(user_id, "subscribe", channel, "ok", {"id": subscription.id})
-                return Reply(
-                    f":white_check_mark: Subscribed this channel ({code(subscription.id)}): "
-                    f"{describe(subscription)}.",
-                    in_channel=True,
-                )
+                return Reply(f"{text} (The bot posted this in the channel: it can deliver here.)")
             case Unsubscribe(ids=ids, all=everything):
                 self._require("unsubscribe", user_id, channel)
                 targets = (
@@ -402,6 +414,17 @@ class ChatOpsService:
         if not self.authorizer.allowed(action, user_id):
             self.auditor.record(user_id, action, target, "denied")
             raise NotAuthorizedError(self.authorizer.refusal(action))
+
+    def _confirm_in_channel(self, channel: str, text: str) -> str | None:
+        """Post the confirmation as the bot, which also checks that the bot can post there.
+        Slack's refusal of the channel (``not_in_channel``, ``is_archived``…), or None."""
+        try:
+            self.slack.post_message(channel, section_message(text))
+        except SlackDeliveryError as exc:
+            if exc.channel_refused and exc.code:
+                return exc.code
+            raise
+        return None
 
     def _subscriptions_changed(self) -> None:
         if self.on_subscriptions_changed:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from bot.delivery.routing import BROKEN_AFTER_FAILURES
 from bot.slash.subscriptions import refusal_words
 from tests.aws.resources import create_training_job, unique
@@ -80,8 +82,25 @@ def test_refusal_words() -> None:
 
 def test_new_subscription_routes_events_at_once(slack_app: SlackApp) -> None:
     slack_app.command("subscribe endpoint", channel="C0OTHER")
+    # The bot confirmed the subscription in the channel itself (so it can post there) ...
+    [confirmation] = slack_app.slack.messages("C0OTHER")
+    assert "Subscribed this channel" in confirmation.text
+    # ... and the next event reaches the channel at once
     slack_app.runtime.deliverer.deliver_raw(load_sample("endpoint_state_change"))
-    assert len(slack_app.slack.messages("C0OTHER")) == 1
+    assert len(slack_app.slack.messages("C0OTHER")) == 2
+
+
+@pytest.mark.slack_api(channels=[CHANNEL])
+def test_subscribing_where_the_bot_cannot_post_says_how_to_fix_it(slack_app: SlackApp) -> None:
+    # GIVEN a channel Slack refuses the bot (a private channel it is not in)
+    reply = json.loads(slack_app.command("subscribe all", channel="C0PRIVATE").body)
+    # THEN no subscription, and the user is told why and how to fix it
+    assert slack_app.runtime.store.list_subscriptions("C0PRIVATE") == []
+    assert reply["response_type"] == "ephemeral"
+    assert "the channel does not exist for the bot" in reply["text"]
+    assert "/invite @SageMaker ChatOps" in reply["text"]
+    audit = [(r.action, r.result) for r in slack_app.runtime.store.list_audit()]
+    assert ("subscribe", "refused: channel_not_found") in audit
 
 
 def test_status_renders_the_resource_like_an_event(slack_app: SlackApp) -> None:
