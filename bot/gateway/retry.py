@@ -86,73 +86,44 @@ class RetryAfterHandler(RateLimitErrorRetryHandler):
         state.increment_current_attempt()
 
 
-def _backoff_fits(handler: RetryHandler, state: RetryState) -> bool:
-    """Whether the next backoff (and a call after it) can start before the deadline."""
-    deadline = current_deadline()
-    if deadline is None:
-        return True
-    return deadline.fits(
-        handler.interval_calculator.calculate_sleep_duration(state.current_attempt)
-    )
+class _DeadlineBackoff(RetryHandler):
+    """A slack_sdk backoff retry (mixed in before it) whose waits end before the deadline."""
+
+    def can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if not super().can_retry(state=state, request=request, response=response, error=error):
+            return False
+        deadline = current_deadline()
+        # The next backoff, and a call after it, must start before the deadline.
+        wait = self.interval_calculator.calculate_sleep_duration(state.current_attempt)
+        return deadline is None or deadline.fits(wait)
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        duration = self.interval_calculator.calculate_sleep_duration(state.current_attempt)
+        deadline = current_deadline()
+        if deadline is not None:
+            duration = min(duration, deadline.remaining())
+        time.sleep(duration)
+        state.increment_current_attempt()
 
 
-def _sleep_backoff(handler: RetryHandler, state: RetryState) -> None:
-    state.next_attempt_requested = True
-    duration = handler.interval_calculator.calculate_sleep_duration(state.current_attempt)
-    deadline = current_deadline()
-    if deadline is not None:
-        duration = min(duration, deadline.remaining())
-    time.sleep(duration)
-    state.increment_current_attempt()
-
-
-class ServerErrorBackoffHandler(ServerErrorRetryHandler):
+class ServerErrorBackoffHandler(_DeadlineBackoff, ServerErrorRetryHandler):
     """slack_sdk's 5xx retries, with backoffs that end before the deadline."""
 
-    def can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return super().can_retry(
-            state=state, request=request, response=response, error=error
-        ) and _backoff_fits(self, state)
 
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        _sleep_backoff(self, state)
-
-
-class ConnectionErrorBackoffHandler(ConnectionErrorRetryHandler):
+class ConnectionErrorBackoffHandler(_DeadlineBackoff, ConnectionErrorRetryHandler):
     """slack_sdk's connection-error retries, with backoffs that end before the deadline."""
-
-    def can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return super().can_retry(
-            state=state, request=request, response=response, error=error
-        ) and _backoff_fits(self, state)
-
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        _sleep_backoff(self, state)
