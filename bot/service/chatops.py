@@ -31,7 +31,7 @@ from bot.render.inspection import render_inspection
 from bot.render.renderer import Renderer, section_message
 from bot.service.audit import Auditor
 from bot.service.authz import Authorizer
-from bot.slash import (
+from bot.slash.commands import (
     Approve,
     Command,
     Help,
@@ -43,14 +43,17 @@ from bot.slash import (
     Stop,
     Subscribe,
     Unsubscribe,
+    is_quick,
+)
+from bot.slash.help import help_text
+from bot.slash.subscriptions import (
+    BOT_NAME,
     describe,
     format_list,
-    help_text,
-    is_quick,
+    refusal_words,
     subscription_from,
     unique_id_factory,
 )
-from bot.slash.subscriptions import BOT_NAME, refusal_words
 from bot.store import Locks, SubscriptionStore, ThreadStore
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,6 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from bot.aws import AwsPermissionError, ResourceNotFoundError
 from bot.aws.accounts import (
     REFRESH_MARGIN_SECONDS,
     SESSION_NAME,
@@ -25,7 +24,8 @@ from bot.aws.accounts import (
     partition_for,
     role_arn,
 )
-from bot.events import ResourceKind
+from bot.aws.errors import AwsPermissionError, ResourceNotFoundError
+from bot.events.identity import ResourceKind
 from bot.settings import Settings
 from tests.standins.aws import REGION
 

@@ -13,17 +13,17 @@ from typing import Any
 import pytest
 from botocore.stub import ANY, Stubber
 
-from bot.aws import (
+from bot.aws.actions import approve_model_package, retry_pipeline_execution, stop
+from bot.aws.errors import (
     ActionNotSupportedError,
     AwsPermissionError,
     AwsRequestError,
     AwsThrottledError,
     ResourceNotFoundError,
 )
-from bot.aws.actions import approve_model_package, retry_pipeline_execution, stop
 from bot.aws.lookup import current_approval, resolve
 from bot.errors import ChatOpsError
-from bot.events import ResourceKind, ResourceRef
+from bot.events.identity import ResourceKind, ResourceRef
 from tests.aws.resources import (
     create_group,
     create_package,

@@ -16,7 +16,7 @@ from botocore.stub import Stubber
 
 from bot.aws.inspection import inspect
 from bot.aws.lookup import lookup, resolve
-from bot.events import ResourceKind, ResourceRef
+from bot.events.identity import ResourceKind, ResourceRef
 from bot.inspection import Inspection, LogLine
 from bot.render.inspection import LOG_SECTION_CHARS, log_chunks, render_inspection
 from bot.render.renderer import Renderer

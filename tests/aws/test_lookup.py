@@ -10,11 +10,7 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from bot.aws import (
-    ActionNotSupportedError,
-    AwsPermissionError,
-    ResourceNotFoundError,
-)
+from bot.aws.errors import ActionNotSupportedError, AwsPermissionError, ResourceNotFoundError
 from bot.aws.lookup import (
     approved_version,
     as_event,
@@ -23,7 +19,8 @@ from bot.aws.lookup import (
     model_package_metrics,
     resolve,
 )
-from bot.events import ResourceKind, ResourceRef, parse_event
+from bot.events.identity import ResourceKind, ResourceRef
+from bot.events.parse import parse_event
 from bot.render.renderer import Renderer
 from tests.aws.resources import (
     ACCOUNT,

@@ -7,7 +7,7 @@ from typing import Any
 
 from botocore.stub import ANY, Stubber
 
-from bot.aws import SageMaker
+from bot.aws.sagemaker import SageMaker
 from tests.aws.resources import (
     create_group,
     create_package,

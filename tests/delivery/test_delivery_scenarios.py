@@ -18,7 +18,7 @@ import pytest
 from bot.delivery.deliverer import Deliverer, Outcome
 from bot.delivery.state import fingerprint, is_run_child, run_link
 from bot.errors import SlackDeliveryError
-from bot.events import parse_event
+from bot.events.parse import parse_event
 from bot.events.status import StatusClass
 from bot.store import Store
 from tests.delivery.conftest import CHANNEL, DelivererFactory

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from bot.demo import NIGHTLY, _Ids, failed_pipeline_events, pipeline_events
-from bot.events import parse_event
 from bot.events.identity import ResourceKind
+from bot.events.parse import parse_event
 from tests.delivery.conftest import CHANNEL, DelivererFactory
 from tests.standins.slack_api import Message, SlackStandin
 

@@ -9,8 +9,7 @@ import pytest
 
 from bot.delivery import state as st
 from bot.delivery.state import Next
-from bot.events import parse_event
-from bot.events.parse import SageMakerEvent
+from bot.events.parse import SageMakerEvent, parse_event
 from tests.delivery.test_run_threads import execution, job, step, trial, tuning
 from tests.delivery.test_upgrade import package
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from bot.delivery.state import is_finished
-from bot.events import StatusClass, parse_event
+from bot.events.parse import parse_event
+from bot.events.status import StatusClass
 from bot.store import Store, Subscription
 from tests.conftest import load_sample
 from tests.delivery.conftest import CHANNEL, DelivererFactory

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.delivery import state as st
-from bot.events import parse_event
+from bot.events.parse import parse_event
 from bot.store import Store, ThreadRecord
 from tests.delivery.conftest import CHANNEL, DelivererFactory, gateway
 from tests.delivery.test_run_threads import (

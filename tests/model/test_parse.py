@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 
 from bot.errors import EventInputError
-from bot.events import ResourceKind, StatusClass, load_event_json, parse_event
+from bot.events.identity import ResourceKind
 from bot.events.models import EndpointDetail, EventEnvelope, ModelPackageDetail, TrainingJobDetail
+from bot.events.parse import load_event_json, parse_event
+from bot.events.status import StatusClass
 from tests.conftest import load_sample, sample_paths
 
 EXPECTED = {

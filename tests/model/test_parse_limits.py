@@ -8,8 +8,13 @@ from typing import Any
 import pytest
 
 from bot.errors import EventInputError
-from bot.events import load_event_json, parse_event
-from bot.events.parse import MAX_EVENT_CHARS, MAX_EVENT_DEPTH, json_depth
+from bot.events.parse import (
+    MAX_EVENT_CHARS,
+    MAX_EVENT_DEPTH,
+    json_depth,
+    load_event_json,
+    parse_event,
+)
 from bot.render.renderer import Renderer
 from tests.conftest import load_sample, sample_paths
 from tests.render.blockkit import assert_valid_message

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.events import StatusClass, parse_event
-from bot.events.parse import SageMakerEvent
+from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.severity import Attention
+from bot.events.status import StatusClass
 from tests.conftest import load_sample
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from bot.events import ResourceKind, parse_event
-from bot.events.parse import SageMakerEvent
+from bot.events.identity import ResourceKind
+from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.workflow import (
     Evidence,
     JobRef,

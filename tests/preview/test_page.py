@@ -16,7 +16,7 @@ import pytest
 from markupsafe import Markup
 
 from bot.cli.main import main
-from bot.events import parse_event
+from bot.events.parse import parse_event
 from bot.preview.emoji import EMOJI
 from bot.preview.page import (
     BLOCK_KIT_BUILDER,

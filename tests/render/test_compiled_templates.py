@@ -7,7 +7,7 @@ import jinja2
 import pytest
 
 from bot.cli.main import main
-from bot.events import parse_event
+from bot.events.parse import parse_event
 from bot.render import compiled, renderer
 from bot.render.context import RenderContext
 from bot.render.renderer import Renderer

@@ -6,7 +6,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.events import parse_event
+from bot.events.parse import parse_event
 from bot.render.context import RenderContext
 from bot.render.escape import code, code_block, finalize, link, mrkdwn_escape
 from bot.render.renderer import Renderer

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from bot.events import parse_event
+from bot.events.parse import parse_event
 from bot.render.limits import enforce_message, truncate
 from bot.render.renderer import Renderer
 from tests.conftest import load_sample

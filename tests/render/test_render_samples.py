@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from bot.events import parse_event
+from bot.events.parse import parse_event
 from bot.render.context import Decision, RenderContext
 from bot.render.renderer import Renderer
 from tests.conftest import load_sample, sample_paths

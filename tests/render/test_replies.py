@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.events import parse_event
+from bot.events.parse import parse_event
 from bot.render.context import RenderContext
 from bot.render.renderer import Renderer
 from bot.render.views.replies import MAX_REPLY_CHARS, visible_length, visible_text

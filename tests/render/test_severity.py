@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.events import parse_event
+from bot.events.parse import parse_event
 from bot.render.renderer import Renderer
 from tests.conftest import load_sample
 from tests.render.blockkit import assert_valid_message

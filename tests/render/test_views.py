@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from bot.events import parse_event
+from bot.events.parse import parse_event
 from bot.render import views
 from bot.render.context import RenderContext
 from bot.render.renderer import Renderer

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, Respond
 
 from bot.slack_app.replies import user_message
-from bot.slash import Command, Help, code, help_text, is_quick, parse_command, slack_unescape
+from bot.slash.commands import Command, Help, is_quick
+from bot.slash.grammar import parse_command, slack_unescape
+from bot.slash.help import code, help_text
 
 if TYPE_CHECKING:
     from bot.service.chatops import ChatOpsService
