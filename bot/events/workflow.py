@@ -209,10 +209,8 @@ def run_of(event: SageMakerEvent) -> RunLink | None:
     (or nothing in the event says so). Never raises on content."""
     detail = event.detail
     try:
-        if isinstance(detail, PipelineExecutionDetail):
-            return _execution_link(detail)
-        if isinstance(detail, PipelineStepDetail):
-            return _step_link(detail)
+        if isinstance(detail, PipelineExecutionDetail | PipelineStepDetail):
+            return _execution_or_step_link(detail)
         if isinstance(detail, TrainingJobDetail) and detail.TuningJobArn:
             return _trial_link(detail)
         if isinstance(
@@ -358,28 +356,20 @@ def _pipeline_name(*arns: object) -> str | None:
     return None
 
 
-def _execution_link(detail: PipelineExecutionDetail) -> RunLink | None:
+def _execution_or_step_link(
+    detail: PipelineExecutionDetail | PipelineStepDetail,
+) -> RunLink | None:
+    """The run's own events name its execution ARN."""
     run = execution_run(detail.pipelineExecutionArn)
     if run is None:
         return None
+    step = isinstance(detail, PipelineStepDetail)
     return RunLink(
         run=run,
-        role=RunRole.EXECUTION,
+        role=RunRole.STEP if step else RunRole.EXECUTION,
         evidence=Evidence.ARN,
         pipeline_name=_pipeline_name(detail.pipelineExecutionArn, detail.pipelineArn),
-    )
-
-
-def _step_link(detail: PipelineStepDetail) -> RunLink | None:
-    run = execution_run(detail.pipelineExecutionArn)
-    if run is None:
-        return None
-    return RunLink(
-        run=run,
-        role=RunRole.STEP,
-        evidence=Evidence.ARN,
-        pipeline_name=_pipeline_name(detail.pipelineExecutionArn, detail.pipelineArn),
-        step_name=detail.stepName or None,
+        step_name=(detail.stepName or None) if isinstance(detail, PipelineStepDetail) else None,
     )
 
 
