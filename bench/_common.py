@@ -69,7 +69,8 @@ def quiet_logs() -> None:
 
 
 def state_key(event: SageMakerEvent) -> tuple[str, str]:
-    """A distinct state: (resource key, fingerprint), as the deliverer deduplicates."""
+    """A distinct state: (resource key, fingerprint). The deliverer also tells apart a state
+    reached again later (``delivery_key``); the demo's resources never do."""
     return event.resource.key, fingerprint(event)
 
 

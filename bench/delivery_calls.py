@@ -18,7 +18,7 @@ Targets: the nightly run (3 steps, 2 jobs, 1 package) is 1 top-level message, at
 replies and at most 1 broadcast (the approval request); the failed run is exactly 1 broadcast.
 
 (a) Slack calls per distinct state. A distinct state is a distinct (resource key,
-    ``bot.delivery.state.fingerprint(event)``) pair, the unit the deliverer deduplicates on.
+    ``bot.delivery.state.fingerprint(event)``) pair.
     The calls are the stand-in's call log (every method, failed calls included). Target ≤ 1.56,
     the figure before a run's jobs joined its thread: it must not get worse.
 (b) Slack calls caused by duplicate deliveries: the scenario's own duplicates (events whose

@@ -241,7 +241,7 @@ class Deliverer:
             return self._deliver_to(channel, event, root)
 
     def _deliver_to(self, channel: str, event: SageMakerEvent, root: st.Root) -> Outcome:
-        state_key = f"{event.resource.key}#{st.fingerprint(event)}"
+        state_key = st.delivery_key(event)
         now = self._clock()
 
         thread = self.store.get_thread(channel, root.key)

@@ -225,6 +225,15 @@ def previous_status(kept: Any, event: SageMakerEvent, shown: str | None) -> str 
     return shown
 
 
+def delivery_key(event: SageMakerEvent) -> str:
+    """What the store deduplicates on: one state of one resource at one time. The time is part
+    of it because a resource returns to a state it had before (an endpoint updated goes
+    InService again, a recreated one is Creating again), while a duplicate of an event, however
+    late, carries its time unchanged."""
+    event_time, modified, _ = event.order_key
+    return f"{event.resource.key}#{fingerprint(event)}@{event_time:.3f}/{modified:.3f}"
+
+
 def fingerprint(event: SageMakerEvent) -> str:
     """What makes one state distinct from another for this kind of resource."""
     detail = event.detail

@@ -431,3 +431,42 @@ def test_a_reply_that_failed_is_posted_on_the_retry_after_the_parent_moved_on(
     [reply] = slack_api.thread(CHANNEL, parent.ts)
     assert "InProgress → *Failed*" in reply.text
     assert reply.reply_broadcast
+
+
+def endpoint_at(status: str, event_id: str, minute: int, **extra: Any) -> dict[str, Any]:
+    event = endpoint_event(status, event_id, **extra)
+    event["time"] = f"2026-11-25T10:{minute:02d}:00Z"
+    event["detail"]["LastModifiedTime"] = 1764064800000 + minute * 60_000
+    return event
+
+
+def test_an_endpoint_back_in_a_state_it_had_shows_it_again(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    # GIVEN an endpoint created, then updated twice: the second update fails like the first
+    deliverer = make_deliverer()
+    reason = {"FailureReason": "ping health check failed"}
+    cycle = [
+        endpoint_at("Creating", "cycle-1", 0),
+        endpoint_at("InService", "cycle-2", 5),
+        endpoint_at("Updating", "cycle-3", 10),
+        endpoint_at("Failed", "cycle-4", 15, **reason),
+        endpoint_at("Updating", "cycle-5", 20),
+        endpoint_at("Failed", "cycle-6", 25, **reason),
+        endpoint_at("Updating", "cycle-7", 30),
+        endpoint_at("InService", "cycle-8", 35),
+    ]
+    outcomes = [deliverer.deliver_raw(e).outcomes[CHANNEL] for e in cycle]
+    # THEN every state is news again, none taken for a duplicate of the first time it was seen
+    assert Outcome.DUPLICATE not in outcomes
+    [parent] = parents(slack_api)
+    assert header(parent).startswith(":white_check_mark: InService")
+    # and the second failure is its own alert
+    failures = [r for r in slack_api.thread(CHANNEL, parent.ts) if ":x:" in r.text]
+    assert len(failures) == 2
+    assert all(r.reply_broadcast for r in failures)
+    # while a duplicate of any of them, however late, is still nothing at all
+    calls = len(slack_api.calls())
+    for event in cycle:
+        assert deliverer.deliver_raw(copy.deepcopy(event)).outcomes[CHANNEL] is Outcome.DUPLICATE
+    assert len(slack_api.calls()) == calls
