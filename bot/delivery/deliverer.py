@@ -78,6 +78,12 @@ class DeliveryOptions:
     wait_for_thread_seconds: float = 3.0
     subscriptions_cache_seconds: float = 30.0
 
+    @property
+    def dedup_seconds(self) -> float:
+        """How long a delivery record is kept: past every redelivery of its event (the queue
+        keeps a message 4 days, its DLQ 14), as long as a finished thread is kept."""
+        return self.finished_ttl_seconds
+
     @classmethod
     def from_settings(cls, settings: Settings) -> DeliveryOptions:
         return cls(
@@ -254,7 +260,12 @@ class Deliverer:
             thread = self._wait_for_thread(channel, root.key)
 
         if not self.store.begin_delivery(
-            channel, root.key, state_key, lease_seconds=self.options.lease_seconds, now=now
+            channel,
+            root.key,
+            state_key,
+            lease_seconds=self.options.lease_seconds,
+            now=now,
+            ttl_seconds=self.options.dedup_seconds,
         ):
             return Outcome.DUPLICATE
         try:
@@ -265,7 +276,9 @@ class Deliverer:
         except BaseException:
             self.store.abort_delivery(channel, root.key, state_key)
             raise
-        self.store.complete_delivery(channel, root.key, state_key, reply_ts)
+        self.store.complete_delivery(
+            channel, root.key, state_key, reply_ts, ttl_seconds=self.options.dedup_seconds
+        )
         return outcome
 
     def _with_pipeline_name(self, link: RunLink, subscriptions: list[Subscription]) -> RunLink:
@@ -365,7 +378,12 @@ class Deliverer:
             return None
         lease = self.options.lease_seconds
         if not self.store.begin_delivery(
-            channel, root.key, state_key, lease_seconds=lease, now=now
+            channel,
+            root.key,
+            state_key,
+            lease_seconds=lease,
+            now=now,
+            ttl_seconds=self.options.dedup_seconds,
         ):
             # Only possible after a crash between posting and recording: nothing more to do.
             self.store.release_thread(channel, root.key)
@@ -404,9 +422,13 @@ class Deliverer:
             except BaseException:
                 self.store.abort_delivery(channel, root.key, state_key)
                 raise
-            self.store.complete_delivery(channel, root.key, state_key, reply_ts)
+            self.store.complete_delivery(
+                channel, root.key, state_key, reply_ts, ttl_seconds=self.options.dedup_seconds
+            )
             return outcome
-        self.store.complete_delivery(channel, root.key, state_key, ts)
+        self.store.complete_delivery(
+            channel, root.key, state_key, ts, ttl_seconds=self.options.dedup_seconds
+        )
         return Outcome.POSTED
 
     def _post_placeholder_parent(self, channel: str, root: st.Root, child: SageMakerEvent) -> str:

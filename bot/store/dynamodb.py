@@ -20,14 +20,10 @@ rather than one sortable string because DynamoDB compares Numbers exactly (38 di
 included) and floats convert to Decimal through ``repr``, which round-trips exactly; a string
 encoding would need a fixed width and an offset for negative values.
 
-Expiry: a finished thread gets ``expires_at = time.time() + ttl``. Its deliveries get the
-same value by two routes, because no single write can reach them all: the finishing
-:meth:`~DynamoDBStore.advance_thread` stamps the ones that exist (a Query, then one update
-each), and :meth:`~DynamoDBStore.complete_delivery` / ``abort_delivery`` copy the thread's
-expiry onto the one they write (the final state's reply is usually posted after the thread
-finished). ``begin_delivery`` clears it, as a fresh claim; the only delivery left without
-one is a claim whose worker died before completing or aborting it. The TTL sweeper deletes
-late (up to days), so reads and claims treat ``expires_at <= time.time()`` as absent.
+Expiry: a finished thread gets ``expires_at = time.time() + ttl``. A delivery gets its own
+when it is begun (the same ttl, from then): it only has to outlive the redeliveries of its
+event, so finishing a thread is one write however many deliveries it had. The TTL sweeper
+deletes late (up to days), so reads and claims treat ``expires_at <= time.time()`` as absent.
 
 A lock is one item: ``owner`` and ``leased_until`` (the lease's end, on the caller's clock).
 :meth:`~DynamoDBStore.acquire` is one PutItem, conditional on no item or a lease run out;
@@ -246,10 +242,6 @@ class DynamoDBStore(Store):
                 return
             kwargs["ExclusiveStartKey"] = last
 
-    def _thread_expiry(self, channel: str, resource_key: str) -> float | None:
-        item = self._get(thread_pk(channel, resource_key), THREAD_SK, TTL_ATTRIBUTE)
-        return _expires_at(item) if item else None
-
     # --- threads ---------------------------------------------------------------------------
 
     def get_thread(self, channel: str, resource_key: str) -> ThreadRecord | None:
@@ -372,38 +364,13 @@ class DynamoDBStore(Store):
         update = "SET " + ", ".join(sets)
         if removes:
             update += " REMOVE " + ", ".join(removes)
-        advanced = self._conditional(
+        return self._conditional(
             self._client.update_item,
             Key=self._key(thread_pk(channel, resource_key), THREAD_SK),
             UpdateExpression=update,
             ConditionExpression=condition,
             **e.kwargs(),
         )
-        if advanced and expires_at is not None:
-            self._expire_deliveries(channel, resource_key, expires_at)
-        return advanced
-
-    def _expire_deliveries(self, channel: str, resource_key: str, expires_at: float) -> None:
-        """Give the thread's existing deliveries its expiry (not atomic with the thread's own
-        write; a delivery written later copies the expiry itself)."""
-        q = _Expression(self)
-        items = self._query(
-            KeyConditionExpression=(
-                f"{q.n('pk')} = {q.v(thread_pk(channel, resource_key))}"
-                f" AND begins_with({q.n('sk')}, {q.v(delivery_sk(''))})"
-            ),
-            ProjectionExpression=f"{q.n('pk')}, {q.n('sk')}",
-            **q.kwargs(),
-        )
-        for item in list(items):
-            e = _Expression(self)
-            self._conditional(
-                self._client.update_item,
-                Key=self._key(item["pk"], item["sk"]),
-                UpdateExpression=f"SET {e.n(TTL_ATTRIBUTE)} = {e.v(expires_at)}",
-                ConditionExpression=f"attribute_exists({e.n('pk')})",
-                **e.kwargs(),
-            )
 
     def update_thread_state(self, channel: str, resource_key: str, state: dict[str, Any]) -> None:
         if not state:
@@ -452,8 +419,16 @@ class DynamoDBStore(Store):
     # --- deliveries ----------------------------------------------------------------------------
 
     def begin_delivery(
-        self, channel: str, resource_key: str, state_key: str, *, lease_seconds: float, now: float
+        self,
+        channel: str,
+        resource_key: str,
+        state_key: str,
+        *,
+        lease_seconds: float,
+        now: float,
+        ttl_seconds: float | None = None,
     ) -> bool:
+        wall = time.time()
         e = _Expression(self)
         false = e.v(False)
         done = e.n("done")
@@ -461,13 +436,15 @@ class DynamoDBStore(Store):
             f"SET {e.n('channel')} = {e.v(channel)}, {e.n('resource_key')} = {e.v(resource_key)},"
             f" {e.n('state_key')} = {e.v(state_key)}, {done} = {false},"
             f" {e.n('leased_until')} = {e.v(now + lease_seconds)}"
-            # A fresh claim starts without expiry; complete/abort copy the thread's.
-            f" REMOVE {e.n('ts')}, {e.n(TTL_ATTRIBUTE)}"
         )
+        if ttl_seconds is not None:
+            update += f", {e.n(TTL_ATTRIBUTE)} = {e.v(wall + ttl_seconds)} REMOVE {e.n('ts')}"
+        else:
+            update += f" REMOVE {e.n('ts')}, {e.n(TTL_ATTRIBUTE)}"
         condition = (
             f"attribute_not_exists({e.n('pk')})"
             f" OR ({done} = {false} AND {e.n('leased_until')} < {e.v(now)})"
-            f" OR {e.n(TTL_ATTRIBUTE)} <= {e.v(time.time())}"
+            f" OR {e.n(TTL_ATTRIBUTE)} <= {e.v(wall)}"
         )
         return self._conditional(
             self._client.update_item,
@@ -478,9 +455,14 @@ class DynamoDBStore(Store):
         )
 
     def complete_delivery(
-        self, channel: str, resource_key: str, state_key: str, ts: str | None
+        self,
+        channel: str,
+        resource_key: str,
+        state_key: str,
+        ts: str | None,
+        *,
+        ttl_seconds: float | None = None,
     ) -> None:
-        expires_at = self._thread_expiry(channel, resource_key)
         e = _Expression(self)
         sets = [
             f"{e.n('channel')} = {e.v(channel)}",
@@ -491,9 +473,10 @@ class DynamoDBStore(Store):
         ]
         if ts is not None:
             sets.append(f"{e.n('ts')} = {e.v(ts)}")
-        # Never REMOVE here: a finishing advance may have stamped it since our read.
-        if expires_at is not None:
-            sets.append(f"{e.n(TTL_ATTRIBUTE)} = {e.v(expires_at)}")
+        if ttl_seconds is not None:
+            # Only a record that is missing (its claim lost) gets one here; a begun one has it.
+            expiry = e.n(TTL_ATTRIBUTE)
+            sets.append(f"{expiry} = if_not_exists({expiry}, {e.v(time.time() + ttl_seconds)})")
         update = "SET " + ", ".join(sets)
         if ts is None:
             update += f" REMOVE {e.n('ts')}"
@@ -506,16 +489,12 @@ class DynamoDBStore(Store):
             )
 
     def abort_delivery(self, channel: str, resource_key: str, state_key: str) -> None:
-        expires_at = self._thread_expiry(channel, resource_key)
         e = _Expression(self)
-        update = f"SET {e.n('leased_until')} = {e.v(0)}"
-        if expires_at is not None:
-            update += f", {e.n(TTL_ATTRIBUTE)} = {e.v(expires_at)}"
         # done = false also fails on a missing item, so an abort never creates one.
         self._conditional(
             self._client.update_item,
             Key=self._key(thread_pk(channel, resource_key), delivery_sk(state_key)),
-            UpdateExpression=update,
+            UpdateExpression=f"SET {e.n('leased_until')} = {e.v(0)}",
             ConditionExpression=f"{e.n('done')} = {e.v(False)}",
             **e.kwargs(),
         )

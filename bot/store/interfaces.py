@@ -88,9 +88,9 @@ class ThreadStore(Protocol):
         Returns False (and changes nothing) when the stored state is newer, or when there is
         no record. ``state``'s keys are merged into the stored state (like
         :meth:`update_thread_state`), so keys kept by other writers (a pipeline's steps)
-        survive. ``ttl_seconds`` sets an expiry (wall clock + ttl) on finished resources'
-        records and their deliveries (DynamoDB TTL); advancing to an unfinished state clears
-        the thread's expiry.
+        survive. ``ttl_seconds`` sets an expiry (wall clock + ttl) on a finished resource's
+        record (DynamoDB TTL); advancing to an unfinished state clears it. One write, whatever
+        the thread holds: its deliveries carry expiries of their own.
         """
 
     @abstractmethod
@@ -121,19 +121,35 @@ class ThreadStore(Protocol):
 
     @abstractmethod
     def begin_delivery(
-        self, channel: str, resource_key: str, state_key: str, *, lease_seconds: float, now: float
+        self,
+        channel: str,
+        resource_key: str,
+        state_key: str,
+        *,
+        lease_seconds: float,
+        now: float,
+        ttl_seconds: float | None = None,
     ) -> bool:
         """Claim the right to post one state: True if absent, or pending with an expired lease.
 
         False when it is done, or another worker holds a live lease (``leased_until >= now``).
-        A record past its expiry counts as absent.
+        A record past its expiry counts as absent. ``ttl_seconds`` gives the record an expiry
+        (wall clock + ttl) from the start: it only has to outlive every redelivery of its
+        event, so nothing has to find and stamp a thread's deliveries when the thread ends.
         """
 
     @abstractmethod
     def complete_delivery(
-        self, channel: str, resource_key: str, state_key: str, ts: str | None
+        self,
+        channel: str,
+        resource_key: str,
+        state_key: str,
+        ts: str | None,
+        *,
+        ttl_seconds: float | None = None,
     ) -> None:
-        """Mark a state as posted (creating the record if it is missing)."""
+        """Mark a state as posted (creating the record if it is missing, with ``ttl_seconds``
+        as :meth:`begin_delivery`'s; an existing record keeps its expiry)."""
 
     @abstractmethod
     def abort_delivery(self, channel: str, resource_key: str, state_key: str) -> None:

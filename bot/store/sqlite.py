@@ -5,10 +5,10 @@ every deciding method runs in one ``BEGIN IMMEDIATE`` transaction, which takes t
 write lock up front, so several processes sharing the file agree as Lambda instances sharing a
 DynamoDB table do. Files use WAL so readers never wait for a writer.
 
-Expiry mirrors the DynamoDB backend: a finished thread's ``expires_at`` is copied onto its
-deliveries (all of them when it finishes, and onto each one begun or completed later, inside
-the same transaction). SQLite has no TTL sweeper: expired rows are ignored on read and
-deleted when a thread is claimed (a write that already holds the lock).
+Expiry mirrors the DynamoDB backend: a finished thread gets an ``expires_at``, and so does
+each delivery when it is begun (its own, so finishing a thread writes one row). SQLite has no
+TTL sweeper: expired rows are ignored on read and deleted when a thread is claimed (a write
+that already holds the lock).
 
 Locks are rows of their own table (name, owner, lease end): one statement takes a lock (an
 insert, or an update of a row whose lease has run out) and one frees it (a delete by the
@@ -274,12 +274,6 @@ class SqliteStore(Store):
                     resource_key,
                 ),
             )
-            if expires_at is not None:
-                # Dedup records are worthless once their thread is gone: they expire with it.
-                conn.execute(
-                    "UPDATE deliveries SET expires_at = ? WHERE channel = ? AND resource_key = ?",
-                    (expires_at, channel, resource_key),
-                )
             return True
 
     def update_thread_state(self, channel: str, resource_key: str, state: dict[str, Any]) -> None:
@@ -312,7 +306,14 @@ class SqliteStore(Store):
     # --- deliveries ----------------------------------------------------------------------------
 
     def begin_delivery(
-        self, channel: str, resource_key: str, state_key: str, *, lease_seconds: float, now: float
+        self,
+        channel: str,
+        resource_key: str,
+        state_key: str,
+        *,
+        lease_seconds: float,
+        now: float,
+        ttl_seconds: float | None = None,
     ) -> bool:
         wall = time.time()
         with self._write() as conn:
@@ -326,38 +327,39 @@ class SqliteStore(Store):
             )
             if row is not None and not expired and (row["done"] or row["leased_until"] >= now):
                 return False
-            # A delivery of a finished thread expires with it.
             conn.execute(
                 "INSERT OR REPLACE INTO deliveries"
                 " (channel, resource_key, state_key, done, ts, leased_until, expires_at)"
-                " VALUES (?, ?, ?, 0, NULL, ?, (SELECT expires_at FROM threads"
-                " WHERE channel = ? AND resource_key = ?"
-                " AND (expires_at IS NULL OR expires_at > ?)))",
+                " VALUES (?, ?, ?, 0, NULL, ?, ?)",
                 (
                     channel,
                     resource_key,
                     state_key,
                     now + lease_seconds,
-                    channel,
-                    resource_key,
-                    wall,
+                    None if ttl_seconds is None else wall + ttl_seconds,
                 ),
             )
             return True
 
     def complete_delivery(
-        self, channel: str, resource_key: str, state_key: str, ts: str | None
+        self,
+        channel: str,
+        resource_key: str,
+        state_key: str,
+        ts: str | None,
+        *,
+        ttl_seconds: float | None = None,
     ) -> None:
+        expires_at = None if ttl_seconds is None else time.time() + ttl_seconds
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO deliveries"
                 " (channel, resource_key, state_key, done, ts, leased_until, expires_at)"
-                " VALUES (?, ?, ?, 1, ?, 0,"
-                " (SELECT expires_at FROM threads WHERE channel = ? AND resource_key = ?))"
+                " VALUES (?, ?, ?, 1, ?, 0, ?)"
                 " ON CONFLICT (channel, resource_key, state_key) DO UPDATE SET done = 1,"
                 " ts = excluded.ts, leased_until = 0,"
-                " expires_at = COALESCE(excluded.expires_at, deliveries.expires_at)",
-                (channel, resource_key, state_key, ts, channel, resource_key),
+                " expires_at = COALESCE(deliveries.expires_at, excluded.expires_at)",
+                (channel, resource_key, state_key, ts, expires_at),
             )
 
     def abort_delivery(self, channel: str, resource_key: str, state_key: str) -> None:

@@ -135,7 +135,7 @@ def test_expired_rows_are_deleted_by_the_next_claim(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite3"
     store = SqliteStore(path)
     store.claim_thread(record(), lease_seconds=10, now=1.0)
-    store.begin_delivery(CHANNEL, KEY, "Completed", lease_seconds=10, now=1.0)
+    store.begin_delivery(CHANNEL, KEY, "Completed", lease_seconds=10, now=1.0, ttl_seconds=-1.0)
     store.complete_delivery(CHANNEL, KEY, "Completed", "1.1")
     store.advance_thread(
         CHANNEL,

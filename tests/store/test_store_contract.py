@@ -283,15 +283,12 @@ def test_status_can_be_cleared(store: Store) -> None:
 # --- expiry ----------------------------------------------------------------------------------
 
 
-def test_finished_thread_and_its_deliveries_get_an_expiry(store: Store) -> None:
+def test_finished_thread_gets_an_expiry(store: Store) -> None:
     store.claim_thread(thread(), lease_seconds=LEASE, now=1.0)
-    assert store.begin_delivery(CHANNEL, KEY, "InProgress", lease_seconds=LEASE, now=1.0)
-    store.complete_delivery(CHANNEL, KEY, "InProgress", "1.1")
     assert store.advance_thread(
         CHANNEL, KEY, order_key=(150.0, 0.0, 0), status="Stopping", state={}, ttl_seconds=DAY
     )
     assert expires_at(store) is None  # ttl_seconds only applies to finished resources
-    assert expires_at(store, "InProgress") is None
 
     before = time.time()
     assert store.advance_thread(
@@ -311,17 +308,41 @@ def test_finished_thread_and_its_deliveries_get_an_expiry(store: Store) -> None:
     assert record is not None
     assert record.finished is True
 
-    # The delivery that existed before the finish, and the one posted after it, expire with it.
-    assert expires_at(store, "InProgress") == pytest.approx(expiry)
-    assert store.begin_delivery(CHANNEL, KEY, "Completed", lease_seconds=LEASE, now=2.0)
-    store.complete_delivery(CHANNEL, KEY, "Completed", "1.2")
-    assert expires_at(store, "Completed") == pytest.approx(expiry)
-
     # A resource that comes back to life (an endpoint recreated) loses its thread's expiry.
     assert store.advance_thread(
         CHANNEL, KEY, order_key=(300.0, 0.0, 0), status="Creating", state={}, ttl_seconds=DAY
     )
     assert expires_at(store) is None
+
+
+def test_a_delivery_expires_on_its_own_clock(store: Store) -> None:
+    store.claim_thread(thread(), lease_seconds=LEASE, now=1.0)
+    before = time.time()
+    assert store.begin_delivery(
+        CHANNEL, KEY, "InProgress", lease_seconds=LEASE, now=1.0, ttl_seconds=DAY
+    )
+    store.complete_delivery(CHANNEL, KEY, "InProgress", "1.1", ttl_seconds=DAY)
+    expiry = expires_at(store, "InProgress")
+    assert expiry is not None
+    assert before + DAY - 1 <= expiry <= time.time() + DAY + 1
+    # Its thread finishing (or coming back) does not touch it: one write, whatever it had.
+    for order, finished in (((200.0, 0.0, 0), True), ((300.0, 0.0, 0), False)):
+        assert store.advance_thread(
+            CHANNEL, KEY, order_key=order, status="x", state={}, finished=finished, ttl_seconds=1.0
+        )
+        assert expires_at(store, "InProgress") == pytest.approx(expiry)
+    # A completion that finds no record (its claim was lost) creates one with an expiry.
+    store.complete_delivery(CHANNEL, KEY, "Completed", "1.2", ttl_seconds=DAY)
+    assert expires_at(store, "Completed") == pytest.approx(time.time() + DAY, abs=60)
+
+
+def test_a_delivery_past_its_expiry_is_absent(store: Store) -> None:
+    assert store.begin_delivery(
+        CHANNEL, KEY, "Failed", lease_seconds=LEASE, now=1.0, ttl_seconds=-1.0
+    )
+    store.complete_delivery(CHANNEL, KEY, "Failed", "1.1")
+    assert store.get_delivery(CHANNEL, KEY, "Failed") is None
+    assert store.begin_delivery(CHANNEL, KEY, "Failed", lease_seconds=LEASE, now=2.0)
 
 
 def test_thread_claimed_finished_gets_an_expiry(store: Store) -> None:
@@ -335,7 +356,7 @@ def test_thread_claimed_finished_gets_an_expiry(store: Store) -> None:
 def test_expired_records_count_as_absent(store: Store) -> None:
     store.claim_thread(thread(), lease_seconds=LEASE, now=1.0)
     store.set_thread_ts(CHANNEL, KEY, "1.1")
-    store.begin_delivery(CHANNEL, KEY, "Completed", lease_seconds=LEASE, now=1.0)
+    store.begin_delivery(CHANNEL, KEY, "Completed", lease_seconds=LEASE, now=1.0, ttl_seconds=-1.0)
     store.complete_delivery(CHANNEL, KEY, "Completed", "1.2")
     # A negative TTL: already past, as if DynamoDB's sweeper had not come round yet.
     assert store.advance_thread(
