@@ -21,6 +21,10 @@ class StoreError(ChatOpsError):
     """The state store failed in a way the caller cannot fix by retrying the same call."""
 
 
+class StoreConflictError(ChatOpsError):
+    """Other writers kept changing the records a write depends on; trying again later works."""
+
+
 class SlackDeliveryError(ChatOpsError):
     """Slack refused a call after retries. ``code`` is Slack's error (``channel_not_found``),
     when it gave one; a permanent one is not worth a retry, any other is."""

@@ -26,7 +26,15 @@ from bot.gateway import SlackGateway
 from bot.render.context import RenderContext
 from bot.render.renderer import Renderer, minimal_message
 from bot.settings import Settings
-from bot.store import ChannelFailure, Subscription, SubscriptionStore, ThreadRecord, ThreadStore
+from bot.store import (
+    CHILDREN_KEY,
+    ChannelFailure,
+    ChildMerge,
+    Subscription,
+    SubscriptionStore,
+    ThreadRecord,
+    ThreadStore,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +85,12 @@ class DeliveryOptions:
     finished_ttl_seconds: float = 30 * 86400
     wait_for_thread_seconds: float = 3.0
     subscriptions_cache_seconds: float = 30.0
+
+    @property
+    def child_seconds(self) -> float:
+        """How long a child's record is kept: its thread's summary counts it, so past the
+        longest a run or a tuning job runs, and past its thread once finished."""
+        return 2 * self.finished_ttl_seconds
 
     @property
     def dedup_seconds(self) -> float:
@@ -433,17 +447,32 @@ class Deliverer:
 
     def _post_placeholder_parent(self, channel: str, root: st.Root, child: SageMakerEvent) -> str:
         placeholder = parse_event(st.placeholder_raw(root.ref, child))
-        entry = {**st.child_entry(child), **st.previous_entry(child, None)}
-        state = {**st.new_state(placeholder), st.child_key(child, root): entry}
+        state = st.new_state(placeholder)
+        key = st.child_key(child, root)
+        _, summary = st.fold_child(child, key, None, state)
         note = f"Started from its {child.kind.title.lower()} event; updates as events arrive."
-        context = st.render_context(placeholder, state, note=note)
+        context = st.render_context(placeholder, {**state, CHILDREN_KEY: summary}, note=note)
         ts = self._post(channel, self.renderer.render(placeholder, context), placeholder)
         # State before ts (see above): a concurrent newer child state is merged after this.
         self._after_post(
             lambda: self.store.update_thread_state(channel, root.key, state),
+            lambda: self._merge_child(channel, root.key, child, key),
             lambda: self.store.set_thread_ts(channel, root.key, ts),
         )
         return ts
+
+    def _merge_child(
+        self, channel: str, thread_key: str, event: SageMakerEvent, key: str
+    ) -> ChildMerge:
+        """Store a child's new state and its thread's summary, unless a newer one is stored."""
+        return self.store.merge_child(
+            channel,
+            thread_key,
+            key,
+            event.order_key,
+            lambda old, state: st.fold_child(event, key, old, state),
+            ttl_seconds=self.options.child_seconds,
+        )
 
     def _after_post(self, *writes: Callable[[], object]) -> None:
         """The store writes that record a parent just posted. Each is tried a few times: if
@@ -517,18 +546,17 @@ class Deliverer:
         if root.run is not None and event.kind is ResourceKind.STEP:
             self._point_to_run(channel, thread, event)
         key = st.child_key(event, root)
-        known = thread.state.get(key)
-        known_status = known.get("status") if isinstance(known, dict) else None
         # A child seen for the first time is news in the thread, whatever its status.
-        previous = st.previous_status(known, event, known_status)
-        entry = {**st.child_entry(event), **st.previous_entry(event, previous)}
+        previous: str | None = None
         current = parent_fresh
         if not parent_fresh:
-            # The store decides, in one conditional write, whether this is the child's newest
+            # The store decides, in one atomic write, whether this is the child's newest
             # state (or a retry of it): a concurrent older event can never overwrite it.
-            current = self.store.merge_child_state(
-                channel, thread.resource_key, key, entry, event.order_key
-            )
+            merged = self._merge_child(channel, thread.resource_key, event, key)
+            known = st.known_child(thread.state, key, merged.old)
+            if isinstance(known, dict):
+                previous = st.previous_status(known, event, known.get("status"))
+            current = merged.written
             if current:
                 # Parent first, reply second: a retry repeats the update, never the reply.
                 self.refresh_parent(channel, thread.resource_key, thread.ts)

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from bot.delivery import children as ch
+from bot.delivery.children import CHILD_PREFIX, JOB_PREFIX, STEP_PREFIX, TRIAL_PREFIX
 from bot.events.identity import ResourceKind, ResourceRef
 from bot.events.models import (
     EndpointDeploymentDetail,
@@ -28,6 +30,7 @@ from bot.events.workflow import (
     step_name_matches,
 )
 from bot.render.context import Decision, RenderContext
+from bot.store.base import CHILDREN_KEY
 
 TERMINAL = {StatusClass.SUCCEEDED, StatusClass.FAILED, StatusClass.STOPPED, StatusClass.DELETED}
 # Warnings that end a job.
@@ -42,10 +45,6 @@ LONG_LIVED = {
     ResourceKind.MODEL_CARD,
     ResourceKind.OTHER,
 }
-STEP_PREFIX = "step:"
-JOB_PREFIX = "job:"  # a job, model or package a pipeline run made, shown on its step's line
-TRIAL_PREFIX = "trial:"
-CHILD_PREFIX = "child:"
 EVENT_KEY = "event"
 DECISION_KEY = "decision"
 PREVIOUS_KEY = "previous"
@@ -53,7 +52,13 @@ SCHEMA_KEY = "schema"
 # The layout of a thread's state. 1 (no key): one thread per resource, a run's thread keyed by
 # its execution ARN; read as it is. 2: runs keyed by account, region and execution id, with
 # their jobs (``job:``), the status shown before each state, and the run's one alert.
-SCHEMA = 2
+# 3: children are records of their own, the thread keeps their bounded summary (``children``);
+# a thread of 1 or 2 keeps its children inline, read as the summary's start.
+SCHEMA = 3
+# What a thread keeps of a child's text: a line shows at most 120 characters of a reason.
+MAX_REASON = 300
+MAX_NAME = 256
+MAX_STEP_JOBS = 10
 ALERTED_KEY = "alerted"  # a run's thread broadcast its alert already: one per failed run
 
 
@@ -330,7 +335,7 @@ def child_entry(event: SageMakerEvent) -> dict[str, Any]:
     """What a parent keeps of one child (a step, a trial) to show it in its own message."""
     detail = event.detail
     entry: dict[str, Any] = {
-        "name": event.resource.display_name,
+        "name": _clip(event.resource.display_name, MAX_NAME),
         "status": event.status,
         "status_class": event.status_class.value,
         "order": list(event.order_key),
@@ -339,11 +344,13 @@ def child_entry(event: SageMakerEvent) -> dict[str, Any]:
         start = detail.field("stepStartTime")
         entry.update(
             type=detail.field("stepType"),
-            failure_reason=event.failure_reason,
+            failure_reason=_clip(event.failure_reason, MAX_REASON),
             cache_hit=bool(getattr(detail, "cache_hit", False)),
             started=start.timestamp() if hasattr(start, "timestamp") else None,
             # The jobs this step launched (a cached step's point at an earlier run: not ours).
-            jobs=[f"{j.kind.value}:{j.name}" for j in step_jobs(event) if j.launched_by_step],
+            jobs=[f"{j.kind.value}:{j.name}" for j in step_jobs(event) if j.launched_by_step][
+                :MAX_STEP_JOBS
+            ],
         )
     else:
         resource = event.resource
@@ -354,7 +361,7 @@ def child_entry(event: SageMakerEvent) -> dict[str, Any]:
             account=resource.account,
             region=resource.region,
             sub_status=detail.sub_status,
-            failure_reason=event.failure_reason
+            failure_reason=_clip(event.failure_reason, MAX_REASON)
             if event.status_class is StatusClass.FAILED
             else None,
         )
@@ -368,10 +375,14 @@ def child_entry(event: SageMakerEvent) -> dict[str, Any]:
         metrics = detail.FinalMetricDataList if isinstance(detail.FinalMetricDataList, list) else []
         entry["metrics"] = {
             str(m["MetricName"]): m["Value"]
-            for m in metrics
+            for m in metrics[: ch.MAX_METRICS]
             if isinstance(m, dict) and "MetricName" in m and isinstance(m.get("Value"), int | float)
         }
     return entry
+
+
+def _clip(text: str | None, limit: int) -> str | None:
+    return text[: limit - 1] + "…" if text is not None and len(text) > limit else text
 
 
 def child_key(event: SageMakerEvent, root: Root | None = None) -> str:
@@ -390,22 +401,48 @@ def child_key(event: SageMakerEvent, root: Root | None = None) -> str:
     return prefix + event.resource.name
 
 
+def children_summary(state: dict[str, Any]) -> dict[str, Any]:
+    """A thread's summary of its children; for a thread kept before children were records of
+    their own (schema 1 and 2), the summary of the children inline in its state."""
+    summary = state.get(CHILDREN_KEY)
+    return summary if isinstance(summary, dict) else ch.from_entries(state)
+
+
+def known_child(state: dict[str, Any], key: str, stored: dict[str, Any] | None) -> Any:
+    """A child's entry: its own record, else where a thread of schema 1 or 2 kept it."""
+    return stored if stored is not None else state.get(key)
+
+
+def fold_child(
+    event: SageMakerEvent, key: str, old: dict[str, Any] | None, state: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A child's new entry, and its thread's new summary: what the store writes together."""
+    known = known_child(state, key, old)
+    known = known if isinstance(known, dict) else None
+    previous = previous_status(known, event, known.get("status") if known else None)
+    entry = {**child_entry(event), **previous_entry(event, previous)}
+    return entry, ch.fold(children_summary(state), key, known, entry)
+
+
 def render_context(
     root: SageMakerEvent, state: dict[str, Any], *, note: str | None = None
 ) -> RenderContext:
     """The parent's context from its thread state: the step checklist or the trial roll-up."""
-    steps = [v for k, v in state.items() if k.startswith(STEP_PREFIX) and isinstance(v, dict)]
+    summary = children_summary(state)
+    steps = ch.shown(summary, ch.STEPS)
     steps.sort(key=lambda s: (s.get("started") or float("inf"), s.get("order", [0])[0]))
-    trials = [v for k, v in state.items() if k.startswith(TRIAL_PREFIX) and isinstance(v, dict)]
-    jobs = [v for k, v in state.items() if k.startswith(JOB_PREFIX) and isinstance(v, dict)]
+    jobs = ch.shown(summary, ch.JOBS)
+    trials = ch.trial_groups(summary)
     if jobs and trials:
-        # A run's tuning jobs: each rolls its own trials up into its line on the step.
-        jobs = [_with_trials(job, trials) for job in jobs]
+        # A run's tuning jobs: each rolls its own trials up into its line.
+        jobs = [_with_trials(job, summary) for job in jobs]
     steps, unclaimed = _jobs_on_steps(steps, jobs)
+    step_counts = ch.counts(summary, ch.STEPS)
     return RenderContext(
         steps=steps,
+        step_counts=dict(step_counts["class"]) if step_counts["total"] else None,
         jobs=unclaimed,
-        rollup=_rollup(_objective(root), trials) if trials and not jobs else None,
+        rollup=_rollup(_objective(root), summary, trials) if trials and not jobs else None,
         note=note,
         decision=decision_from_state(state.get(DECISION_KEY)),
     )
@@ -459,33 +496,35 @@ def decision_from_state(value: Any) -> Decision | None:
     return Decision(str(value["status"]), str(user) if user else "", when, value.get("comment"))
 
 
-def _with_trials(job: dict[str, Any], trials: list[dict[str, Any]]) -> dict[str, Any]:
+def _with_trials(job: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
     if job.get("kind") != ResourceKind.TUNING.value:
         return job
     # A trial names its tuning job by ARN, which spells it in lower case.
-    name = str(job.get("job_name") or "").lower()
-    mine = [t for t in trials if str(t.get("tuning") or "").lower() == name]
-    if not mine:
+    group = ch.TRIALS + str(job.get("job_name") or "").lower()
+    if not ch.counts(summary, group)["total"]:
         return job
     objective = job.get("objective")
     wanted = (str(objective[0]), bool(objective[1])) if isinstance(objective, list) else None
-    return {**job, "rollup": _rollup(wanted, mine)}
+    return {**job, "rollup": _rollup(wanted, summary, [group])}
 
 
-def _rollup(objective: tuple[str, bool] | None, trials: list[dict[str, Any]]) -> dict[str, Any]:
+def _rollup(
+    objective: tuple[str, bool] | None, summary: dict[str, Any], groups: list[str]
+) -> dict[str, Any]:
     counters: dict[str, int] = {}
-    for trial in trials:
-        status = str(trial.get("status") or "Unknown")
-        counters[status] = counters.get(status, 0) + 1
-    rollup: dict[str, Any] = {"counters": counters, "total": len(trials)}
+    total = 0
+    for group in groups:
+        counts = ch.counts(summary, group)
+        total += counts["total"]
+        for status, n in counts["status"].items():
+            counters[status] = counters.get(status, 0) + n
+    rollup: dict[str, Any] = {"counters": counters, "total": total}
     if objective:
         metric, maximize = objective
-        scored = [
-            (t["metrics"][metric], t["name"]) for t in trials if metric in t.get("metrics", {})
-        ]
-        if scored:
-            value, name = max(scored) if maximize else min(scored)
-            rollup["best"] = {"name": name, "metric": metric, "value": value}
+        found = [b for g in groups if (b := ch.best(summary, g, metric, maximize)) is not None]
+        if found:
+            pick = max if maximize else min
+            rollup["best"] = pick(found, key=lambda b: b["value"])
     return rollup
 
 

@@ -28,6 +28,8 @@ class RenderContext:
     mode: str = "parent"  # "parent": the message for the channel; "reply": a thread reply
     previous_status: str | None = None
     steps: list[dict[str, Any]] = field(default_factory=list)  # pipeline checklist
+    # Every step by status class, lines or not (a big run shows only some); None: count `steps`.
+    step_counts: dict[str, int] | None = None
     # The jobs, models and packages of a run that no step claims (yet): shown under the steps.
     # A step's own are in its entry's "run_jobs".
     jobs: list[dict[str, Any]] = field(default_factory=list)

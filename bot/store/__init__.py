@@ -21,8 +21,11 @@ from typing import TYPE_CHECKING
 
 from bot.errors import ConfigurationError
 from bot.store.base import (
+    CHILDREN_KEY,
     AuditRecord,
     ChannelFailure,
+    ChildBuild,
+    ChildMerge,
     DeliveryRecord,
     OrderKey,
     Subscription,
@@ -34,9 +37,12 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 __all__ = [
+    "CHILDREN_KEY",
     "AuditLog",
     "AuditRecord",
     "ChannelFailure",
+    "ChildBuild",
+    "ChildMerge",
     "DeliveryRecord",
     "Locks",
     "OrderKey",

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 OrderKey = tuple[float, float, int]
 """(event time, LastModifiedTime, status rank) as epoch seconds; bigger is newer."""
+
+CHILDREN_KEY = "children"
+"""Where a thread's state keeps the summary of its children (see ``ThreadStore.merge_child``)."""
+
+ChildBuild = Callable[
+    [dict[str, Any] | None, dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]
+]
+"""``(old entry or None, the thread's state) -> (new entry, new summary of the children)``."""
+
+
+class ChildMerge(NamedTuple):
+    written: bool  # the entry was the child's newest state (or a retry of it), and is stored
+    old: dict[str, Any] | None  # the child's stored entry before (None: first seen)
 
 
 @dataclass(slots=True)

@@ -5,14 +5,15 @@ N). Item layout::
 
     thread        pk = THREAD#<channel>#<resource_key>   sk = THREAD
     delivery      pk = THREAD#<channel>#<resource_key>   sk = STATE#<state_key>
+    child         pk = THREAD#<channel>#<resource_key>   sk = CHILD#<child_key>
     subscription  pk = SUBSCRIPTIONS                     sk = <channel>#<id>
     audit         pk = AUDIT                             sk = <at as %020.6f>#<id>
     lock          pk = LOCK#<name>                       sk = LOCK
     failing chan. pk = CHANNEL_FAILURES                  sk = <channel>
 
-A delivery shares its thread's partition so one Query finds them all (to give them the
-thread's expiry). Channel ids (``C…``) never contain ``#``, so ``<channel>#`` is an exact
-prefix. Every item also keeps its fields as plain attributes, so nothing parses keys back.
+A delivery or a child shares its thread's partition. Channel ids (``C…``) never contain
+``#``, so ``<channel>#`` is an exact prefix. Every item also keeps its fields as plain
+attributes, so nothing parses keys back.
 
 Order key: three Number attributes ``ok_event``, ``ok_modified``, ``ok_rank``, compared
 lexicographically in the ConditionExpression of :meth:`DynamoDBStore.advance_thread`. Numbers
@@ -44,10 +45,13 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from bot.errors import StoreError
+from bot.errors import StoreConflictError, StoreError
 from bot.store.base import (
+    CHILDREN_KEY,
     AuditRecord,
     ChannelFailure,
+    ChildBuild,
+    ChildMerge,
     DeliveryRecord,
     OrderKey,
     Subscription,
@@ -64,6 +68,8 @@ SUBSCRIPTIONS_PK = "SUBSCRIPTIONS"
 CHANNEL_FAILURES_PK = "CHANNEL_FAILURES"
 AUDIT_PK = "AUDIT"
 LOCK_SK = "LOCK"
+REVISION = "rev"  # a thread's summary of its children, and a child's entry, change by revision
+MERGE_ATTEMPTS = 8
 LOCK_TTL_GRACE_SECONDS = 3600.0
 """How long past its lease a lock item stays before DynamoDB's TTL may sweep it."""
 
@@ -74,6 +80,10 @@ def thread_pk(channel: str, resource_key: str) -> str:
 
 def delivery_sk(state_key: str) -> str:
     return f"STATE#{state_key}"
+
+
+def child_sk(child_key: str) -> str:
+    return f"CHILD#{child_key}"
 
 
 def subscription_sk(channel: str, subscription_id: str) -> str:
@@ -388,33 +398,105 @@ class DynamoDBStore(Store):
             **e.kwargs(),
         )
 
-    def merge_child_state(
+    def merge_child(
         self,
         channel: str,
         resource_key: str,
         key: str,
-        entry: dict[str, Any],
         order_key: OrderKey,
+        build: ChildBuild,
+        *,
+        ttl_seconds: float | None = None,
+    ) -> ChildMerge:
+        pk = thread_pk(channel, resource_key)
+        for _ in range(MERGE_ATTEMPTS):
+            wall = time.time()
+            thread = self._get(pk, THREAD_SK, "state", REVISION)
+            if thread is None or _expired(thread, wall):
+                return ChildMerge(False, None)
+            child = self._get(pk, child_sk(key))
+            # An expired record (not swept yet) is absent, but still there to be replaced.
+            live = child is not None and not _expired(child, wall)
+            old = child.get("entry") if child is not None and live else None
+            if old is not None and tuple(old.get("order") or ()) > tuple(order_key):
+                return ChildMerge(False, old)
+            entry, summary = build(old, dict(thread.get("state", {})))
+            if self._write_child(
+                pk,
+                key,
+                {**entry, "order": list(order_key)},
+                summary,
+                thread,
+                child,
+                None if ttl_seconds is None else wall + ttl_seconds,
+            ):
+                return ChildMerge(True, old)
+        raise StoreConflictError(f"the children of {resource_key} in {channel} keep changing")
+
+    def _write_child(
+        self,
+        pk: str,
+        key: str,
+        entry: dict[str, Any],
+        summary: dict[str, Any],
+        thread: Mapping[str, Any],
+        child: Mapping[str, Any] | None,
+        expires_at: float | None,
     ) -> bool:
-        e = _Expression(self)
-        path = f"{e.n('state')}.{e.n(key)}"
-        order = f"{path}.{e.n('order')}"
-        event, modified, rank = (e.v(part) for part in order_key)
-        # Lexicographic "stored order <= new order" on the list's three numbers.
-        newer_or_equal = (
-            f"{order}[0] < {event} OR ({order}[0] = {event} AND ({order}[1] < {modified} OR "
-            f"({order}[1] = {modified} AND {order}[2] <= {rank})))"
+        """The child's record and the thread's summary in one transaction, each conditional
+        on being as it was read (its revision): False when another writer got in between."""
+        c = _Expression(self)
+        child_revision = int(child.get(REVISION, 0)) if child is not None else 0
+        item = self._item(
+            {
+                "pk": pk,
+                "sk": child_sk(key),
+                "entry": entry,
+                REVISION: child_revision + 1,
+                TTL_ATTRIBUTE: expires_at,
+            }
         )
-        return self._conditional(
-            self._client.update_item,
-            Key=self._key(thread_pk(channel, resource_key), THREAD_SK),
-            UpdateExpression=f"SET {path} = {e.v({**entry, 'order': list(order_key)})}",
-            ConditionExpression=(
-                f"attribute_exists({e.n('pk')}) AND "
-                f"(attribute_not_exists({path}) OR {newer_or_equal})"
-            ),
-            **e.kwargs(),
+        if child is None:
+            child_condition = f"attribute_not_exists({c.n('pk')})"
+        else:
+            child_condition = f"{c.n(REVISION)} = {c.v(child_revision)}"
+        t = _Expression(self)
+        thread_revision = thread.get(REVISION)
+        revision = t.n(REVISION)
+        thread_condition = f"attribute_exists({t.n('pk')}) AND " + (
+            f"attribute_not_exists({revision})"
+            if thread_revision is None
+            else f"{revision} = {t.v(int(thread_revision))}"
         )
+        update = (
+            f"SET {t.n('state')}.{t.n(CHILDREN_KEY)} = {t.v(summary)},"
+            f" {revision} = {t.v(int(thread_revision or 0) + 1)}"
+        )
+        transaction: list[Any] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": item,
+                    "ConditionExpression": child_condition,
+                    **c.kwargs(),
+                }
+            },
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": self._key(pk, THREAD_SK),
+                    "UpdateExpression": update,
+                    "ConditionExpression": thread_condition,
+                    **t.kwargs(),
+                }
+            },
+        ]
+        with self._errors():
+            try:
+                self._client.transact_write_items(TransactItems=transaction)
+            except self._client.exceptions.TransactionCanceledException:
+                return False
+        return True
 
     # --- deliveries ----------------------------------------------------------------------------
 

@@ -24,6 +24,8 @@ from typing import Any, Protocol
 from bot.store.base import (
     AuditRecord,
     ChannelFailure,
+    ChildBuild,
+    ChildMerge,
     DeliveryRecord,
     OrderKey,
     Subscription,
@@ -101,20 +103,28 @@ class ThreadStore(Protocol):
         """
 
     @abstractmethod
-    def merge_child_state(
+    def merge_child(
         self,
         channel: str,
         resource_key: str,
         key: str,
-        entry: dict[str, Any],
         order_key: OrderKey,
-    ) -> bool:
-        """Set ``state[key] = entry`` (a child: a step, a trial) unless the stored entry is newer.
+        build: ChildBuild,
+        *,
+        ttl_seconds: float | None = None,
+    ) -> ChildMerge:
+        """Store a child's new entry (a step, a job of a run, a trial) as a record of its own,
+        and the thread's summary of its children (``state[CHILDREN_KEY]``) with it, in one
+        atomic step; unless the child's stored entry is newer than ``order_key`` (an equal one
+        is written again: a retry of the same event must finish its work).
 
-        ``entry["order"]`` is set to ``order_key``. An equal order is written again (a retry of
-        the same event must finish its work). Returns whether it was written; False also when
-        the thread does not exist. One conditional write, so concurrent workers never put an
-        older child state over a newer one.
+        ``build(old, state)`` gets the child's stored entry (None when first seen) and the
+        thread's state, and returns the entry to store and the new summary. It must be pure:
+        it is called again when another writer changed the child or the summary meanwhile.
+        The stored entry's ``order`` is ``order_key``. ``ttl_seconds`` gives the child's
+        record an expiry (wall clock + ttl), past which it counts as absent. Returns
+        ``ChildMerge(False, None)`` when there is no thread. Each call reads and writes the
+        same few records whatever the number of children.
         """
 
     # --- deliveries: one record per (channel, resource, state), to post each state once ----

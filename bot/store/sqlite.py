@@ -28,8 +28,11 @@ from typing import Any
 
 from bot.errors import StoreError
 from bot.store.base import (
+    CHILDREN_KEY,
     AuditRecord,
     ChannelFailure,
+    ChildBuild,
+    ChildMerge,
     DeliveryRecord,
     OrderKey,
     Subscription,
@@ -69,6 +72,15 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_expiry
     ON deliveries (expires_at) WHERE expires_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS children (
+    channel      TEXT NOT NULL,
+    resource_key TEXT NOT NULL,
+    child_key    TEXT NOT NULL,
+    entry        TEXT NOT NULL,
+    expires_at   REAL,
+    PRIMARY KEY (channel, resource_key, child_key)
+);
+CREATE INDEX IF NOT EXISTS children_expiry ON children (expires_at) WHERE expires_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS subscriptions (
     channel    TEXT NOT NULL,
     id         TEXT NOT NULL,
@@ -189,6 +201,7 @@ class SqliteStore(Store):
             # Housekeeping rides on this write: it already holds the lock.
             conn.execute("DELETE FROM threads WHERE expires_at <= ?", (wall,))
             conn.execute("DELETE FROM deliveries WHERE expires_at <= ?", (wall,))
+            conn.execute("DELETE FROM children WHERE expires_at <= ?", (wall,))
             row = conn.execute(
                 "SELECT ts, claimed_at FROM threads WHERE channel = ? AND resource_key = ?",
                 (record.channel, record.resource_key),
@@ -284,24 +297,43 @@ class SqliteStore(Store):
             merged.update(state)
             _save_thread_state(conn, channel, resource_key, merged)
 
-    def merge_child_state(
+    def merge_child(
         self,
         channel: str,
         resource_key: str,
         key: str,
-        entry: dict[str, Any],
         order_key: OrderKey,
-    ) -> bool:
+        build: ChildBuild,
+        *,
+        ttl_seconds: float | None = None,
+    ) -> ChildMerge:
+        wall = time.time()
         with self._write() as conn:
-            merged = _thread_state(conn, channel, resource_key)
-            if merged is None:
-                return False
-            known = merged.get(key)
-            if isinstance(known, dict) and tuple(known.get("order") or ()) > tuple(order_key):
-                return False
-            merged[key] = {**entry, "order": list(order_key)}
-            _save_thread_state(conn, channel, resource_key, merged)
-            return True
+            state = _thread_state(conn, channel, resource_key)
+            if state is None:
+                return ChildMerge(False, None)
+            row = conn.execute(
+                "SELECT entry FROM children WHERE channel = ? AND resource_key = ?"
+                " AND child_key = ? AND (expires_at IS NULL OR expires_at > ?)",
+                (channel, resource_key, key, wall),
+            ).fetchone()
+            old = json.loads(row["entry"]) if row is not None else None
+            if old is not None and tuple(old.get("order") or ()) > tuple(order_key):
+                return ChildMerge(False, old)
+            entry, summary = build(old, state)
+            conn.execute(
+                "INSERT OR REPLACE INTO children"
+                " (channel, resource_key, child_key, entry, expires_at) VALUES (?, ?, ?, ?, ?)",
+                (
+                    channel,
+                    resource_key,
+                    key,
+                    json.dumps({**entry, "order": list(order_key)}),
+                    None if ttl_seconds is None else wall + ttl_seconds,
+                ),
+            )
+            _save_thread_state(conn, channel, resource_key, {**state, CHILDREN_KEY: summary})
+            return ChildMerge(True, old)
 
     # --- deliveries ----------------------------------------------------------------------------
 

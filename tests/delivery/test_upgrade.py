@@ -103,3 +103,40 @@ def test_a_run_and_an_approval_card_of_the_previous_layout_go_on(
     kept = store.get_thread(CHANNEL, st.run_link(parse_event(job("InProgress", "x", 1))).run.key)  # type: ignore[union-attr]
     assert kept is not None and kept.ts == run_ts
     assert st.schema_of(kept.state) == st.SCHEMA
+
+
+@pytest.mark.parametrize("store", ["sqlite", "dynamodb"], indirect=True)
+def test_children_kept_inline_by_the_previous_layout_are_counted_once(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin, store: Store
+) -> None:
+    # GIVEN a run whose steps the previous version kept inline in the thread's state: one
+    # succeeded, the other (Train) executing
+    slack = gateway(slack_api)
+    run_ts = slack.post_message(CHANNEL, {"text": "run (previous version)", "blocks": []})
+    inline = {
+        "step:Preprocess": {
+            "name": "Preprocess",
+            "status": "Succeeded",
+            "status_class": "succeeded",
+            "order": [1.0, 0.0, 3],
+            "started": 1764061200.0,
+        },
+        "step:Train": {
+            "name": "Train",
+            "status": "Executing",
+            "status_class": "in_progress",
+            "order": [2.0, 0.0, 1],
+            "started": 1764061260.0,
+        },
+    }
+    write_previous_layout(store, EXECUTION, execution("Executing", 0), run_ts, **inline)
+
+    # WHEN the new version delivers Train's success
+    deliverer = make_deliverer()
+    deliverer.deliver_raw(step("Succeeded", 9))
+
+    # THEN Train moved from running to succeeded: two steps, both succeeded, none running
+    run = slack_api.message(CHANNEL, run_ts)
+    text = json.dumps(run.blocks)
+    assert "2 of 2 succeeded so far" in text, text
+    assert "running" not in text

@@ -14,7 +14,14 @@ from typing import Any
 
 import pytest
 
-from bot.store import AuditRecord, ChannelFailure, Store, Subscription, ThreadRecord
+from bot.store import (
+    CHILDREN_KEY,
+    AuditRecord,
+    ChannelFailure,
+    Store,
+    Subscription,
+    ThreadRecord,
+)
 from bot.store.dynamodb import (
     THREAD_SK,
     DynamoDBStore,
@@ -561,46 +568,73 @@ def test_audit_newest_first_with_limit(store: Store) -> None:
     assert store.list_audit(limit=0) == []
 
 
-def test_merge_child_state_never_goes_back(store: Store) -> None:
+def tally(status: str) -> Any:
+    """A build that keeps, as the summary, how many children are in each status."""
+
+    def build(old: dict[str, Any] | None, state: dict[str, Any]) -> Any:
+        counts = dict(state.get(CHILDREN_KEY) or {})
+        if old is not None:
+            counts[old["status"]] -= 1
+        counts[status] = counts.get(status, 0) + 1
+        return {"status": status}, counts
+
+    return build
+
+
+def test_merge_child_never_goes_back(store: Store) -> None:
     assert store.claim_thread(thread(), lease_seconds=LEASE, now=1000.0)
-    done = {"status": "Completed"}
-    running = {"status": "InProgress"}
-    assert store.merge_child_state(CHANNEL, KEY, "trial:a", running, (10.0, 0.0, 1))
-    assert store.merge_child_state(CHANNEL, KEY, "trial:a", done, (20.0, 0.0, 3))
-    # an older state arriving late is refused, whatever the tie-breaker
-    assert not store.merge_child_state(CHANNEL, KEY, "trial:a", running, (10.0, 99.0, 9))
-    assert not store.merge_child_state(CHANNEL, KEY, "trial:a", running, (20.0, 0.0, 2))
+    merge = store.merge_child
+    assert merge(CHANNEL, KEY, "trial:a", (10.0, 0.0, 1), tally("InProgress")) == (True, None)
+    written, old = merge(CHANNEL, KEY, "trial:a", (20.0, 0.0, 3), tally("Completed"))
+    assert written
+    assert old is not None
+    assert old["status"] == "InProgress"
+    assert list(old["order"]) == [10.0, 0.0, 1]
+    # an older state arriving late is refused, whatever the tie-breaker, and says what is stored
+    for order in ((10.0, 99.0, 9), (20.0, 0.0, 2)):
+        written, old = merge(CHANNEL, KEY, "trial:a", order, tally("InProgress"))
+        assert not written
+        assert old is not None
+        assert old["status"] == "Completed"
     # the same state again (a retry) is written again
-    assert store.merge_child_state(CHANNEL, KEY, "trial:a", done, (20.0, 0.0, 3))
-    # other children and other keys are untouched
-    assert store.merge_child_state(CHANNEL, KEY, "trial:b", running, (5.0, 0.0, 1))
+    assert merge(CHANNEL, KEY, "trial:a", (20.0, 0.0, 3), tally("Completed")).written
+    # another child
+    assert merge(CHANNEL, KEY, "trial:b", (5.0, 0.0, 1), tally("InProgress")).written
     record = store.get_thread(CHANNEL, KEY)
     assert record is not None
-    assert record.state["trial:a"]["status"] == "Completed"
-    assert list(record.state["trial:a"]["order"]) == [20.0, 0.0, 3]
-    assert record.state["trial:b"]["status"] == "InProgress"
+    # the summary went with each write, and nothing else in the state changed
+    assert record.state[CHILDREN_KEY] == {"InProgress": 1, "Completed": 1}
     assert record.state["status"] == "InProgress"
     # no thread: nothing written
-    assert not store.merge_child_state("C-none", KEY, "trial:a", done, (1.0, 0.0, 0))
+    assert merge("C-none", KEY, "trial:a", (1.0, 0.0, 0), tally("x")) == (False, None)
 
 
-def test_merge_child_state_race_keeps_the_newest(store: Store) -> None:
+def test_merge_child_race_keeps_the_newest_and_loses_no_summary(store: Store) -> None:
     assert store.claim_thread(thread(), lease_seconds=LEASE, now=1000.0)
-    orders = [(float(t), 0.0, 1) for t in (3, 1, 4, 2)]
-    barrier = threading.Barrier(len(orders))
+    # GIVEN four states of one child and four other children, written at once
+    jobs = [("step:x", float(t), f"S{t}") for t in (3, 1, 4, 2)]
+    jobs += [(f"step:{n}", 1.0, "Executing") for n in "abcd"]
+    barrier = threading.Barrier(len(jobs))
 
-    def merge(order: tuple[float, float, int]) -> None:
+    def merge(job: tuple[str, float, str]) -> None:
+        key, at, status = job
         barrier.wait(timeout=10)
-        store.merge_child_state(CHANNEL, KEY, "step:x", {"t": order[0]}, order)
+        store.merge_child(CHANNEL, KEY, key, (at, 0.0, 1), tally(status))
 
-    workers = [threading.Thread(target=merge, args=(o,)) for o in orders]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(timeout=30)
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        list(pool.map(merge, jobs))
     record = store.get_thread(CHANNEL, KEY)
     assert record is not None
-    assert record.state["step:x"]["t"] == 4.0
+    # THEN the child holds its newest state, and the summary counts each child once, as it is
+    counts = {k: v for k, v in record.state[CHILDREN_KEY].items() if v}
+    assert counts == {"S4": 1, "Executing": 4}
+
+
+def test_a_child_record_past_its_expiry_is_new_again(store: Store) -> None:
+    assert store.claim_thread(thread(), lease_seconds=LEASE, now=1000.0)
+    merge = store.merge_child
+    assert merge(CHANNEL, KEY, "step:a", (9.0, 0.0, 1), tally("S"), ttl_seconds=-1.0).written
+    assert merge(CHANNEL, KEY, "step:a", (1.0, 0.0, 1), tally("S"), ttl_seconds=DAY).old is None
 
 
 # --- locks -----------------------------------------------------------------------------------

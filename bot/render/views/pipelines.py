@@ -29,7 +29,7 @@ from bot.render.links import resource_links
 # A section holds at most 3000 characters: 15 step lines fit, 10 when failure reasons lengthen them.
 STEPS_PER_SECTION = 15
 FAILED_STEPS_PER_SECTION = 10
-MAX_STEPS = 150
+MAX_STEPS = 50  # a thread keeps this many step entries (bot.delivery.children.MAX_SHOWN)
 
 JOB_TITLES = {
     "training-job": "Training job",
@@ -82,12 +82,17 @@ def pipeline_execution(
     ]
     description = d.pipelineExecutionDescription
     steps = [s for s in as_list(context.steps) if isinstance(s, Mapping)]
-    classes = [s.get("status_class") for s in steps]
+    tally = context.step_counts
+    if not isinstance(tally, Mapping):  # no tally: the steps given are all there are
+        tally = {}
+        for step in steps:
+            sc = str(step.get("status_class"))
+            tally[sc] = tally.get(sc, 0) + 1
     counts = StepCounts(
-        sum(1 for sc in classes if sc == StatusClass.SUCCEEDED),
-        sum(1 for sc in classes if sc == StatusClass.FAILED),
-        len(steps),
-        sum(1 for sc in classes if sc == StatusClass.IN_PROGRESS),
+        tally.get(StatusClass.SUCCEEDED, 0),
+        tally.get(StatusClass.FAILED, 0),
+        max(sum(tally.values()), len(steps)),
+        tally.get(StatusClass.IN_PROGRESS, 0),
         event.status_class is not StatusClass.IN_PROGRESS,
     )
     lines = [_step_line(s) for s in steps[:MAX_STEPS]]
@@ -99,7 +104,8 @@ def pipeline_execution(
         "summary": one_line(description, 300) if description else None,
         "step_counts": counts,
         "step_sections": [lines[i : i + size] for i in range(0, len(lines), size)],
-        "more_steps": max(len(steps) - MAX_STEPS, 0),
+        "more_steps": counts.total - len(lines),
+        "more_steps_detail": _hidden(tally, steps[:MAX_STEPS]),
         "running_now": (
             ", ".join(f"*{line.name}*" for line in running[:5])
             if running and not counts.finished
@@ -112,6 +118,25 @@ def pipeline_execution(
         # The run's own reason says only that a step failed: name the step and say why.
         variables["failure_reason"] = f"Step {failed.name} failed: {failed.reason}"
     return variables
+
+
+_CLASS_WORDS = {
+    StatusClass.SUCCEEDED: "succeeded",
+    StatusClass.FAILED: "failed",
+    StatusClass.WARNING: "need attention",
+    StatusClass.IN_PROGRESS: "running",
+    StatusClass.STOPPED: "stopped",
+}
+
+
+def _hidden(tally: Mapping[str, int], shown: list[Mapping[str, Any]]) -> str | None:
+    """What the steps without a line did: ``248 succeeded, 2 running``."""
+    left = dict(tally)
+    for step in shown:
+        sc = str(step.get("status_class"))
+        left[sc] = left.get(sc, 0) - 1
+    words = [f"{left[sc]} {word}" for sc, word in _CLASS_WORDS.items() if left.get(sc, 0) > 0]
+    return ", ".join(words) or None
 
 
 def _running(step: Mapping[str, Any]) -> bool:
