@@ -24,10 +24,13 @@ STEPS = "steps"
 JOBS = "jobs"
 TRIALS = "trials:"  # + the tuning job's name in lower case (ARNs spell it so)
 
-# Lines kept per group. A section of the parent holds 10-15 step lines; 50 make four or five
-# sections, past which "and N more" says the rest.
-MAX_SHOWN = {STEPS: 50, JOBS: 50}
+# Lines kept per group: a run of up to 25 steps shows them all; a bigger one its failures,
+# what runs and the newest, and "and N more (…)" says what the rest did. More lines would make
+# a parent few read to the end, and each event of a big run read and write them all.
+MAX_SHOWN = {STEPS: 25, JOBS: 25}
 MAX_METRICS = 20  # per trial group: the objective is one of a trial's few metrics
+MAX_LINE_REASON = 125  # a step's line shows 120 characters of its reason
+_RECORD_ONLY = ("previous", "event", "metrics")  # kept in the child's record, not its line
 
 # Which entries stay when a group is over its cap: failures, then running, then the rest;
 # the newest of each.
@@ -72,11 +75,21 @@ def fold(
     _tally(counts, new, +1)
     if group in MAX_SHOWN:
         shown = result.setdefault("shown", {})
-        shown[key] = new
+        shown[key] = line_of(new)
         _trim(shown, group, MAX_SHOWN[group])
     elif group.startswith(TRIALS):
         _best(result.setdefault("best", {}).setdefault(group, {}), new)
     return result
+
+
+def line_of(entry: dict[str, Any]) -> dict[str, Any]:
+    """What a line needs of a child's entry: not what only the child's own record keeps (the
+    status before, for a retry), and a reason no longer than a line shows."""
+    line = {k: v for k, v in entry.items() if k not in _RECORD_ONLY}
+    reason = line.get("failure_reason")
+    if isinstance(reason, str) and len(reason) > MAX_LINE_REASON:
+        line["failure_reason"] = reason[: MAX_LINE_REASON - 1] + "…"
+    return line
 
 
 def counts(summary: dict[str, Any], group: str) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from bot.render.links import resource_links
 # A section holds at most 3000 characters: 15 step lines fit, 10 when failure reasons lengthen them.
 STEPS_PER_SECTION = 15
 FAILED_STEPS_PER_SECTION = 10
-MAX_STEPS = 50  # a thread keeps this many step entries (bot.delivery.children.MAX_SHOWN)
+MAX_STEPS = 50  # within Slack's 50 blocks; a thread's summary gives at most 25
 
 JOB_TITLES = {
     "training-job": "Training job",
