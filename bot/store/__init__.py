@@ -1,7 +1,8 @@
 """The state store and :func:`open_store`, which picks a backend from the ``store`` setting.
 
-The store keeps threads and their deliveries, subscriptions, the audit log and locks, behind
-one small interface each (:mod:`bot.store.interfaces`); :class:`Store` is all of them.
+The store keeps threads and their deliveries, subscriptions, the audit log, locks, approvals
+and reminders, behind one small interface each (:mod:`bot.store.interfaces`); :class:`Store`
+is all of them.
 
 URLs:
 
@@ -22,22 +23,34 @@ from typing import TYPE_CHECKING
 from bot.errors import ConfigurationError
 from bot.store.base import (
     CHILDREN_KEY,
+    ApprovalRecord,
     AuditRecord,
     ChannelFailure,
     ChildBuild,
     ChildMerge,
     DeliveryRecord,
     OrderKey,
+    Reminder,
     Subscription,
     ThreadRecord,
 )
-from bot.store.interfaces import AuditLog, Locks, Store, SubscriptionStore, ThreadStore
+from bot.store.interfaces import (
+    Approvals,
+    AuditLog,
+    Locks,
+    Reminders,
+    Store,
+    SubscriptionStore,
+    ThreadStore,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 __all__ = [
     "CHILDREN_KEY",
+    "ApprovalRecord",
+    "Approvals",
     "AuditLog",
     "AuditRecord",
     "ChannelFailure",
@@ -46,6 +59,8 @@ __all__ = [
     "DeliveryRecord",
     "Locks",
     "OrderKey",
+    "Reminder",
+    "Reminders",
     "Store",
     "Subscription",
     "SubscriptionStore",

@@ -85,3 +85,31 @@ class ChannelFailure:
     reason: str
     since: float
     last_at: float
+
+
+@dataclass(slots=True)
+class ApprovalRecord:
+    """What Slack knows of one model package's approval (key: its ARN): the approvals given
+    towards a decision that needs several, and the last decision taken in Slack.
+
+    ``state`` is JSON-safe and read by :mod:`bot.approvals`; ``revision`` is what the stored
+    record was at when read (0: none stored), and every write is conditional on it.
+    """
+
+    arn: str
+    revision: int = 0
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Reminder:
+    """A reminder due in a package's thread in one channel, at ``due_at`` (epoch seconds).
+
+    ``resource_key`` is the package's key (its card's thread record says where to post). Both
+    the reminder and the note that it was scheduled expire at ``expires_at``.
+    """
+
+    channel: str
+    resource_key: str
+    due_at: float
+    expires_at: float | None = None

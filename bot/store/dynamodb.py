@@ -10,6 +10,9 @@ N). Item layout::
     audit         pk = AUDIT                             sk = <at as %020.6f>#<id>
     lock          pk = LOCK#<name>                       sk = LOCK
     failing chan. pk = CHANNEL_FAILURES                  sk = <channel>
+    approval      pk = APPROVAL#<package ARN>            sk = APPROVAL
+    reminder note pk = THREAD#<channel>#<resource_key>   sk = REMINDER
+    due reminder  pk = REMINDERS                         sk = <due_at as %020.6f>#<channel>#<key>
 
 A delivery or a child shares its thread's partition. Channel ids (``C…``) never contain
 ``#``, so ``<channel>#`` is an exact prefix. Every item also keeps its fields as plain
@@ -32,6 +35,14 @@ A lock is one item: ``owner`` and ``leased_until`` (the lease's end, on the call
 died is taken over by the next acquire, and swept by TTL: its ``expires_at`` is an hour past
 the lease's end on the wall clock (only the lease decides; the TTL just clears the table).
 
+An approval is one item with a revision (``rev``); :meth:`~DynamoDBStore.put_approval` is one
+PutItem conditional on it. A reminder is two items written in one transaction: a note in its
+thread's partition, which exists once per channel and resource (the condition that keeps a
+reminder from being scheduled twice, and what stays once it is sent), and the due item, in one
+partition sorted by due time, so the due ones are one Query (``sk <`` now) whatever else the
+table holds. Taking a reminder deletes its due item (conditional on it being there); both
+expire by TTL.
+
 Every read that decides something is strongly consistent: a worker that lost a claim reads
 the winner's record straight after.
 """
@@ -48,12 +59,14 @@ from typing import TYPE_CHECKING, Any
 from bot.errors import StoreConflictError, StoreError
 from bot.store.base import (
     CHILDREN_KEY,
+    ApprovalRecord,
     AuditRecord,
     ChannelFailure,
     ChildBuild,
     ChildMerge,
     DeliveryRecord,
     OrderKey,
+    Reminder,
     Subscription,
     ThreadRecord,
 )
@@ -68,6 +81,9 @@ SUBSCRIPTIONS_PK = "SUBSCRIPTIONS"
 CHANNEL_FAILURES_PK = "CHANNEL_FAILURES"
 AUDIT_PK = "AUDIT"
 LOCK_SK = "LOCK"
+APPROVAL_SK = "APPROVAL"
+REMINDER_SK = "REMINDER"
+REMINDERS_PK = "REMINDERS"
 REVISION = "rev"  # a thread's summary of its children, and a child's entry, change by revision
 MERGE_ATTEMPTS = 8
 LOCK_TTL_GRACE_SECONDS = 3600.0
@@ -97,6 +113,15 @@ def audit_sk(at: float, record_id: str) -> str:
 
 def lock_pk(name: str) -> str:
     return f"LOCK#{name}"
+
+
+def approval_pk(arn: str) -> str:
+    return f"APPROVAL#{arn}"
+
+
+def due_sk(due_at: float, channel: str, resource_key: str) -> str:
+    # Zero-padded so string order is time order; "#" sorts before "$", the bound of a query.
+    return f"{due_at:020.6f}#{channel}#{resource_key}"
 
 
 def create_table(client: DynamoDBClient, table_name: str) -> None:
@@ -743,6 +768,131 @@ class DynamoDBStore(Store):
             ConditionExpression=f"{e.n('owner')} = {e.v(owner)}",
             **e.kwargs(),
         )
+
+    # --- approvals -----------------------------------------------------------------------------
+
+    def get_approval(self, arn: str) -> ApprovalRecord | None:
+        item = self._get(approval_pk(arn), APPROVAL_SK)
+        if item is None:
+            return None
+        return ApprovalRecord(arn, int(item.get(REVISION, 0)), dict(item.get("state", {})))
+
+    def put_approval(self, record: ApprovalRecord) -> bool:
+        item = self._item(
+            {
+                "pk": approval_pk(record.arn),
+                "sk": APPROVAL_SK,
+                "arn": record.arn,
+                REVISION: record.revision + 1,
+                "state": record.state,
+            }
+        )
+        e = _Expression(self)
+        if record.revision == 0:
+            condition = f"attribute_not_exists({e.n('pk')})"
+        else:
+            condition = f"{e.n(REVISION)} = {e.v(record.revision)}"
+        return self._conditional(
+            self._client.put_item, Item=item, ConditionExpression=condition, **e.kwargs()
+        )
+
+    # --- reminders -----------------------------------------------------------------------------
+
+    def _due_item(self, reminder: Reminder) -> dict[str, Any]:
+        return self._item(
+            {
+                "pk": REMINDERS_PK,
+                "sk": due_sk(reminder.due_at, reminder.channel, reminder.resource_key),
+                "channel": reminder.channel,
+                "resource_key": reminder.resource_key,
+                "due_at": reminder.due_at,
+                TTL_ATTRIBUTE: reminder.expires_at,
+            }
+        )
+
+    def add_reminder(self, reminder: Reminder, *, ttl_seconds: float) -> bool:
+        wall = time.time()
+        reminder = Reminder(
+            reminder.channel,
+            reminder.resource_key,
+            reminder.due_at,
+            reminder.due_at + ttl_seconds,
+        )
+        note = self._item(
+            {
+                "pk": thread_pk(reminder.channel, reminder.resource_key),
+                "sk": REMINDER_SK,
+                "due_at": reminder.due_at,
+                TTL_ATTRIBUTE: reminder.expires_at,
+            }
+        )
+        e = _Expression(self)
+        condition = f"attribute_not_exists({e.n('pk')}) OR {e.n(TTL_ATTRIBUTE)} <= {e.v(wall)}"
+        transaction: list[Any] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": note,
+                    "ConditionExpression": condition,
+                    **e.kwargs(),
+                }
+            },
+            {"Put": {"TableName": self._table, "Item": self._due_item(reminder)}},
+        ]
+        with self._errors():
+            try:
+                self._client.transact_write_items(TransactItems=transaction)
+            except self._client.exceptions.TransactionCanceledException as exc:
+                reasons = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+                if "ConditionalCheckFailed" in reasons:
+                    return False
+                # Another transaction on the same items at once: the event is tried again.
+                raise StoreConflictError(
+                    f"the reminder of {reminder.resource_key} in {reminder.channel}: {reasons}"
+                ) from exc
+        return True
+
+    def due_reminders(self, now: float, limit: int = 50) -> list[Reminder]:
+        if limit <= 0:
+            return []
+        wall = time.time()
+        e = _Expression(self)
+        items = self._query(
+            KeyConditionExpression=(
+                f"{e.n('pk')} = {e.v(REMINDERS_PK)} AND {e.n('sk')} < {e.v(f'{now:020.6f}$')}"
+            ),
+            Limit=limit,
+            **e.kwargs(),
+        )
+        found: list[Reminder] = []
+        for item in items:
+            if not _expired(item, wall):
+                found.append(
+                    Reminder(
+                        item["channel"],
+                        item["resource_key"],
+                        float(item["due_at"]),
+                        _expires_at(item),
+                    )
+                )
+            if len(found) >= limit:
+                break
+        return found
+
+    def take_reminder(self, reminder: Reminder) -> bool:
+        e = _Expression(self)
+        return self._conditional(
+            self._client.delete_item,
+            Key=self._key(
+                REMINDERS_PK, due_sk(reminder.due_at, reminder.channel, reminder.resource_key)
+            ),
+            ConditionExpression=f"attribute_exists({e.n('pk')})",
+            **e.kwargs(),
+        )
+
+    def release_reminder(self, reminder: Reminder) -> None:
+        with self._errors():
+            self._client.put_item(TableName=self._table, Item=self._due_item(reminder))
 
 
 def _expiry(finished: bool, ttl_seconds: float | None, wall: float) -> float | None:

@@ -7,6 +7,8 @@
 - :class:`SubscriptionStore`: which channels want which events (routing, the commands).
 - :class:`AuditLog`: who did what, when, with what result.
 - :class:`Locks`: named lease locks (one approval decision at a time per model package).
+- :class:`Approvals`: per model package, the approvals given in Slack (the two-person rule).
+- :class:`Reminders`: reminders of packages still waiting for approval, found by due time.
 
 :class:`Store` is all of them: what the backends implement (they may keep everything in one
 table) and what :func:`bot.store.open_store` returns. A consumer's parameter names the small
@@ -22,12 +24,14 @@ from abc import abstractmethod
 from typing import Any, Protocol
 
 from bot.store.base import (
+    ApprovalRecord,
     AuditRecord,
     ChannelFailure,
     ChildBuild,
     ChildMerge,
     DeliveryRecord,
     OrderKey,
+    Reminder,
     Subscription,
     ThreadRecord,
 )
@@ -239,7 +243,47 @@ class Locks(Protocol):
         lease ran out, or it is free) do nothing. One conditional write."""
 
 
-class Store(ThreadStore, SubscriptionStore, AuditLog, Locks, Protocol):
+class Approvals(Protocol):
+    """Per model package (by ARN): what Slack knows of its approval (:mod:`bot.approvals`)."""
+
+    @abstractmethod
+    def get_approval(self, arn: str) -> ApprovalRecord | None:
+        """The package's record, read strongly consistent; ``None`` when there is none."""
+
+    @abstractmethod
+    def put_approval(self, record: ApprovalRecord) -> bool:
+        """Store ``record.state`` if the stored record is still at ``record.revision`` (0: none
+        is stored); it is then at ``record.revision + 1``. False, and nothing written, when
+        another writer got there first. One conditional write: of several callers writing from
+        the same revision, exactly one gets True."""
+
+
+class Reminders(Protocol):
+    """Reminders of packages still waiting for approval: one per channel and package, ever,
+    found by their due time without reading the others."""
+
+    @abstractmethod
+    def add_reminder(self, reminder: Reminder, *, ttl_seconds: float) -> bool:
+        """Schedule ``reminder`` unless one was ever scheduled for its channel and resource
+        (sent or not): True when this call scheduled it. It and the note that it was
+        scheduled expire ``ttl_seconds`` after it is due. One conditional write."""
+
+    @abstractmethod
+    def due_reminders(self, now: float, limit: int = 50) -> list[Reminder]:
+        """Reminders due at ``now`` or before and not taken, the longest due first, at most
+        ``limit``. Reads only those: never the whole store."""
+
+    @abstractmethod
+    def take_reminder(self, reminder: Reminder) -> bool:
+        """Take a due reminder to send it: True for exactly one caller, however many try."""
+
+    @abstractmethod
+    def release_reminder(self, reminder: Reminder) -> None:
+        """Give back a taken reminder (its message failed for a reason that may pass): it is
+        due again, at its own time."""
+
+
+class Store(ThreadStore, SubscriptionStore, AuditLog, Locks, Approvals, Reminders, Protocol):
     """The whole store: what a backend implements. Implementations are thread-safe."""
 
     @abstractmethod

@@ -13,6 +13,10 @@ that already holds the lock).
 Locks are rows of their own table (name, owner, lease end): one statement takes a lock (an
 insert, or an update of a row whose lease has run out) and one frees it (a delete by the
 owner). A lock whose holder died stays until someone takes it over.
+
+An approval is a row per package with its revision; a reminder a row per channel and package,
+``taken`` once sent (the row stays, so it is never scheduled again), found by an index on its
+due time.
 """
 
 from __future__ import annotations
@@ -29,12 +33,14 @@ from typing import Any
 from bot.errors import StoreError
 from bot.store.base import (
     CHILDREN_KEY,
+    ApprovalRecord,
     AuditRecord,
     ChannelFailure,
     ChildBuild,
     ChildMerge,
     DeliveryRecord,
     OrderKey,
+    Reminder,
     Subscription,
     ThreadRecord,
 )
@@ -116,6 +122,20 @@ CREATE TABLE IF NOT EXISTS locks (
     owner        TEXT NOT NULL,
     leased_until REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS approvals (
+    arn      TEXT NOT NULL PRIMARY KEY,
+    revision INTEGER NOT NULL,
+    state    TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reminders (
+    channel      TEXT NOT NULL,
+    resource_key TEXT NOT NULL,
+    due_at       REAL NOT NULL,
+    taken        INTEGER NOT NULL,
+    expires_at   REAL,
+    PRIMARY KEY (channel, resource_key)
+);
+CREATE INDEX IF NOT EXISTS reminders_due ON reminders (due_at) WHERE taken = 0;
 """
 
 # Expired means "expires_at <= wall clock": reads keep rows with
@@ -558,6 +578,79 @@ class SqliteStore(Store):
     def release(self, name: str, *, owner: str) -> None:
         with self._write() as conn:
             conn.execute("DELETE FROM locks WHERE name = ? AND owner = ?", (name, owner))
+
+    # --- approvals -----------------------------------------------------------------------------
+
+    def get_approval(self, arn: str) -> ApprovalRecord | None:
+        rows = self._read("SELECT revision, state FROM approvals WHERE arn = ?", (arn,))
+        if not rows:
+            return None
+        return ApprovalRecord(arn, int(rows[0]["revision"]), json.loads(rows[0]["state"]))
+
+    def put_approval(self, record: ApprovalRecord) -> bool:
+        state = json.dumps(record.state)
+        with self._write() as conn:
+            if record.revision == 0:
+                cursor = conn.execute(
+                    "INSERT INTO approvals (arn, revision, state) VALUES (?, 1, ?)"
+                    " ON CONFLICT (arn) DO NOTHING",
+                    (record.arn, state),
+                )
+            else:
+                cursor = conn.execute(
+                    "UPDATE approvals SET revision = revision + 1, state = ?"
+                    " WHERE arn = ? AND revision = ?",
+                    (state, record.arn, record.revision),
+                )
+            return cursor.rowcount == 1
+
+    # --- reminders -----------------------------------------------------------------------------
+
+    def add_reminder(self, reminder: Reminder, *, ttl_seconds: float) -> bool:
+        wall = time.time()
+        with self._write() as conn:
+            conn.execute("DELETE FROM reminders WHERE expires_at <= ?", (wall,))
+            cursor = conn.execute(
+                "INSERT INTO reminders (channel, resource_key, due_at, taken, expires_at)"
+                " VALUES (?, ?, ?, 0, ?) ON CONFLICT (channel, resource_key) DO NOTHING",
+                (
+                    reminder.channel,
+                    reminder.resource_key,
+                    reminder.due_at,
+                    reminder.due_at + ttl_seconds,
+                ),
+            )
+            return cursor.rowcount == 1
+
+    def due_reminders(self, now: float, limit: int = 50) -> list[Reminder]:
+        if limit <= 0:
+            return []
+        rows = self._read(
+            "SELECT * FROM reminders WHERE taken = 0 AND due_at <= ?"
+            " AND (expires_at IS NULL OR expires_at > ?) ORDER BY due_at LIMIT ?",
+            (now, time.time(), limit),
+        )
+        return [
+            Reminder(row["channel"], row["resource_key"], row["due_at"], row["expires_at"])
+            for row in rows
+        ]
+
+    def take_reminder(self, reminder: Reminder) -> bool:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE reminders SET taken = 1"
+                " WHERE channel = ? AND resource_key = ? AND due_at = ? AND taken = 0",
+                (reminder.channel, reminder.resource_key, reminder.due_at),
+            )
+            return cursor.rowcount == 1
+
+    def release_reminder(self, reminder: Reminder) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE reminders SET taken = 0"
+                " WHERE channel = ? AND resource_key = ? AND due_at = ?",
+                (reminder.channel, reminder.resource_key, reminder.due_at),
+            )
 
 
 def _expiry(finished: bool, ttl_seconds: float | None, wall: float) -> float | None:

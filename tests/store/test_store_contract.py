@@ -16,8 +16,10 @@ import pytest
 
 from bot.store import (
     CHILDREN_KEY,
+    ApprovalRecord,
     AuditRecord,
     ChannelFailure,
+    Reminder,
     Store,
     Subscription,
     ThreadRecord,
@@ -708,3 +710,123 @@ def test_lock_race_has_one_winner(store: Store) -> None:
         t.join(timeout=30)
     assert errors == []
     assert sorted(results) == [False] * (workers - 1) + [True]
+
+
+def race(workers: int, work: Any) -> list[Any]:
+    """``work(i)`` in ``workers`` threads started together; their results."""
+    barrier = threading.Barrier(workers)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(work(i))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    return results
+
+
+# --- approvals -------------------------------------------------------------------------------
+
+PACKAGE = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/3"
+
+
+def test_an_approval_is_written_from_the_revision_it_was_read_at(store: Store) -> None:
+    assert store.get_approval(PACKAGE) is None
+    assert store.put_approval(ApprovalRecord(PACKAGE, 0, {"votes": ["U1"]}))
+    # a second writer that also saw no record loses
+    assert not store.put_approval(ApprovalRecord(PACKAGE, 0, {"votes": ["U2"]}))
+    stored = store.get_approval(PACKAGE)
+    assert stored == ApprovalRecord(PACKAGE, 1, {"votes": ["U1"]})
+    assert store.put_approval(ApprovalRecord(PACKAGE, 1, {"votes": ["U1", "U3"]}))
+    assert not store.put_approval(ApprovalRecord(PACKAGE, 1, {"votes": []}))  # stale
+    assert store.get_approval(PACKAGE) == ApprovalRecord(PACKAGE, 2, {"votes": ["U1", "U3"]})
+    # another package is another record
+    assert store.get_approval(PACKAGE[:-1] + "4") is None
+
+
+def test_concurrent_approvals_from_one_revision_have_one_winner(store: Store) -> None:
+    assert store.put_approval(ApprovalRecord(PACKAGE, 0, {"votes": ["U1"]}))
+    results = race(6, lambda i: store.put_approval(ApprovalRecord(PACKAGE, 1, {"by": i})))
+    assert sorted(results) == [False] * 5 + [True]
+    stored = store.get_approval(PACKAGE)
+    assert stored is not None and stored.revision == 2 and stored.state["by"] in range(6)
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def reminder(due_at: float, key: str = PACKAGE, channel: str = CHANNEL) -> Reminder:
+    return Reminder(channel, key, due_at)
+
+
+def test_reminders_are_found_when_due_oldest_first(store: Store) -> None:
+    now = time.time()
+    assert store.add_reminder(reminder(now + 3600), ttl_seconds=DAY)
+    assert store.add_reminder(reminder(now - 60, PACKAGE + "-b"), ttl_seconds=DAY)
+    assert store.add_reminder(reminder(now - 600, PACKAGE + "-c"), ttl_seconds=DAY)
+    assert store.add_reminder(reminder(now - 30, PACKAGE, "C0OTHER"), ttl_seconds=DAY)
+    due = store.due_reminders(now)
+    assert [(r.channel, r.resource_key) for r in due] == [
+        (CHANNEL, PACKAGE + "-c"),
+        (CHANNEL, PACKAGE + "-b"),
+        ("C0OTHER", PACKAGE),
+    ]
+    assert all(r.expires_at == r.due_at + DAY for r in due)
+    assert [r.resource_key for r in store.due_reminders(now, limit=1)] == [PACKAGE + "-c"]
+    assert len(store.due_reminders(now + 3600)) == 4  # due at that very second too
+
+
+def test_a_reminder_is_scheduled_once_per_channel_and_package(store: Store) -> None:
+    now = time.time()
+    assert store.add_reminder(reminder(now - 10), ttl_seconds=DAY)
+    # another due time for the same package and channel: not a second reminder
+    assert not store.add_reminder(reminder(now - 5), ttl_seconds=DAY)
+    [due] = store.due_reminders(now)
+    assert due.due_at == now - 10
+    assert store.take_reminder(due)
+    # once sent, it is not scheduled again
+    assert not store.add_reminder(reminder(now - 1), ttl_seconds=DAY)
+    assert store.due_reminders(now) == []
+
+
+def test_a_due_reminder_is_taken_once(store: Store) -> None:
+    now = time.time()
+    assert store.add_reminder(reminder(now - 10), ttl_seconds=DAY)
+    [due] = store.due_reminders(now)
+    results = race(6, lambda i: store.take_reminder(due))
+    assert sorted(results) == [False] * 5 + [True]
+    assert store.due_reminders(now) == []
+
+
+def test_a_released_reminder_is_due_again(store: Store) -> None:
+    now = time.time()
+    assert store.add_reminder(reminder(now - 10), ttl_seconds=DAY)
+    [due] = store.due_reminders(now)
+    assert store.take_reminder(due)
+    store.release_reminder(due)
+    assert store.due_reminders(now) == [due]
+    assert store.take_reminder(due)
+
+
+def test_an_expired_reminder_is_gone_and_may_be_scheduled_again(store: Store) -> None:
+    now = time.time()
+    assert store.add_reminder(reminder(now - 10), ttl_seconds=5)  # expired 5 s ago
+    assert store.due_reminders(now) == []
+    assert store.add_reminder(reminder(now - 1), ttl_seconds=DAY)
+    assert [r.due_at for r in store.due_reminders(now)] == [now - 1]
+
+
+def test_reminders_share_nothing_with_threads(store: Store) -> None:
+    assert store.claim_thread(thread(resource_key=PACKAGE), lease_seconds=LEASE, now=1000.0)
+    assert store.add_reminder(reminder(time.time() - 1), ttl_seconds=DAY)
+    record = store.get_thread(CHANNEL, PACKAGE)
+    assert record is not None and record.state == {"status": "InProgress"}
