@@ -51,6 +51,11 @@ class Settings(BaseModel):
     approvers: list[str] = Field(default_factory=list)
     admins: list[str] = Field(default_factory=list)
 
+    # Approvals. How many different approvers a decision taken in Slack needs (2: the
+    # two-person rule; a rejection always needs one). Anyone with UpdateModelPackage can still
+    # decide outside Slack (Studio, the API): this binds the bot's buttons and commands only.
+    approvals_required: int = Field(default=1, ge=1, le=10)
+
     # Other AWS accounts: the name of the role the bot assumes in the account of a resource
     # that is not in its own (events forwarded to a central bus); none: its own role only.
     cross_account_role: str | None = None

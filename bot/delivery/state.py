@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from bot.approvals import decision_from_state
 from bot.delivery import children as ch
 from bot.delivery.children import CHILD_PREFIX, JOB_PREFIX, STEP_PREFIX, TRIAL_PREFIX
 from bot.events.identity import ResourceKind, ResourceRef
@@ -29,7 +29,7 @@ from bot.events.workflow import (
     step_jobs,
     step_name_matches,
 )
-from bot.render.context import Decision, RenderContext
+from bot.render.context import RenderContext
 from bot.store.base import CHILDREN_KEY
 
 TERMINAL = {StatusClass.SUCCEEDED, StatusClass.FAILED, StatusClass.STOPPED, StatusClass.DELETED}
@@ -474,26 +474,6 @@ def _jobs_on_steps(
         claimed.update(mine)
         placed.append({**step, "run_jobs": [jobs[i] for i in mine]} if mine else step)
     return placed, [job for i, job in enumerate(jobs) if i not in claimed]
-
-
-def decision_state(decision: Decision) -> dict[str, Any]:
-    """A decision as JSON-safe thread state, so every later refresh of the parent keeps it."""
-    at = decision.at.timestamp() if isinstance(decision.at, datetime) else None
-    return {
-        "status": decision.status,
-        "user_id": decision.user_id,
-        "at": at,
-        "comment": decision.comment,
-    }
-
-
-def decision_from_state(value: Any) -> Decision | None:
-    if not isinstance(value, dict) or not value.get("status"):
-        return None
-    at = value.get("at")
-    when = datetime.fromtimestamp(float(at), UTC) if isinstance(at, int | float) else None
-    user = value.get("user_id")  # None: decided outside Slack (console, API)
-    return Decision(str(value["status"]), str(user) if user else "", when, value.get("comment"))
 
 
 def _with_trials(job: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ class Decision:
     """An approval decision already taken, shown instead of the Approve/Reject buttons."""
 
     status: str  # "Approved" or "Rejected"
-    user_id: str
+    users: tuple[str, ...]  # who decided in Slack (two with the two-person rule); none: outside
     at: Any  # datetime
     comment: str | None = None
 

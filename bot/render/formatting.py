@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -178,6 +179,31 @@ def mention(user_id: Any) -> Trusted | str:
     if text[:1] in ("U", "W") and text[1:].isalnum() and text.isupper() and 2 < len(text) < 24:
         return Trusted(f"<@{text}>")
     return text
+
+
+def mentions(user_ids: Iterable[Any]) -> Trusted:
+    """Slack users as mentions, ``<@U1> and <@U2>``; anything else as escaped text."""
+    return join_trusted((mention(u) for u in user_ids), " and ")
+
+
+_CONFIGURED_USER = re.compile(r"^[UW][A-Z0-9]+$")
+_CONFIGURED_GROUP = re.compile(r"^S[A-Z0-9]+$")
+
+
+def configured_mention(entry_id: str) -> Trusted:
+    """A mention of a configured user or user group id (``CHATOPS_APPROVERS``…): ``<@U…>``,
+    ``<!subteam^S…>``; anything else as inline code of its safe characters, never a mention."""
+    if _CONFIGURED_USER.match(entry_id):
+        return Trusted(f"<@{entry_id}>")
+    if _CONFIGURED_GROUP.match(entry_id):
+        return Trusted(f"<!subteam^{entry_id}>")
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "", entry_id)
+    return Trusted(f"`{safe}`") if safe else Trusted("")
+
+
+def configured_mentions(entry_ids: Iterable[str]) -> Trusted:
+    """Configured users and groups as mentions, comma-separated."""
+    return join_trusted((configured_mention(i) for i in entry_ids), ", ")
 
 
 def as_list(value: Any) -> list[Any]:

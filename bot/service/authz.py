@@ -18,27 +18,18 @@ from collections.abc import Callable, Iterable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.render.formatting import configured_mentions
+
 logger = logging.getLogger(__name__)
 
 APPROVER_ACTIONS = ("approve", "reject", "retry", "stop")
 ADMIN_ACTIONS = ("subscribe", "unsubscribe")
 
-_USER = re.compile(r"^[UW][A-Z0-9]+$")
 _GROUP = re.compile(r"^S[A-Z0-9]+$")
 
 
 def _clean(ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(i.strip() for i in ids if i and i.strip()))
-
-
-def mention(entry_id: str) -> str:
-    """A Slack mention for a configured user or group id; anything else as plain code."""
-    if _USER.match(entry_id):
-        return f"<@{entry_id}>"
-    if _GROUP.match(entry_id):
-        return f"<!subteam^{entry_id}>"
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "", entry_id)
-    return f"`{safe}`"
 
 
 class Authorizer:
@@ -94,7 +85,7 @@ class Authorizer:
                 f" (`{setting}`), so the bot refuses to be safe. Ask whoever runs the bot"
                 " to add Slack users or user groups."
             )
-        who = ", ".join(mention(i) for i in ids)
+        who = configured_mentions(ids)
         return f":no_entry: You may not {action}. Only the {role} may: {who}."
 
     # --- membership ------------------------------------------------------------------------

@@ -12,21 +12,22 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from bot import approvals as ap
 from bot.aws.lookup import as_event, model_package_metrics
 from bot.aws.sagemaker import SageMaker
 from bot.delivery import state as st
 from bot.delivery.routing import is_broken
-from bot.errors import ChatOpsError, NotAuthorizedError, SlackDeliveryError
+from bot.errors import ChatOpsError, NotAuthorizedError, SlackDeliveryError, StoreConflictError
 from bot.events.identity import Arn, ResourceKind, ResourceRef
 from bot.events.parse import parse_event
 from bot.gateway import SlackGateway
 from bot.render.context import Decision, RenderContext
 from bot.render.escape import code, mrkdwn_escape
-from bot.render.formatting import mention
+from bot.render.formatting import mention, mentions
 from bot.render.inspection import render_inspection
 from bot.render.renderer import Renderer, section_message
 from bot.service.audit import Auditor
@@ -54,7 +55,7 @@ from bot.slash.subscriptions import (
     subscription_from,
     unique_id_factory,
 )
-from bot.store import Locks, SubscriptionStore, ThreadStore
+from bot.store import ApprovalRecord, Approvals, Locks, SubscriptionStore, ThreadStore
 
 logger = logging.getLogger(__name__)
 
@@ -66,14 +67,14 @@ class SageMakerFactory(Protocol):
     def __call__(self, region: str | None, account: str | None = None) -> SageMaker: ...
 
 
-class ServiceStore(ThreadStore, SubscriptionStore, Locks, Protocol):
+class ServiceStore(ThreadStore, SubscriptionStore, Locks, Approvals, Protocol):
     """What the service uses of the store: subscriptions (the commands), threads (to show a
-    decision or post an inspection in its thread) and locks (one decision at a time)."""
+    decision or post an inspection in its thread), locks (one decision at a time) and
+    approvals (the approvals a decision takes, counted)."""
 
 
-PENDING = "PendingManualApproval"
-DECIDED = ("Approved", "Rejected")
 DECISION_LEASE_SECONDS = 60.0
+COUNT_ATTEMPTS = 3  # a write conflicts only with a decision whose lock's lease ran out
 
 
 def approval_lock(arn: str) -> str:
@@ -105,7 +106,7 @@ class Reply:
 
 @dataclass
 class DecisionResult:
-    changed: bool
+    changed: bool  # something was recorded: a decision, or an approval towards one
     status: str | None  # the package's approval status now
     reply: Reply
 
@@ -122,6 +123,7 @@ class ChatOpsService:
     """(channel, resource key, ts): re-render a parent from the store (the deliverer's)."""
     clock: Callable[[], float] = time.time
     on_subscriptions_changed: Callable[[], None] | None = None
+    approvals_required: int = 1  # different approvers a decision taken in Slack takes
     _ids: Callable[[], str] | None = field(default=None, repr=False)
 
     # --- commands: quick ones are answered in the ack, slow ones after it ---------------------
@@ -315,48 +317,123 @@ class ChatOpsService:
         only_pending: bool = True,
         user_name: str | None = None,
     ) -> DecisionResult:
-        """Approve or reject a package once. A second click, or a package decided elsewhere,
-        changes nothing; the result says what the state is."""
-        action = "approve" if status == "Approved" else "reject"
+        """Approve or reject a package, once, by as many approvers as a decision takes
+        (``approvals_required``; a rejection takes one). An approval that does not decide yet
+        is recorded, and the result says how many there are; an approver cannot count twice.
+        A second click, or a package decided elsewhere, changes nothing; the result says what
+        the state is."""
+        action = "approve" if status == ap.APPROVED else "reject"
         self._require(action, user_id, arn)
         sm = self.sagemaker(_region(arn), _account(arn))
-        # One decision at a time per package (a lease, released after): the status check and
-        # the update below never interleave with another click's or command's.
+        # One decision at a time per package (a lease, released after): the status check, the
+        # count and the update below never interleave with another click's or command's.
         locks: Locks = self.store
         lock, owner = approval_lock(arn), uuid.uuid4().hex  # an owner per attempt
         if not locks.acquire(
             lock, owner=owner, lease_seconds=DECISION_LEASE_SECONDS, now=self.clock()
         ):
             return self._already(arn, sm.current_approval(arn), user_id, channel)
+        vote = ap.Vote(user_id, self.clock(), user_name, comment or None)
         try:
-            current = sm.current_approval(arn)
-            if current == status or (only_pending and current in DECIDED):
-                return self._already(arn, current, user_id, channel)
-            who = f"{user_name} ({user_id})" if user_name else user_id
-            description = f"{status} in Slack by {who}" + (f": {comment}" if comment else "")
-            sm.approve_model_package(arn, status, description)  # type: ignore[arg-type]
+            counted = self._count(sm, arn, status, vote, channel, only_pending=only_pending)
+            if isinstance(counted, DecisionResult):
+                return counted
+            before, tally = counted
+            if tally.count is not ap.Count.DECIDED:
+                return self._counted(arn, tally, user_id, action, comment)
+            try:
+                sm.approve_model_package(arn, status, ap.description(status, tally.votes))  # type: ignore[arg-type]
+            except ChatOpsError:
+                self._uncount(before)
+                raise
         except ChatOpsError as exc:
             self.auditor.record(user_id, action, arn, f"error: {type(exc).__name__}")
             raise
         finally:
             locks.release(lock, owner=owner)
-        decision = Decision(status, user_id, datetime.fromtimestamp(self.clock(), UTC), comment)
-        self.auditor.record(user_id, action, arn, "ok", {"comment": comment or ""})
-        if channel:
+        deciders = [v.user_id for v in tally.votes]
+        detail = {"comment": comment or "", "approvers": deciders}
+        self.auditor.record(user_id, action, arn, "ok", detail)
+        decision = ap.decision_from_state(tally.state.get("decision"))
+        if channel and decision is not None:
             self._show_decision(channel, arn, decision)
-        emoji = ":white_check_mark:" if status == "Approved" else ":no_entry:"
+        emoji = ":white_check_mark:" if status == ap.APPROVED else ":no_entry:"
         reply = Reply(
-            f"{emoji} {code(_package_name(arn))} {status.lower()} by {mention(user_id)}"
+            f"{emoji} {code(_package_name(arn))} {status.lower()} by {mentions(deciders)}"
             + (f": {mrkdwn_escape(comment)}" if comment else "."),
             in_channel=True,
         )
         return DecisionResult(True, status, reply)
 
+    def _count(
+        self,
+        sm: SageMaker,
+        arn: str,
+        status: str,
+        vote: ap.Vote,
+        channel: str | None,
+        *,
+        only_pending: bool,
+    ) -> tuple[ApprovalRecord, ap.Tally] | DecisionResult:
+        """Count ``vote`` in the package's approval record: one conditional write, so that of
+        two approvals that would each complete a decision (one whose lock's lease ran out
+        under it, say), only one does, and SageMaker is updated once. The record as it was
+        and the count; or, when the package is decided already, what to answer."""
+        for attempt in range(COUNT_ATTEMPTS):
+            current = sm.current_approval(arn)
+            if current == status or (only_pending and current in ap.DECIDED):
+                return self._already(arn, current, vote.user_id, channel)
+            before = self.store.get_approval(arn) or ApprovalRecord(arn)
+            taken = ap.decision_from_state(before.state.get("decision"))
+            if attempt and taken is not None and taken.status == status:
+                # Another approver's vote completed this very decision while this one was
+                # counted (its update of SageMaker may still be under way): nothing to add.
+                self.auditor.record(vote.user_id, "decide", arn, f"unchanged: {status} meanwhile")
+                text = (
+                    f"{code(_package_name(arn))} has just been {status.lower()} by "
+                    f"{mentions(taken.users)}: nothing more was changed."
+                )
+                return DecisionResult(False, current, Reply(text))
+            tally = ap.tally(before.state, current, status, vote, self.approvals_required)
+            if tally.count is ap.Count.AGAIN or self.store.put_approval(
+                ApprovalRecord(arn, before.revision, tally.state)
+            ):
+                return before, tally
+        raise StoreConflictError(f"the approvals of {_package_name(arn)} keep changing")
+
+    def _uncount(self, before: ApprovalRecord) -> None:
+        """SageMaker refused the decision: the approvals it would have used count again."""
+        if not self.store.put_approval(replace(before, revision=before.revision + 1)):
+            logger.warning("the approvals of %s changed meanwhile: not restored", before.arn)
+
+    def _counted(
+        self, arn: str, tally: ap.Tally, user_id: str, action: str, comment: str | None
+    ) -> DecisionResult:
+        """An approval that does not decide: recorded, or refused as its approver's second."""
+        name = _package_name(arn)
+        current = tally.state.get("against")  # what the counted approvals were given against
+        if tally.count is ap.Count.AGAIN:
+            self.auditor.record(user_id, action, arn, "refused: approved already")
+            return DecisionResult(
+                False,
+                current,
+                Reply(
+                    f":no_entry: You have approved {code(name)} already. It takes "
+                    f"{tally.required} different approvers: another one has to approve it."
+                ),
+            )
+        progress = f"{len(tally.votes)} of {tally.required}"
+        self.auditor.record(
+            user_id, action, arn, f"counted: {progress}", {"comment": comment or ""}
+        )
+        reply = Reply(ap.progress_text(name, tally.votes, tally.required), in_channel=True)
+        return DecisionResult(True, ap.PENDING, reply)
+
     def _already(
         self, arn: str, current: str | None, user_id: str, channel: str | None
     ) -> DecisionResult:
         self.auditor.record(user_id, "decide", arn, f"unchanged: {current}")
-        if channel and current in DECIDED:
+        if channel and current in ap.DECIDED:
             self._show_current(channel, arn, str(current))
         text = (
             f"{code(_package_name(arn))} is already *{mrkdwn_escape(current or 'unknown')}*: "
@@ -369,19 +446,22 @@ class ChatOpsService:
         thread = self.store.get_thread(channel, arn)
         if thread is None or not thread.ts:
             return
-        self.store.update_thread_state(channel, arn, {st.DECISION_KEY: st.decision_state(decision)})
+        self.store.update_thread_state(channel, arn, {st.DECISION_KEY: ap.decision_state(decision)})
         self.refresh_parent(channel, arn, thread.ts)
 
     def _show_current(self, channel: str, arn: str, current: str) -> None:
-        """Make the message say what the package's state is, when it was decided elsewhere."""
+        """Make the message say what the package's state is, when its event has not (yet)
+        done so: decided in Slack (in another channel) or outside Slack."""
         thread = self.store.get_thread(channel, arn)
         if thread is None or not thread.ts:
             return
-        known = st.decision_from_state(thread.state.get(st.DECISION_KEY))
-        if known is None or known.status != current:
-            outside = Decision(current, "", datetime.fromtimestamp(self.clock(), UTC), None)
-            state = st.decision_state(outside)
-            self.store.update_thread_state(channel, arn, {st.DECISION_KEY: state})
+        shown = ap.decision_from_state(thread.state.get(st.DECISION_KEY))
+        record = self.store.get_approval(arn)
+        now = datetime.fromtimestamp(self.clock(), UTC)
+        decision = ap.decision_seen(current, None, now, shown, record.state if record else None)
+        if decision is not None:
+            state = {st.DECISION_KEY: ap.decision_state(decision)}
+            self.store.update_thread_state(channel, arn, state)
         self.refresh_parent(channel, arn, thread.ts)
 
     def approval_details(self, arn: str) -> dict[str, Any]:

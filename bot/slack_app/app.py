@@ -60,6 +60,7 @@ def build_service(
         slack=runtime.slack,
         refresh_parent=runtime.refresh_parent,
         on_subscriptions_changed=runtime.forget_subscriptions,
+        approvals_required=settings.approvals_required,
     )
 
 

@@ -34,6 +34,7 @@ from tests.standins.slack_api import SlackStandin
 CHANNEL = "C0FAAS"
 APPROVER = "U0APPROVER"
 OUTSIDER = "U0OUTSIDER"
+SECOND = "U0SECOND"
 
 
 @dataclass
@@ -113,13 +114,15 @@ def click(value: str, message_ts: str, trigger_id: str, user: str = APPROVER) ->
     )
 
 
-def submission(view: dict[str, Any], comment: str) -> dict[str, Any]:
+def submission(
+    view: dict[str, Any], comment: str, user: str = APPROVER, name: str = "ada"
+) -> dict[str, Any]:
     typed = {"type": "plain_text_input", "value": comment}
     state = {"values": {"comment": {"comment_input": typed}}}
     return interaction(
         {
             "type": "view_submission",
-            "user": {"id": APPROVER, "username": "ada"},
+            "user": {"id": user, "username": name},
             "team": {"id": "T0STANDIN"},
             "view": {**view, "id": "V1", "state": state},
         }
@@ -235,3 +238,55 @@ def test_an_outsiders_click_is_refused_in_the_ack_and_its_second_invocation_does
     assert response["statusCode"] == 200
     assert methods(slack_api, before) == []
     assert slack_api.views() == {}
+
+
+def test_two_approvers_each_in_lambda_the_first_is_counted_the_second_decides(
+    lambda_service: LambdaService,
+    slack_api: SlackStandin,
+    aws_client_factory: AwsClientFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN the two-person rule, and a pending package posted by the events side
+    monkeypatch.setenv("CHATOPS_APPROVERS", f"{APPROVER},{SECOND}")
+    monkeypatch.setenv("CHATOPS_APPROVALS_REQUIRED", "2")
+    get_settings.cache_clear()
+    monkeypatch.setattr(slack_handler, "_handler", None)
+    lambda_service.install()
+    sm = aws_client_factory("sagemaker")
+    group = create_group(sm)
+    arn = create_package(sm, group)
+    runtime = build_runtime(get_settings())
+    runtime.deliverer.deliver_raw(package_event(arn, group))
+    runtime.store.close()
+    [parent] = slack_api.messages(CHANNEL)
+    value = buttons(parent)[APPROVE]["value"]
+
+    def approve(user: str, name: str, comment: str) -> None:
+        """Click, fill the modal, submit, decide: every lazy part in a fresh container."""
+        before = set(slack_api.views())
+        trigger = f"trigger-{time.monotonic_ns()}"
+        slack_handler.handler(click(value, parent.ts, trigger, user), LambdaContext())
+        lambda_service.replay(cold=True)
+        [view_id] = set(slack_api.views()) - before
+        view = slack_api.views()[view_id]
+        slack_handler.handler(submission(view, comment, user, name), LambdaContext())
+        lambda_service.replay(cold=True)
+
+    # WHEN the first approver approves
+    approve(APPROVER, "ada", "AUC 0.91")
+    # THEN the package still waits, and the thread says 1 of 2
+    assert sm.describe_model_package(ModelPackageName=arn)["ModelApprovalStatus"] == (
+        "PendingManualApproval"
+    )
+    [counted] = slack_api.thread(CHANNEL, parent.ts)
+    assert f"1 of 2 approvals: <@{APPROVER}>" in counted.text
+
+    # WHEN the second approves, in other containers again
+    approve(SECOND, "bo", "latency ok")
+    # THEN SageMaker has the decision, naming both
+    described = sm.describe_model_package(ModelPackageName=arn)
+    assert described["ModelApprovalStatus"] == "Approved"
+    assert f"ada ({APPROVER}) and bo ({SECOND})" in described["ApprovalDescription"]
+    [parent] = slack_api.messages(CHANNEL)
+    assert APPROVE not in buttons(parent)
+    assert f"Approved by <@{APPROVER}> and <@{SECOND}>" in json.dumps(parent.blocks)

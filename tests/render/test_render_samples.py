@@ -74,7 +74,7 @@ def test_decided_model_package_shows_decision_instead_of_buttons() -> None:
 
     raw = load_sample("model_package_state_change")
     raw["detail"]["ModelApprovalStatus"] = "PendingManualApproval"
-    decision = Decision("Approved", "U012ABC", datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC), "lgtm")
+    decision = Decision("Approved", ("U012ABC",), datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC), "lgtm")
     message = render(raw, RenderContext(decision=decision))
     assert not [b for b in message["blocks"] if b["type"] == "actions"]
     assert "<@U012ABC>" in str(message["blocks"])

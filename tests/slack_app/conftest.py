@@ -32,6 +32,7 @@ SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 CHANNEL = "C0SLACKAPP"
 APPROVER = "U0APPROVER"
 GROUP_MEMBER = "U0INGROUP"
+SECOND_MEMBER = "U0INGROUP2"  # in the approvers' group too
 OUTSIDER = "U0OUTSIDER"
 APPROVER_GROUP = "S0APPROVERS"
 
@@ -116,13 +117,18 @@ class SlackApp:
         return self.slack.responses("cmd")
 
 
-@pytest.fixture
-def slack_app(slack_api: SlackStandin, aws_client_factory: AwsClientFactory) -> Iterator[SlackApp]:
-    slack_api.set_usergroup(APPROVER_GROUP, [GROUP_MEMBER])
+def make_slack_app(
+    slack_api: SlackStandin, aws_client_factory: AwsClientFactory, **settings: Any
+) -> SlackApp:
+    """The app over a new in-memory store, with these settings besides the channel and the
+    approvers (a user and a group)."""
+    slack_api.set_usergroup(APPROVER_GROUP, [GROUP_MEMBER, SECOND_MEMBER])
     client = make_web_client(slack_api.token, slack_api.url, backoff_factor=0.01)
     store = SqliteStore(":memory:")
-    settings = Settings(default_channel=CHANNEL, approvers=[APPROVER, APPROVER_GROUP])
-    runtime = build_runtime(settings, store=store, slack=WebApiGateway(client))
+    options: dict[str, Any] = {"default_channel": CHANNEL, "approvers": [APPROVER, APPROVER_GROUP]}
+    runtime = build_runtime(
+        Settings(**{**options, **settings}), store=store, slack=WebApiGateway(client)
+    )
     sagemaker = SageMaker(aws_client_factory("sagemaker"), aws_client_factory("logs"))
 
     def factory(region: str | None, account: str | None = None) -> SageMaker:
@@ -136,5 +142,11 @@ def slack_app(slack_api: SlackStandin, aws_client_factory: AwsClientFactory) -> 
         process_before_response=False,
         listener_executor=ImmediateExecutor(),
     )
-    yield SlackApp(app, service, runtime, slack_api)
-    store.close()
+    return SlackApp(app, service, runtime, slack_api)
+
+
+@pytest.fixture
+def slack_app(slack_api: SlackStandin, aws_client_factory: AwsClientFactory) -> Iterator[SlackApp]:
+    made = make_slack_app(slack_api, aws_client_factory)
+    yield made
+    made.runtime.store.close()

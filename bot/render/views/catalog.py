@@ -13,7 +13,7 @@ from bot.render.formatting import (
     button_value,
     dig,
     join_trusted,
-    mention,
+    mentions,
     model_console,
     number,
     one_line,
@@ -45,7 +45,7 @@ class DecisionLine(NamedTuple):
 
     icon: str
     status: Any
-    user: Trusted | str | None  # who decided; None when it was decided outside Slack
+    user: Trusted | None  # who decided ("<@U1> and <@U2>"); None when decided outside Slack
     at: Trusted | str | None
     comment: str | None
 
@@ -378,7 +378,7 @@ def _decision(context: RenderContext) -> DecisionLine | None:
     return DecisionLine(
         icon,
         status or "Decided",
-        mention(decision.user_id) if decision.user_id else None,
+        mentions(decision.users) if decision.users else None,
         when(decision.at) if decision.at else None,
         truncate(str(decision.comment), 500, True, "…") if decision.comment else None,
     )
