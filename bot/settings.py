@@ -55,6 +55,8 @@ class Settings(BaseModel):
     # two-person rule; a rejection always needs one). Anyone with UpdateModelPackage can still
     # decide outside Slack (Studio, the API): this binds the bot's buttons and commands only.
     approvals_required: int = Field(default=1, ge=1, le=10)
+    # A package waiting for approval mentions the approvers (its card, its reminder).
+    mention_approvers: bool = True
 
     # Other AWS accounts: the name of the role the bot assumes in the account of a resource
     # that is not in its own (events forwarded to a central bus); none: its own role only.

@@ -24,6 +24,7 @@ from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.workflow import RunLink, step_jobs
 from bot.gateway import SlackGateway
 from bot.render.context import RenderContext
+from bot.render.formatting import configured_mentions
 from bot.render.renderer import Renderer, minimal_message
 from bot.settings import Settings
 from bot.store import (
@@ -85,6 +86,8 @@ class DeliveryOptions:
     finished_ttl_seconds: float = 30 * 86400
     wait_for_thread_seconds: float = 3.0
     subscriptions_cache_seconds: float = 30.0
+    # Who a package waiting for approval mentions (user and group ids); empty: nobody.
+    approvers: tuple[str, ...] = ()
 
     @property
     def child_seconds(self) -> float:
@@ -107,6 +110,7 @@ class DeliveryOptions:
             reply_every_state=settings.reply_every_state,
             lease_seconds=settings.delivery_lease_seconds,
             finished_ttl_seconds=settings.finished_ttl_days * 86400,
+            approvers=tuple(settings.approvers) if settings.mention_approvers else (),
         )
 
 
@@ -135,6 +139,7 @@ class Deliverer:
         self._clock = clock
         self._sleep = sleep
         self._subscriptions: tuple[float, list[Subscription]] | None = None
+        self._approvers = configured_mentions(self.options.approvers) or None
         # Channels Slack keeps refusing, read with the subscriptions and kept up to date by
         # this instance's own refusals and successes.
         self._failing: dict[str, ChannelFailure] = {}
@@ -406,7 +411,7 @@ class Deliverer:
             if root.is_child:
                 ts = self._post_placeholder_parent(channel, root, event)
             else:
-                message = self.renderer.render(event, RenderContext())
+                message = self._render(event, RenderContext())
                 ts = self._post(channel, message, event)
                 # State first, ts last: workers waiting for the ts then find the state the
                 # parent shows, so their own (newer) events can advance and refresh it.
@@ -452,7 +457,7 @@ class Deliverer:
         _, summary = st.fold_child(child, key, None, state)
         note = f"Started from its {child.kind.title.lower()} event; updates as events arrive."
         context = st.render_context(placeholder, {**state, CHILDREN_KEY: summary}, note=note)
-        ts = self._post(channel, self.renderer.render(placeholder, context), placeholder)
+        ts = self._post(channel, self._render(placeholder, context), placeholder)
         # State before ts (see above): a concurrent newer child state is merged after this.
         self._after_post(
             lambda: self.store.update_thread_state(channel, root.key, state),
@@ -620,7 +625,7 @@ class Deliverer:
         try:
             ts = self._post(
                 channel,
-                self.renderer.render(event, RenderContext()),
+                self._render(event, RenderContext()),
                 event,
                 thread_ts=thread.ts,
                 reply_broadcast=True,
@@ -677,7 +682,7 @@ class Deliverer:
         context = RenderContext(mode="reply", previous_status=previous)
         return self._post(
             channel,
-            self.renderer.render(event, context),
+            self._render(event, context),
             event,
             thread_ts=thread.ts,
             reply_broadcast=broadcast,
@@ -726,7 +731,7 @@ class Deliverer:
         root = st.root_event(thread.state) if thread is not None else None
         if thread is None or root is None:
             return
-        message = self.renderer.render(root, st.render_context(root, thread.state))
+        message = self._render(root, st.render_context(root, thread.state))
         self.store.set_thread_ts(channel, key, self._post(channel, message, root))
 
     def refresh_parent(self, channel: str, key: str, ts: str) -> None:
@@ -744,7 +749,7 @@ class Deliverer:
             root = st.root_event(thread.state)
             if root is None:
                 return
-            message = self.renderer.render(root, st.render_context(root, thread.state))
+            message = self._render(root, st.render_context(root, thread.state))
             try:
                 self.slack.update_message(channel, ts, message)
             except SlackDeliveryError as exc:
@@ -759,6 +764,11 @@ class Deliverer:
         logger.warning(
             "parent of %s in %s kept changing; the next event refreshes it", key, channel
         )
+
+    def _render(self, event: SageMakerEvent, context: RenderContext) -> dict[str, Any]:
+        """Render with what every message of this deliverer knows: whom a package waiting for
+        approval mentions."""
+        return self.renderer.render(event, replace(context, approvers=self._approvers))
 
     def _broadcast(self, event: SageMakerEvent) -> bool:
         return self.options.broadcast_failures and st.is_alert(event)

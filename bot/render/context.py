@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.render.escape import Trusted
+
 Message = dict[str, Any]
 
 
@@ -35,5 +37,8 @@ class RenderContext:
     jobs: list[dict[str, Any]] = field(default_factory=list)
     rollup: dict[str, Any] | None = None  # tuning job counters seen from its training jobs
     decision: Decision | None = None
+    # Mentions of the approvers, made from configured ids: a package waiting for them says so.
+    # None: nobody is mentioned.
+    approvers: Trusted | None = None
     show_actions: bool = True
     note: str | None = None  # a line of context, e.g. "created from its first step event"

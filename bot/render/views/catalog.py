@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from bot.events.status import StatusClass
 from bot.render.escape import Trusted, code, link
 from bot.render.formatting import (
     arn_info,
@@ -175,9 +176,13 @@ def model_package(
         for group in ("ValidationStatuses", "ImageScanStatuses")
         for item in as_list(dig(d.ModelPackageStatusDetails, group))
     ]
-    # Only an undecided package awaiting approval gets the Approve/Reject buttons.
+    # Only an undecided package awaiting approval gets the Approve/Reject buttons; once built
+    # (its status is the approval's), it names the approvers it waits for: a mention in the
+    # message that posts it notifies them.
     asking = d.pending_approval and context.decision is None
+    waits = asking and event.status_class is StatusClass.WAITING
     return {
+        "ask": context.approvers if waits else None,
         "facts": facts,
         "summary": (
             truncate(d.ModelPackageDescription, 300, True, "…")

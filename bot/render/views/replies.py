@@ -53,10 +53,17 @@ class ReplyLine(NamedTuple):
 
 
 def reply(event: SageMakerEvent, context: RenderContext, links: ResourceLinks) -> dict[str, Any]:
-    """The view of ``_reply.json.j2``: ``reply_line`` (a ``ReplyLine``) and ``reply_fact``
-    (the fact as plain text, before clipping; escaped by the template's ``finalize``)."""
+    """The view of ``_reply.json.j2``: ``reply_line`` (a ``ReplyLine``), ``reply_fact``
+    (the fact as plain text, before clipping; escaped by the template's ``finalize``) and
+    ``reply_ask``: the approvers' mentions when the reply says a package now waits for them
+    (the line's limit is the event's text; the mentions go on a line of their own)."""
     fact = reply_fact(event, context)
-    return {"reply_line": reply_line(event, context, fact), "reply_fact": fact}
+    waits = event.kind is ResourceKind.MODEL_PACKAGE and event.status_class is StatusClass.WAITING
+    return {
+        "reply_line": reply_line(event, context, fact),
+        "reply_fact": fact,
+        "reply_ask": context.approvers if waits and context.decision is None else None,
+    }
 
 
 def reply_line(event: SageMakerEvent, context: RenderContext, fact: str | None) -> ReplyLine:
