@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
+from bot import approvals as ap
 from bot.delivery import state as st
 from bot.delivery.routing import BROKEN_AFTER_FAILURES, route, skipped_channels, wants_run
 from bot.errors import ChatOpsError, SlackDeliveryError
@@ -29,6 +30,7 @@ from bot.render.renderer import Renderer, minimal_message
 from bot.settings import Settings
 from bot.store import (
     CHILDREN_KEY,
+    Approvals,
     ChannelFailure,
     ChildMerge,
     Subscription,
@@ -56,9 +58,9 @@ class Outcome(StrEnum):
     REFUSED = "refused"  # Slack refuses this channel for good (archived, bot not in it)
 
 
-class DeliveryStore(ThreadStore, SubscriptionStore, Protocol):
-    """What the deliverer uses of the store: threads and their deliveries, and the
-    subscriptions it routes by."""
+class DeliveryStore(ThreadStore, SubscriptionStore, Approvals, Protocol):
+    """What the deliverer uses of the store: threads and their deliveries, the subscriptions
+    it routes by, and who decided a package in Slack (its card says so)."""
 
 
 class DeliveryMetrics(Protocol):
@@ -531,6 +533,7 @@ class Deliverer:
         )
         if step in (st.Next.LATE, st.Next.LATE_ALERT):
             return self._late(channel, thread, event, root, step)
+        self._note_decision(channel, thread, event)
         # The parent is updated before the reply is posted: if the reply fails, the retry only
         # repeats the (idempotent) update, and a reply is never posted twice.
         self.refresh_parent(channel, thread.resource_key, thread.ts)
@@ -610,6 +613,7 @@ class Deliverer:
                 status=event.status,
                 state=st.new_state(event),
             ):
+                self._note_decision(channel, card, event)
                 self.refresh_parent(channel, key, card.ts)
             return Outcome.UPDATED, None
         now = self._clock()
@@ -769,6 +773,31 @@ class Deliverer:
         """Render with what every message of this deliverer knows: whom a package waiting for
         approval mentions."""
         return self.renderer.render(event, replace(context, approvers=self._approvers))
+
+    # --- approvals -----------------------------------------------------------------------
+
+    def _note_decision(self, channel: str, thread: ThreadRecord, event: SageMakerEvent) -> None:
+        """A package decided (Approved, Rejected): its card, refreshed next, says by whom: the
+        approvers when Slack decided it, else "outside Slack" with SageMaker's approval note.
+        ``thread`` is the card's record as read before this event."""
+        if event.kind is not ResourceKind.MODEL_PACKAGE:
+            return
+        status = event.detail.field("ModelApprovalStatus")
+        shown = ap.decision_from_state(thread.state.get(st.DECISION_KEY))
+        if status not in ap.DECIDED or (shown is not None and shown.status == status):
+            return
+        record = self.store.get_approval(event.resource.arn or event.resource.key)
+        decision = ap.decision_seen(
+            status,
+            event.detail.field("ApprovalDescription"),
+            event.time,
+            shown,
+            record.state if record is not None else None,
+        )
+        if decision is not None:
+            self.store.update_thread_state(
+                channel, thread.resource_key, {st.DECISION_KEY: ap.decision_state(decision)}
+            )
 
     def _broadcast(self, event: SageMakerEvent) -> bool:
         return self.options.broadcast_failures and st.is_alert(event)

@@ -51,7 +51,7 @@ def package(
 
 
 def text_of(message: Message) -> str:
-    return json.dumps(message.blocks)
+    return json.dumps(message.blocks, ensure_ascii=False)
 
 
 def actions(message: Message) -> list[str]:
@@ -132,3 +132,60 @@ def test_a_configured_id_that_is_not_one_never_mentions(
     [card] = top(slack_api)
     assert "<!channel>" not in text_of(card)
     assert "Waiting for approval from `channel`, <@U0ADA>" in text_of(card)
+
+
+# --- decisions taken outside Slack ------------------------------------------------------------
+
+STUDIO_NOTE = "Promoted in Studio by alice <!here>"
+
+
+def test_a_decision_taken_elsewhere_replaces_the_buttons_with_who_and_why(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    deliverer = make_deliverer(approvers=APPROVERS)
+    deliverer.deliver_raw(package())
+    deliverer.deliver_raw(package("Approved", 5, ApprovalDescription=STUDIO_NOTE))
+    [card] = top(slack_api)
+    text = text_of(card)
+    assert actions(card) == []
+    assert "Approved outside Slack" in text
+    assert "Promoted in Studio by alice &lt;!here&gt;" in text and "<!here>" not in text
+    # AND a later event of the same decision keeps what the card says of it
+    deliverer.deliver_raw(package("Approved", 7, ApprovalDescription="edited later"))
+    [card] = top(slack_api)
+    assert "Approved outside Slack" in text_of(card)
+    assert "“Promoted in Studio by alice &lt;!here&gt;”" in text_of(card)
+
+
+def test_a_runs_package_card_says_it_was_decided_elsewhere(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    deliverer = make_deliverer(approvers=APPROVERS)
+    deliverer.deliver_raw(package(run=True))
+    deliverer.deliver_raw(package("Rejected", 5, run=True, ApprovalDescription="drift"))
+    [run] = top(slack_api)
+    [card] = slack_api.thread(CHANNEL, run.ts)
+    assert card.edited and actions(card) == []
+    assert "Rejected outside Slack" in text_of(card) and "drift" in text_of(card)
+
+
+def test_a_decision_without_a_note_says_outside_slack_alone(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    deliverer = make_deliverer()
+    deliverer.deliver_raw(package())
+    deliverer.deliver_raw(package("Rejected", 5))
+    [card] = top(slack_api)
+    assert "Rejected outside Slack" in text_of(card)
+    assert "“" not in text_of(card)  # no comment line
+
+
+def test_a_late_pending_event_does_not_bring_the_buttons_back(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    deliverer = make_deliverer()
+    deliverer.deliver_raw(package("PendingManualApproval", 1))
+    deliverer.deliver_raw(package("Approved", 5, ApprovalDescription="ok"))
+    deliverer.deliver_raw(package("PendingManualApproval", 3))  # older, arriving last
+    [card] = top(slack_api)
+    assert actions(card) == [] and "Approved outside Slack" in text_of(card)
