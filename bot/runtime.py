@@ -1,4 +1,5 @@
-"""Builds the bot's parts from the settings: store, renderer, Slack gateway, deliverer.
+"""Builds the bot's parts from the settings: store, renderer, Slack gateway, deliverer,
+reminders.
 
 Entry points (Lambda handlers, the CLI) call :func:`build_runtime` once per process; nothing
 here runs at import time. Explicit arguments win over the settings, so tests inject fakes.
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
     from bot.delivery.deliverer import Deliverer, DeliveryMetrics
+    from bot.delivery.reminders import ReminderSender
     from bot.render.renderer import Renderer
     from bot.store import Store
 
@@ -33,7 +35,8 @@ logger = logging.getLogger(__name__)
 
 
 class Runtime:
-    """The parts, each built once: the store, the renderer and the deliverer on first use."""
+    """The parts, each built once: the store, the renderer, the deliverer and the reminders on
+    first use."""
 
     def __init__(
         self,
@@ -70,6 +73,22 @@ class Runtime:
 
         options = DeliveryOptions.from_settings(self.settings)
         return Deliverer(self.store, self.slack, self.renderer, options, metrics=self._metrics)
+
+    @cached_property
+    def reminders(self) -> ReminderSender:
+        from bot.delivery.reminders import ReminderSender
+        from bot.render.formatting import configured_mentions
+
+        settings = self.settings
+        approvers = settings.approvers if settings.mention_approvers else []
+        return ReminderSender(
+            self.store,
+            self.slack,
+            hours=settings.approval_reminder_hours,
+            approvers=configured_mentions(approvers) or None,
+            approvals_required=settings.approvals_required,
+            metrics=self._metrics,
+        )
 
     def refresh_parent(self, channel: str, key: str, ts: str) -> None:
         """The deliverer's: re-render a parent message from the store."""

@@ -57,6 +57,8 @@ class Settings(BaseModel):
     approvals_required: int = Field(default=1, ge=1, le=10)
     # A package waiting for approval mentions the approvers (its card, its reminder).
     mention_approvers: bool = True
+    # A package still waiting this long gets one reminder in its thread; 0: no reminders.
+    approval_reminder_hours: float = Field(default=24.0, ge=0)
 
     # Other AWS accounts: the name of the role the bot assumes in the account of a resource
     # that is not in its own (events forwarded to a central bus); none: its own role only.

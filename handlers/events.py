@@ -1,5 +1,6 @@
 """Lambda entry point for SageMaker events: an SQS batch (EventBridge → SQS → Lambda) or a
-direct EventBridge invocation.
+direct EventBridge invocation; and, from a schedule, the reminders of packages still waiting
+for approval.
 
 Thin on purpose: Powertools does logging, metrics, tracing and partial batch failures; the bot's
 parts are built once per container, on the first event, not at import time.
@@ -132,12 +133,23 @@ def _handle_record(record: SQSRecord) -> None:
         raise
 
 
+def is_schedule(event: dict[str, Any]) -> bool:
+    """The event of an EventBridge schedule (serverless.yml's reminder rule)."""
+    return event.get("source") == "aws.events" and event.get("detail-type") == "Scheduled Event"
+
+
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     budget = context.get_remaining_time_in_millis() / 1000 - SAFETY_MARGIN_SECONDS
     with deadline_in(budget):
+        if is_schedule(event):
+            # A failure raises: the run is reported failed, and what it did not send is due
+            # again at the next one.
+            sent = runtime().reminders.send_due()
+            logger.info("reminders sent", extra={"reminders": sent})
+            return {"remindersSent": sent}
         if "Records" in event:
             return dict(
                 process_partial_response(

@@ -33,6 +33,8 @@ from bot.store import (
     Approvals,
     ChannelFailure,
     ChildMerge,
+    Reminder,
+    Reminders,
     Subscription,
     SubscriptionStore,
     ThreadRecord,
@@ -58,9 +60,10 @@ class Outcome(StrEnum):
     REFUSED = "refused"  # Slack refuses this channel for good (archived, bot not in it)
 
 
-class DeliveryStore(ThreadStore, SubscriptionStore, Approvals, Protocol):
+class DeliveryStore(ThreadStore, SubscriptionStore, Approvals, Reminders, Protocol):
     """What the deliverer uses of the store: threads and their deliveries, the subscriptions
-    it routes by, and who decided a package in Slack (its card says so)."""
+    it routes by, who decided a package in Slack (its card says so) and the reminders of the
+    packages it shows waiting."""
 
 
 class DeliveryMetrics(Protocol):
@@ -90,6 +93,8 @@ class DeliveryOptions:
     subscriptions_cache_seconds: float = 30.0
     # Who a package waiting for approval mentions (user and group ids); empty: nobody.
     approvers: tuple[str, ...] = ()
+    # A package still waiting this long after it started gets a reminder; 0: none.
+    reminder_seconds: float = 0.0
 
     @property
     def child_seconds(self) -> float:
@@ -113,6 +118,7 @@ class DeliveryOptions:
             lease_seconds=settings.delivery_lease_seconds,
             finished_ttl_seconds=settings.finished_ttl_days * 86400,
             approvers=tuple(settings.approvers) if settings.mention_approvers else (),
+            reminder_seconds=settings.approval_reminder_hours * 3600,
         )
 
 
@@ -270,6 +276,7 @@ class Deliverer:
     def _deliver_to(self, channel: str, event: SageMakerEvent, root: st.Root) -> Outcome:
         state_key = st.delivery_key(event)
         now = self._clock()
+        self._remind_later(channel, event)
 
         thread = self.store.get_thread(channel, root.key)
         if thread is None and root.legacy_key:
@@ -639,7 +646,8 @@ class Deliverer:
                 key,
                 order_key=event.order_key,
                 status=event.status,
-                state=st.new_state(event),
+                # The card is a reply: what is said about it goes to the run's thread.
+                state={**st.new_state(event), st.IN_THREAD_KEY: thread.ts},
             )
             self.store.set_thread_ts(channel, key, ts)
         except BaseException:
@@ -775,6 +783,17 @@ class Deliverer:
         return self.renderer.render(event, replace(context, approvers=self._approvers))
 
     # --- approvals -----------------------------------------------------------------------
+
+    def _remind_later(self, channel: str, event: SageMakerEvent) -> None:
+        """A package waiting for approval gets one reminder in its thread in this channel, due
+        the configured time after it started waiting (its event's time). Scheduled once per
+        channel and package (the store's note of it is the condition), so every delivery of a
+        waiting state may ask; whether it still waits is decided when it is due."""
+        if not (self.options.reminder_seconds > 0 and st.waits_for_approval(event)):
+            return
+        since = event.time.timestamp() if event.time is not None else self._clock()
+        reminder = Reminder(channel, event.resource.key, since + self.options.reminder_seconds)
+        self.store.add_reminder(reminder, ttl_seconds=self.options.finished_ttl_seconds)
 
     def _note_decision(self, channel: str, thread: ThreadRecord, event: SageMakerEvent) -> None:
         """A package decided (Approved, Rejected): its card, refreshed next, says by whom: the

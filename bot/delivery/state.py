@@ -30,7 +30,7 @@ from bot.events.workflow import (
     step_name_matches,
 )
 from bot.render.context import RenderContext
-from bot.store.base import CHILDREN_KEY
+from bot.store.base import CHILDREN_KEY, ThreadRecord
 
 TERMINAL = {StatusClass.SUCCEEDED, StatusClass.FAILED, StatusClass.STOPPED, StatusClass.DELETED}
 # Warnings that end a job.
@@ -60,6 +60,9 @@ MAX_REASON = 300
 MAX_NAME = 256
 MAX_STEP_JOBS = 10
 ALERTED_KEY = "alerted"  # a run's thread broadcast its alert already: one per failed run
+# A message that is itself a reply (a run's package card) keeps the thread it is in: what is
+# said about it later (a reminder) goes there.
+IN_THREAD_KEY = "in_thread"
 
 
 def new_state(event: SageMakerEvent) -> dict[str, Any]:
@@ -71,6 +74,20 @@ def schema_of(state: dict[str, Any]) -> int:
     """The layout a stored thread state was written in (1 before versions were kept)."""
     version = state.get(SCHEMA_KEY)
     return version if isinstance(version, int) else 1
+
+
+def waits_for_approval(event: SageMakerEvent) -> bool:
+    """A model package whose approval is pending: its card asks the approvers."""
+    return event.kind is ResourceKind.MODEL_PACKAGE and bool(
+        getattr(event.detail, "pending_approval", False)
+    )
+
+
+def thread_of(thread: ThreadRecord) -> str | None:
+    """Where replies about a thread's message go: the thread it is in, when it is a reply
+    itself (a run's package card), else its own."""
+    kept = thread.state.get(IN_THREAD_KEY)
+    return kept if isinstance(kept, str) and kept else thread.ts
 
 
 def is_alert(event: SageMakerEvent) -> bool:

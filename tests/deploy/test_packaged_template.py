@@ -117,6 +117,29 @@ def test_package_has_queue_rule_and_table(stack: Stack) -> None:
     assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
 
 
+def test_package_schedules_the_reminders_on_the_events_function(stack: Stack) -> None:
+    resources = stack.resources()
+    [(name, rule)] = [
+        (k, v)
+        for k, v in of_type(resources, "AWS::Events::Rule").items()
+        if "ScheduleExpression" in v["Properties"]
+    ]
+    properties = rule["Properties"]
+    assert properties["ScheduleExpression"] == "rate(15 minutes)"
+    assert properties["State"] == "ENABLED"
+    [target] = properties["Targets"]
+    assert target["Arn"] == get_att("EventsLambdaFunction")
+    assert "Input" not in target  # EventBridge's own Scheduled Event (handlers/events.py)
+    # only that rule may invoke the events function, besides its queue's mapping
+    [permission] = [
+        p["Properties"]
+        for p in of_type(resources, "AWS::Lambda::Permission").values()
+        if p["Properties"]["FunctionName"] == get_att("EventsLambdaFunction")
+    ]
+    assert permission["Principal"] == "events.amazonaws.com"
+    assert permission["SourceArn"] == get_att(name)
+
+
 def test_package_http_api_route(stack: Stack) -> None:
     routes = of_type(stack.resources(), "AWS::ApiGatewayV2::Route")
     assert [r["Properties"]["RouteKey"] for r in routes.values()] == ["POST /slack/events"]

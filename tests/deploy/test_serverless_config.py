@@ -117,8 +117,7 @@ def test_memory(config: dict[str, Any]) -> None:
 def test_events_function_takes_sqs_batches_with_partial_failures(config: dict[str, Any]) -> None:
     function = config["functions"]["events"]
     assert function["handler"] == "handlers/events.handler"
-    [event] = function["events"]
-    sqs = event["sqs"]
+    [sqs] = [event["sqs"] for event in function["events"] if "sqs" in event]
     assert sqs["arn"] == get_att("EventsQueue")
     assert sqs["batchSize"] == 10
     assert sqs["functionResponseType"] == "ReportBatchItemFailures"
@@ -126,6 +125,31 @@ def test_events_function_takes_sqs_batches_with_partial_failures(config: dict[st
     assert sqs["maximumConcurrency"] >= 2  # SQS's minimum
     # Concurrency is capped on the mapping, not by throttling the function (see the file).
     assert "reservedConcurrency" not in function
+
+
+def test_events_function_sends_the_reminders_on_a_schedule(config: dict[str, Any]) -> None:
+    # SQS batches and one schedule, nothing else: the reminders need no function of their own
+    # (the events function's role already reads and writes the table, and has the token).
+    events = config["functions"]["events"]["events"]
+    assert sorted(next(iter(e)) for e in events) == ["schedule", "sqs"]
+    [schedule] = [e["schedule"] for e in events if "schedule" in e]
+    rate = re.fullmatch(r"rate\((\d+) minutes\)", schedule["rate"])
+    assert rate is not None and 5 <= int(rate.group(1)) <= 60  # a reminder is that late at most
+    assert "input" not in schedule  # handlers/events.py knows EventBridge's Scheduled Event
+
+
+def test_approval_settings_reach_both_functions(config: dict[str, Any]) -> None:
+    environment = config["provider"]["environment"]
+    params = config["params"]["default"]
+    for variable, param in (
+        ("CHATOPS_APPROVALS_REQUIRED", "approvalsRequired"),
+        ("CHATOPS_MENTION_APPROVERS", "mentionApprovers"),
+        ("CHATOPS_APPROVAL_REMINDER_HOURS", "approvalReminderHours"),
+    ):
+        assert str(environment[variable]) == str(params[param]), variable
+    # the defaults are the settings' own
+    assert (params["approvalsRequired"], params["mentionApprovers"]) == ("1", "true")
+    assert params["approvalReminderHours"] == "24"
 
 
 def test_slack_function_serves_the_slack_endpoint(config: dict[str, Any]) -> None:

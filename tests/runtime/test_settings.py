@@ -35,3 +35,36 @@ def test_bad_values_are_refused_with_the_setting_named(monkeypatch: pytest.Monke
     monkeypatch.setenv("CHATOPS_FINISHED_TTL_DAYS", "0")
     with pytest.raises(ValidationError, match="finished_ttl_days"):
         Settings.from_env()
+
+
+def test_approval_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    defaults = Settings.from_env({})
+    assert defaults.approvals_required == 1
+    assert defaults.mention_approvers is True
+    assert defaults.approval_reminder_hours == 24
+    # as serverless.yml passes them: text
+    settings = Settings.from_env(
+        {
+            "CHATOPS_APPROVALS_REQUIRED": "2",
+            "CHATOPS_MENTION_APPROVERS": "false",
+            "CHATOPS_APPROVAL_REMINDER_HOURS": "0",
+        }
+    )
+    assert settings.approvals_required == 2
+    assert settings.mention_approvers is False
+    assert settings.approval_reminder_hours == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CHATOPS_APPROVALS_REQUIRED", "0"),  # nobody could ever decide
+        ("CHATOPS_APPROVALS_REQUIRED", "two"),
+        ("CHATOPS_APPROVAL_REMINDER_HOURS", "-1"),
+        ("CHATOPS_MENTION_APPROVERS", "sometimes"),
+    ],
+)
+def test_bad_approval_settings_are_refused(name: str, value: str) -> None:
+    field = name.removeprefix("CHATOPS_").lower()
+    with pytest.raises(ValidationError, match=field):
+        Settings.from_env({name: value})
