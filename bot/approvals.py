@@ -28,7 +28,6 @@ PENDING = "PendingManualApproval"
 APPROVED = "Approved"
 REJECTED = "Rejected"
 DECIDED = (APPROVED, REJECTED)
-MAX_DESCRIPTION = 1024  # SageMaker's limit on a package's ApprovalDescription
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,13 +120,11 @@ def comments(votes: tuple[Vote, ...]) -> str | None:
 
 def description(status: str, votes: tuple[Vote, ...]) -> str:
     """What SageMaker keeps as the package's ApprovalDescription: who decided in Slack (each
-    approver by name and id) and why, within SageMaker's 1,024 characters."""
+    approver by name and id), then why (``bot/aws/actions.py`` keeps it to what the API takes,
+    so who decided always fits)."""
     who = " and ".join(f"{v.name} ({v.user_id})" if v.name else v.user_id for v in votes)
-    text = f"{status} in Slack by {who}"
     why = comments(votes)
-    if why:
-        text += f": {why}"
-    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"
+    return f"{status} in Slack by {who}: {why}" if why else f"{status} in Slack by {who}"
 
 
 def decision_state(decision: Decision) -> dict[str, Any]:

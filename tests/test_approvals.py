@@ -106,13 +106,6 @@ def test_the_description_names_every_approver_and_why() -> None:
     assert ap.description(APPROVED, (ap.Vote("U0X", 1.0),)) == "Approved in Slack by U0X"
 
 
-def test_the_description_fits_sagemakers_limit() -> None:
-    long = (ap.Vote("U0A", 1.0, "a", "x" * 900), ap.Vote("U0B", 2.0, "b", "y" * 900))
-    text = ap.description(APPROVED, long)
-    assert len(text) == ap.MAX_DESCRIPTION and text.endswith("…")
-    assert text.startswith("Approved in Slack by a (U0A) and b (U0B): a: xxx")
-
-
 AT = datetime(2026, 11, 25, 10, tzinfo=UTC)
 
 

@@ -612,13 +612,11 @@ class Deliverer:
         update it)."""
         assert thread.ts is not None
         key = event.resource.key
+        # The card is a reply: what is said about it later goes to the run's thread.
+        state = {**st.new_state(event), st.IN_THREAD_KEY: thread.ts}
         if card is not None and card.ts is not None:
             if self.store.advance_thread(
-                channel,
-                key,
-                order_key=event.order_key,
-                status=event.status,
-                state=st.new_state(event),
+                channel, key, order_key=event.order_key, status=event.status, state=state
             ):
                 self._note_decision(channel, card, event)
                 self.refresh_parent(channel, key, card.ts)
@@ -646,8 +644,7 @@ class Deliverer:
                 key,
                 order_key=event.order_key,
                 status=event.status,
-                # The card is a reply: what is said about it goes to the run's thread.
-                state={**st.new_state(event), st.IN_THREAD_KEY: thread.ts},
+                state=state,
             )
             self.store.set_thread_ts(channel, key, ts)
         except BaseException:

@@ -317,3 +317,37 @@ def test_concurrent_second_approvals_update_sagemaker_once(
     # AND neither counted twice: no approval is left over for a next decision
     record = two_person.runtime.store.get_approval(arn)
     assert record is not None and record.state["votes"] == []
+
+
+def test_when_sagemaker_refuses_the_decision_the_approvals_count_again(
+    two_person: SlackApp,
+) -> None:
+    from botocore.exceptions import ClientError
+
+    arn, _, parent = posted_package(two_person)
+    decide_on_card(two_person, parent, APPROVER)
+
+    # WHEN SageMaker refuses the update the second approval asks for (the bot's role, say)
+    def refuse(**_: Any) -> None:
+        error = {"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}
+        raise ClientError(error, "UpdateModelPackage")
+
+    client = sagemaker(two_person)
+    client.meta.events.register("before-call.sagemaker.UpdateModelPackage", refuse)
+    decide_on_card(two_person, parent, GROUP_MEMBER)
+    client.meta.events.unregister("before-call.sagemaker.UpdateModelPackage", refuse)
+
+    # THEN the approver reads why, as a sentence; the package still waits
+    [error] = two_person.slack.ephemerals(CHANNEL, GROUP_MEMBER)
+    assert error.text.startswith(":warning:") and "Traceback" not in error.text
+    assert approval_status(two_person, arn) == PENDING
+    assert (GROUP_MEMBER, "approve", "error: AwsPermissionError") in audit(two_person)
+    # AND the first approval still counts: another approver completes the decision
+    record = two_person.runtime.store.get_approval(arn)
+    assert record is not None
+    assert [v["user_id"] for v in record.state["votes"]] == [APPROVER]
+    decide_on_card(two_person, parent, SECOND_MEMBER)
+    described = sagemaker(two_person).describe_model_package(ModelPackageName=arn)
+    assert described["ModelApprovalStatus"] == "Approved"
+    assert f"({APPROVER}) and " in described["ApprovalDescription"]
+    assert f"({SECOND_MEMBER})" in described["ApprovalDescription"]
