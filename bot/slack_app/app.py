@@ -21,6 +21,7 @@ ServiceRef = Callable[[], "ChatOpsService"]
 syntax error, the ack of a slow command) never build it."""
 
 logger = logging.getLogger(__name__)
+BOLT_APP_NAME = "sagemaker-chatops-bolt"
 
 
 def boto3_sagemaker(
@@ -147,8 +148,11 @@ def build_app(
     try:
         app = App(
             # Without a name, Bolt takes its caller's file name from inspect.stack(), which
-            # resolves the path of every loaded module: about 50 ms of a cold start.
-            name="sagemaker-chatops",
+            # resolves the path of every loaded module: about 50 ms of a cold start. Not the
+            # handler's Powertools service name: Bolt gives each request a logger of the app's
+            # name, set to the root logger's level (WARNING in Lambda), and that would be the
+            # handler's own logger, whose INFO lines would then be dropped.
+            name=BOLT_APP_NAME,
             client=client,
             signing_secret=signing_secret,
             process_before_response=process_before_response,
