@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 PREFIX = "CHATOPS_"
 # An IAM role name, optionally under a path (``ops/chatops``).
 _ROLE_NAME = re.compile(r"^(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
 class Settings(BaseModel):
@@ -50,6 +51,15 @@ class Settings(BaseModel):
     # Authorization: Slack user ids (U…/W…) and user group ids (S…)
     approvers: list[str] = Field(default_factory=list)
     admins: list[str] = Field(default_factory=list)
+    # Who may read (status, inspect, logs, the Inspect and Share buttons); empty: everyone, for
+    # the bot's own account. Another account's resources: only those named here, in approvers
+    # or in admins.
+    viewers: list[str] = Field(default_factory=list)
+
+    # The AWS account the bot runs in (in AWS, the stack's: serverless.yml sets it). Known
+    # without a call, so a read is authorized before any AWS call. None: every account id a
+    # resource names counts as another account.
+    account_id: str | None = None
 
     # Approvals. How many different approvers a decision taken in Slack needs (2: the
     # two-person rule; a rejection always needs one). Anyone with UpdateModelPackage can still
@@ -87,7 +97,7 @@ class Settings(BaseModel):
         values.update(overrides)
         return cls(**values)
 
-    @field_validator("approvers", "admins", mode="before")
+    @field_validator("approvers", "admins", "viewers", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -99,6 +109,13 @@ class Settings(BaseModel):
     def _role_name(cls, value: str | None) -> str | None:
         if value is not None and not _ROLE_NAME.match(value):
             raise ValueError(f"not an IAM role name: {value!r}")
+        return value
+
+    @field_validator("account_id")
+    @classmethod
+    def _account_id(cls, value: str | None) -> str | None:
+        if value is not None and not _ACCOUNT_ID.match(value):
+            raise ValueError(f"not an AWS account id (12 digits): {value!r}")
         return value
 
     @field_validator("slack_api_url")
@@ -114,6 +131,7 @@ class Settings(BaseModel):
         "slack_token_parameter",
         "slack_signing_secret_parameter",
         "cross_account_role",
+        "account_id",
         "serve_token",
         mode="before",
     )

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.store.dynamodb import TTL_ATTRIBUTE, create_table
+from tests.deploy.cfn import PSEUDO
 from tests.deploy.conftest import ROOT, SERVERLESS_YML, STAGE, Resolver, load_raw, text
 from tests.deploy.iam import (
     actions_of,
@@ -221,6 +222,7 @@ def test_environment_configures_the_bot(config: dict[str, Any], resources: dict[
         "CHATOPS_SLACK_SIGNING_SECRET_PARAMETER",
         "CHATOPS_APPROVERS",
         "CHATOPS_ADMINS",
+        "CHATOPS_VIEWERS",
         "CHATOPS_BROADCAST_FAILURES",
         "CHATOPS_ROLLUP_TUNING",
         "CHATOPS_TEMPLATES_DIR",
@@ -241,7 +243,8 @@ def test_environment_configures_the_bot(config: dict[str, Any], resources: dict[
 
 def function_environment(config: dict[str, Any], function: str) -> dict[str, str]:
     """A function's environment as Lambda gets it: the provider's and its own, a ``Ref`` to a
-    stack parameter being that parameter's default (the osls param)."""
+    stack parameter being that parameter's default (the osls param), one to a pseudo parameter
+    its value in the test stack (``AWS::AccountId``)."""
     parameters = config["resources"]["Parameters"]
     env = {
         **config["provider"]["environment"],
@@ -250,8 +253,11 @@ def function_environment(config: dict[str, Any], function: str) -> dict[str, str
     resolved = {}
     for name, value in env.items():
         if isinstance(value, dict):
-            assert set(value) == {"Ref"} and value["Ref"] in parameters, f"{name}: {value}"
-            value = parameters[value["Ref"]]["Default"]
+            ref = value.get("Ref")
+            assert set(value) == {"Ref"} and (ref in parameters or ref in PSEUDO), (
+                f"{name}: {value}"
+            )
+            value = PSEUDO[ref] if ref in PSEUDO else parameters[ref]["Default"]
         assert isinstance(value, str), f"{name}: Lambda environment values are strings"
         resolved[name] = value
     return resolved
@@ -282,6 +288,23 @@ def test_cross_account_role_setting_is_the_stack_parameter(
     resolved = Resolver(raw, params={"crossAccountRoleName": "chatops-access"}).resolve(raw)
     settings = Settings.from_env(function_environment(resolved, "slack"))
     assert settings.cross_account_role == "chatops-access"
+
+
+def test_the_slack_function_knows_its_own_account_from_the_stack(
+    raw: dict[str, Any], config: dict[str, Any]
+) -> None:
+    from bot.settings import Settings
+
+    env = config["functions"]["slack"]["environment"]
+    assert env["CHATOPS_ACCOUNT_ID"] == {"Ref": "AWS::AccountId"}
+    assert "CHATOPS_ACCOUNT_ID" not in (config["functions"]["events"].get("environment") or {})
+    settings = Settings.from_env(function_environment(config, "slack"))
+    assert settings.account_id == PSEUDO["AWS::AccountId"]
+    resolved = Resolver(raw, params={"viewers": "U0VIEWER,S0VIEWERS"}).resolve(raw)
+    assert Settings.from_env(function_environment(resolved, "slack")).viewers == [
+        "U0VIEWER",
+        "S0VIEWERS",
+    ]
 
 
 @pytest.mark.parametrize("tracing", [False, True])

@@ -35,6 +35,7 @@ GROUP_MEMBER = "U0INGROUP"
 SECOND_MEMBER = "U0INGROUP2"  # in the approvers' group too
 OUTSIDER = "U0OUTSIDER"
 APPROVER_GROUP = "S0APPROVERS"
+HOME = "123456789012"  # the bot's own account: moto's default
 
 
 @dataclass
@@ -100,6 +101,44 @@ class SlackApp:
             }
         )
 
+    def click_ephemeral(
+        self, action_id: str, value: str, *, user: str, channel: str = CHANNEL
+    ) -> BoltResponse:
+        """A button clicked in an ephemeral message: Slack sends no ``message`` then, only the
+        container (marked ``is_ephemeral``) and a response_url."""
+        return self.interaction(
+            {
+                "type": "block_actions",
+                "user": {"id": user},
+                "team": {"id": "T0STANDIN"},
+                "channel": {"id": channel},
+                "container": {
+                    "type": "message",
+                    "message_ts": f"{time.time():.6f}",
+                    "channel_id": channel,
+                    "is_ephemeral": True,
+                },
+                "trigger_id": f"trigger-{time.monotonic_ns()}",
+                "response_url": self.slack.response_url("ephemeral"),
+                "actions": [{"action_id": action_id, "value": value, "type": "button"}],
+            }
+        )
+
+    def readers(
+        self, viewers: list[str], *, admins: list[str] | None = None, home: str | None = HOME
+    ) -> None:
+        """Who may read from now on: ``CHATOPS_VIEWERS`` (and admins), with the approvers."""
+        from bot.service.authz import Authorizer
+
+        current = self.service.authorizer
+        self.service.authorizer = Authorizer(
+            current.approvers,
+            admins or [],
+            self.app.client,
+            viewers=viewers,
+            home_account=home,
+        )
+
     def submit(self, view: dict[str, Any], *, user: str, comment: str = "") -> BoltResponse:
         state = {
             "values": {"comment": {"comment_input": {"type": "plain_text_input", "value": comment}}}
@@ -125,7 +164,11 @@ def make_slack_app(
     slack_api.set_usergroup(APPROVER_GROUP, [GROUP_MEMBER, SECOND_MEMBER])
     client = make_web_client(slack_api.token, slack_api.url, backoff_factor=0.01)
     store = SqliteStore(":memory:")
-    options: dict[str, Any] = {"default_channel": CHANNEL, "approvers": [APPROVER, APPROVER_GROUP]}
+    options: dict[str, Any] = {
+        "default_channel": CHANNEL,
+        "approvers": [APPROVER, APPROVER_GROUP],
+        "account_id": HOME,
+    }
     runtime = build_runtime(
         Settings(**{**options, **settings}), store=store, slack=WebApiGateway(client)
     )
