@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from bot.errors import StoreError
-from bot.store import AuditRecord, Subscription, ThreadRecord
+from bot.store import ApprovalRecord, AuditRecord, Reminder, Subscription, ThreadRecord
 from bot.store.dynamodb import LOCK_TTL_GRACE_SECONDS, DynamoDBStore, create_table
 
 if TYPE_CHECKING:
@@ -65,6 +65,29 @@ def test_item_layout(dynamodb_client: DynamoDBClient, dynamodb_table: str) -> No
     )
     assert "ts" not in thread  # absent, not NULL: the claim condition tests for absence
     assert "expires_at" not in thread
+
+
+def test_approval_and_reminder_items(dynamodb_client: DynamoDBClient, dynamodb_table: str) -> None:
+    store = DynamoDBStore(dynamodb_table, dynamodb_client)
+    arn = "arn:aws:sagemaker:us-east-1:123456789012:model-package/g/1"
+    assert store.put_approval(ApprovalRecord(arn, 0, {"votes": []}))
+    due_at = float(int(time.time()) - 60) + 0.5
+    assert store.add_reminder(Reminder("C1", arn, due_at), ttl_seconds=86_400)
+
+    def keys() -> list[tuple[str, str]]:
+        items = dynamodb_client.scan(TableName=dynamodb_table)["Items"]
+        return sorted((item["pk"]["S"], item["sk"]["S"]) for item in items)
+
+    # the due item sorts by time in its own partition: the due ones are one Query
+    assert keys() == [
+        (f"APPROVAL#{arn}", "APPROVAL"),
+        ("REMINDERS", f"{int(due_at):013d}.500000#C1#{arn}"),
+        (f"THREAD#C1#{arn}", "REMINDER"),
+    ]
+    [due] = store.due_reminders(time.time())
+    assert store.take_reminder(due)
+    # taken: the due item goes, the note that it was scheduled stays (never a second one)
+    assert keys() == [(f"APPROVAL#{arn}", "APPROVAL"), (f"THREAD#C1#{arn}", "REMINDER")]
 
 
 def test_lock_item(dynamodb_client: DynamoDBClient, dynamodb_table: str) -> None:
