@@ -123,8 +123,10 @@ class ThreadStore(Protocol):
         is written again: a retry of the same event must finish its work).
 
         ``build(old, state)`` gets the child's stored entry (None when first seen) and the
-        thread's state, and returns the entry to store and the new summary. It must be pure:
-        it is called again when another writer changed the child or the summary meanwhile.
+        thread's state, and returns the entry to store and the new summary. It must be pure
+        and take any input: under a race it may see the two as of different moments, and its
+        result is then not written; it is called again when another writer changed the child
+        or the summary meanwhile.
         The stored entry's ``order`` is ``order_key``. ``ttl_seconds`` gives the child's
         record an expiry (wall clock + ttl), past which it counts as absent. Returns
         ``ChildMerge(False, None)`` when there is no thread. Each call reads and writes the

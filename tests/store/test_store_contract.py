@@ -576,7 +576,9 @@ def tally(status: str) -> Any:
     def build(old: dict[str, Any] | None, state: dict[str, Any]) -> Any:
         counts = dict(state.get(CHILDREN_KEY) or {})
         if old is not None:
-            counts[old["status"]] -= 1
+            # Tolerant: under a race the two may be read at different moments (that write is
+            # then refused, and build called again with both read anew).
+            counts[old["status"]] = counts.get(old["status"], 0) - 1
         counts[status] = counts.get(status, 0) + 1
         return {"status": status}, counts
 
