@@ -1,6 +1,7 @@
 """The state store and :func:`open_store`, which picks a backend from the ``store`` setting.
 
-The store keeps threads and their deliveries, subscriptions, the audit log and locks, behind
+The store keeps threads and their deliveries, subscriptions, the audit log, locks and the
+metrics read of model package versions, behind
 one small interface each (:mod:`bot.store.interfaces`); :class:`Store` is all of them.
 
 URLs:
@@ -31,7 +32,14 @@ from bot.store.base import (
     Subscription,
     ThreadRecord,
 )
-from bot.store.interfaces import AuditLog, Locks, Store, SubscriptionStore, ThreadStore
+from bot.store.interfaces import (
+    AuditLog,
+    Locks,
+    PackageMetricsStore,
+    Store,
+    SubscriptionStore,
+    ThreadStore,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -46,6 +54,7 @@ __all__ = [
     "DeliveryRecord",
     "Locks",
     "OrderKey",
+    "PackageMetricsStore",
     "Store",
     "Subscription",
     "SubscriptionStore",

@@ -10,6 +10,7 @@ N). Item layout::
     audit         pk = AUDIT                             sk = <at as %020.6f>#<id>
     lock          pk = LOCK#<name>                       sk = LOCK
     failing chan. pk = CHANNEL_FAILURES                  sk = <channel>
+    pkg. metrics  pk = PACKAGE#<model package ARN>       sk = METRICS
 
 A delivery or a child shares its thread's partition. Channel ids (``C…``) never contain
 ``#``, so ``<channel>#`` is an exact prefix. Every item also keeps its fields as plain
@@ -68,6 +69,7 @@ SUBSCRIPTIONS_PK = "SUBSCRIPTIONS"
 CHANNEL_FAILURES_PK = "CHANNEL_FAILURES"
 AUDIT_PK = "AUDIT"
 LOCK_SK = "LOCK"
+METRICS_SK = "METRICS"
 REVISION = "rev"  # a thread's summary of its children, and a child's entry, change by revision
 MERGE_ATTEMPTS = 8
 LOCK_TTL_GRACE_SECONDS = 3600.0
@@ -97,6 +99,10 @@ def audit_sk(at: float, record_id: str) -> str:
 
 def lock_pk(name: str) -> str:
     return f"LOCK#{name}"
+
+
+def package_pk(arn: str) -> str:
+    return f"PACKAGE#{arn}"
 
 
 def create_table(client: DynamoDBClient, table_name: str) -> None:
@@ -743,6 +749,31 @@ class DynamoDBStore(Store):
             ConditionExpression=f"{e.n('owner')} = {e.v(owner)}",
             **e.kwargs(),
         )
+
+    # --- metrics read of model package versions --------------------------------------------
+
+    def get_package_metrics(self, arn: str) -> dict[str, Any] | None:
+        item = self._get(package_pk(arn), METRICS_SK)
+        if item is None or _expired(item, time.time()):
+            return None
+        record = item.get("record")
+        return dict(record) if isinstance(record, dict) else None
+
+    def put_package_metrics(
+        self, arn: str, record: dict[str, Any], *, ttl_seconds: float | None = None
+    ) -> None:
+        expires = time.time() + ttl_seconds if ttl_seconds is not None else None
+        item = self._item(
+            {
+                "pk": package_pk(arn),
+                "sk": METRICS_SK,
+                "arn": arn,
+                "record": record,
+                TTL_ATTRIBUTE: int(expires) if expires is not None else None,
+            }
+        )
+        with self._errors():
+            self._client.put_item(TableName=self._table, Item=item)
 
 
 def _expiry(finished: bool, ttl_seconds: float | None, wall: float) -> float | None:

@@ -116,6 +116,11 @@ CREATE TABLE IF NOT EXISTS locks (
     owner        TEXT NOT NULL,
     leased_until REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS package_metrics (
+    arn        TEXT NOT NULL PRIMARY KEY,
+    record     TEXT NOT NULL,
+    expires_at REAL
+);
 """
 
 # Expired means "expires_at <= wall clock": reads keep rows with
@@ -558,6 +563,28 @@ class SqliteStore(Store):
     def release(self, name: str, *, owner: str) -> None:
         with self._write() as conn:
             conn.execute("DELETE FROM locks WHERE name = ? AND owner = ?", (name, owner))
+
+    # --- metrics read of model package versions --------------------------------------------
+
+    def get_package_metrics(self, arn: str) -> dict[str, Any] | None:
+        rows = self._read(
+            "SELECT record FROM package_metrics WHERE arn = ?"
+            " AND (expires_at IS NULL OR expires_at > ?)",
+            (arn, time.time()),
+        )
+        return dict(json.loads(rows[0]["record"])) if rows else None
+
+    def put_package_metrics(
+        self, arn: str, record: dict[str, Any], *, ttl_seconds: float | None = None
+    ) -> None:
+        expires = time.time() + ttl_seconds if ttl_seconds is not None else None
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO package_metrics (arn, record, expires_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (arn) DO UPDATE SET record = excluded.record,"
+                " expires_at = excluded.expires_at",
+                (arn, json.dumps(record), expires),
+            )
 
 
 def _expiry(finished: bool, ttl_seconds: float | None, wall: float) -> float | None:

@@ -708,3 +708,52 @@ def test_lock_race_has_one_winner(store: Store) -> None:
         t.join(timeout=30)
     assert errors == []
     assert sorted(results) == [False] * (workers - 1) + [True]
+
+
+# --- metrics read of model package versions ---------------------------------------------------
+
+PACKAGE = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/7"
+READ = {
+    "arn": PACKAGE,
+    "version": 7,
+    "documents": [
+        {
+            "label": "Model quality statistics",
+            "uri": "s3://ml-bucket/eval/evaluation.json",
+            # Values that do not survive a careless round trip: exact floats, an integer.
+            "metrics": [
+                {"name": "auc", "value": 0.1 + 0.2, "spread": 0.004},
+                {"name": "items", "value": 2000, "kind": "count"},
+            ],
+        },
+        {
+            "label": "Bias report",
+            "uri": "s3://ml-bucket/b.json",
+            "problem": "access denied",
+            "lasting": False,
+        },
+    ],
+}
+
+
+def test_package_metrics_are_kept_exactly_and_per_package(store: Store) -> None:
+    assert store.get_package_metrics(PACKAGE) is None
+    store.put_package_metrics(PACKAGE, READ)
+    assert store.get_package_metrics(PACKAGE) == READ
+    assert store.get_package_metrics(PACKAGE.replace("/7", "/6")) is None
+    # Nothing else in the store is touched: they share no key with threads.
+    assert store.get_thread(CHANNEL, PACKAGE) is None
+
+
+def test_package_metrics_are_replaced_by_the_later_write(store: Store) -> None:
+    store.put_package_metrics(PACKAGE, READ)
+    read_again = {**READ, "documents": READ["documents"][:1]}
+    store.put_package_metrics(PACKAGE, read_again)
+    assert store.get_package_metrics(PACKAGE) == read_again
+
+
+def test_package_metrics_past_their_expiry_are_gone(store: Store) -> None:
+    store.put_package_metrics(PACKAGE, READ, ttl_seconds=-1)
+    assert store.get_package_metrics(PACKAGE) is None
+    store.put_package_metrics(PACKAGE, READ, ttl_seconds=DAY)
+    assert store.get_package_metrics(PACKAGE) == READ
