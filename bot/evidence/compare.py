@@ -135,6 +135,16 @@ def key_values(
     return tuple(chosen)
 
 
+def without_baseline(package_arn: str, approved_arn: str | None, group: str) -> str | None:
+    """Why the package is compared with no version, given its group's approved one (None:
+    compare with ``approved_arn``)."""
+    if not approved_arn:
+        return f"no version of {group} is approved yet: nothing to compare with"
+    if approved_arn == package_arn:
+        return "this is the approved version"
+    return None
+
+
 def evidence_of(
     package: VersionMetrics,
     baseline: VersionMetrics | None,
