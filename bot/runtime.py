@@ -25,7 +25,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
-    from bot.delivery.deliverer import Deliverer, DeliveryMetrics
+    from bot.delivery.deliverer import Deliverer, DeliveryMetrics, EvidenceSource
     from bot.render.renderer import Renderer
     from bot.store import Store
 
@@ -69,7 +69,28 @@ class Runtime:
         from bot.delivery.deliverer import Deliverer, DeliveryOptions
 
         options = DeliveryOptions.from_settings(self.settings)
-        return Deliverer(self.store, self.slack, self.renderer, options, metrics=self._metrics)
+        return Deliverer(
+            self.store,
+            self.slack,
+            self.renderer,
+            options,
+            metrics=self._metrics,
+            evidence=self.evidence,
+        )
+
+    @cached_property
+    def evidence(self) -> EvidenceSource | None:
+        """Package cards' metrics, read from the configured buckets (the events function);
+        None without any: the cards link the documents only."""
+        if not self.settings.metrics_buckets:
+            return None
+        from bot.aws.accounts import boto3_sagemakers
+        from bot.aws.evidence import CLIENTS, EvidenceGatherer
+
+        sources = boto3_sagemakers(
+            cross_account_role=self.settings.cross_account_role, clients=CLIENTS
+        )
+        return EvidenceGatherer(sources, self.store, self.settings.metrics_buckets)
 
     def refresh_parent(self, channel: str, key: str, ts: str) -> None:
         """The deliverer's: re-render a parent message from the store."""

@@ -60,6 +60,14 @@ class DeliveryStore(ThreadStore, SubscriptionStore, Protocol):
     subscriptions it routes by."""
 
 
+class EvidenceSource(Protocol):
+    """A model package card's metrics beside the approved version's, as thread state
+    (``bot/aws/evidence.py``): ``known`` (what the thread keeps) when it is complete, else
+    gathered within a time budget; None for any other event. Never raises."""
+
+    def for_package(self, event: SageMakerEvent, known: Any) -> dict[str, Any] | None: ...
+
+
 class DeliveryMetrics(Protocol):
     def count(self, name: str, value: float = 1) -> None: ...
 
@@ -124,10 +132,12 @@ class Deliverer:
         options: DeliveryOptions | None = None,
         *,
         metrics: DeliveryMetrics | None = None,
+        evidence: EvidenceSource | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.store = store
+        self.evidence = evidence
         self.slack = slack
         self.renderer = renderer
         self.options = options or DeliveryOptions()
@@ -406,7 +416,8 @@ class Deliverer:
             if root.is_child:
                 ts = self._post_placeholder_parent(channel, root, event)
             else:
-                message = self.renderer.render(event, RenderContext())
+                state = {**st.new_state(event), **self._evidence(event, None)}
+                message = self.renderer.render(event, st.render_context(event, state))
                 ts = self._post(channel, message, event)
                 # State first, ts last: workers waiting for the ts then find the state the
                 # parent shows, so their own (newer) events can advance and refresh it.
@@ -416,7 +427,7 @@ class Deliverer:
                         root.key,
                         order_key=event.order_key,
                         status=event.status,
-                        state=st.new_state(event),
+                        state=state,
                         **self._expiry(event),
                     ),
                     lambda: self.store.set_thread_ts(channel, root.key, ts),
@@ -514,6 +525,7 @@ class Deliverer:
             state={
                 **st.new_state(event),
                 st.PREVIOUS_KEY: st.previous_entry(event, previous),
+                **self._evidence(event, thread.state),
             },
             **self._expiry(event),
         )
@@ -603,7 +615,7 @@ class Deliverer:
                 key,
                 order_key=event.order_key,
                 status=event.status,
-                state=st.new_state(event),
+                state={**st.new_state(event), **self._evidence(event, card.state)},
             ):
                 self.refresh_parent(channel, key, card.ts)
             return Outcome.UPDATED, None
@@ -617,10 +629,11 @@ class Deliverer:
         )
         if not self.store.claim_thread(record, lease_seconds=self.options.lease_seconds, now=now):
             raise ThreadBusyError(f"the card of {key} in {channel} is being posted")
+        state = {**st.new_state(event), **self._evidence(event, None)}
         try:
             ts = self._post(
                 channel,
-                self.renderer.render(event, RenderContext()),
+                self.renderer.render(event, st.render_context(event, state)),
                 event,
                 thread_ts=thread.ts,
                 reply_broadcast=True,
@@ -630,13 +643,22 @@ class Deliverer:
                 key,
                 order_key=event.order_key,
                 status=event.status,
-                state=st.new_state(event),
+                state=state,
             )
             self.store.set_thread_ts(channel, key, ts)
         except BaseException:
             self.store.release_thread(channel, key)
             raise
         return Outcome.REPLIED, ts
+
+    def _evidence(self, event: SageMakerEvent, state: dict[str, Any] | None) -> dict[str, Any]:
+        """A package card's evidence, as the keys to merge into its thread state: nothing when
+        the thread already keeps it complete (a refresh never reads S3), or for other events."""
+        if self.evidence is None or event.kind is not ResourceKind.MODEL_PACKAGE:
+            return {}
+        known = (state or {}).get(st.EVIDENCE_KEY)
+        found = self.evidence.for_package(event, known)
+        return {st.EVIDENCE_KEY: found} if found is not None and found != known else {}
 
     def _late(
         self,

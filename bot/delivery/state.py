@@ -29,6 +29,7 @@ from bot.events.workflow import (
     step_jobs,
     step_name_matches,
 )
+from bot.evidence.model import Evidence as PackageEvidence
 from bot.render.context import Decision, RenderContext
 from bot.store.base import CHILDREN_KEY
 
@@ -60,6 +61,7 @@ MAX_REASON = 300
 MAX_NAME = 256
 MAX_STEP_JOBS = 10
 ALERTED_KEY = "alerted"  # a run's thread broadcast its alert already: one per failed run
+EVIDENCE_KEY = "evidence"  # a package card's metrics and the approved version's (Evidence)
 
 
 def new_state(event: SageMakerEvent) -> dict[str, Any]:
@@ -445,6 +447,7 @@ def render_context(
         rollup=_rollup(_objective(root), summary, trials) if trials and not jobs else None,
         note=note,
         decision=decision_from_state(state.get(DECISION_KEY)),
+        evidence=PackageEvidence.from_json(state.get(EVIDENCE_KEY)),
     )
 
 

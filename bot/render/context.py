@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.evidence.model import Evidence
+
 Message = dict[str, Any]
 
 
@@ -37,3 +39,6 @@ class RenderContext:
     decision: Decision | None = None
     show_actions: bool = True
     note: str | None = None  # a line of context, e.g. "created from its first step event"
+    # A model package's metrics beside the approved version's (bot/aws/evidence.py gathers
+    # them, the thread state keeps them); None: its documents are shown as links only.
+    evidence: Evidence | None = None
