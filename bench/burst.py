@@ -54,6 +54,7 @@ from typing import Any
 from _common import CHANNEL, BurstLoad, burst_load, exit_code, quiet_logs, state_key, verdict
 from slack_sdk import WebClient
 
+from bot.delivery import children as ch
 from bot.delivery import state as st
 from bot.delivery.deliverer import Deliverer, DeliveryOptions
 from bot.events.identity import ResourceKind
@@ -227,7 +228,7 @@ def verify(load: BurstLoad, slack: SlackStandin, store: SqliteStore) -> Check:
             continue
         root = roots[root_key]
         _check_thread(check, slack, parent, events, root_key)
-        _check_children(check, thread.state, events, root, root_key)
+        _check_children(check, store, events, root, root_key)
         _check_root(check, parent, thread.state, events, root, root_key)
         if any(_rolled_up(e, root) for e in events):
             check.rollup = _rollup_text(parent, thread.state)
@@ -277,7 +278,7 @@ def _newest(events: list[SageMakerEvent], root: st.Root) -> dict[str, SageMakerE
 
 def _check_children(
     check: Check,
-    state: dict[str, Any],
+    store: SqliteStore,
     events: list[SageMakerEvent],
     root: st.Root,
     key: str,
@@ -288,8 +289,8 @@ def _check_children(
     for name, event in _newest(events, root).items():
         if name == st.EVENT_KEY:
             continue
-        entry = state.get(name)
-        kept = entry.get("status") if isinstance(entry, dict) else None
+        entry = store.get_child(CHANNEL, key, name)
+        kept = entry.get("status") if entry is not None else None
         same = sum(1 for e in events if st.child_key(e, root) == name)
         if kept == event.status:
             check.shown += same
@@ -322,11 +323,10 @@ def _check_root(
 
 
 def _rollup_text(parent: Message, state: dict[str, Any]) -> str:
-    kept = Counter(
-        str(v.get("status"))
-        for k, v in state.items()
-        if k.startswith(st.TRIAL_PREFIX) and isinstance(v, dict)
-    )
+    summary = st.children_summary(state)
+    kept: Counter[str] = Counter()
+    for group in ch.trial_groups(summary):
+        kept.update(ch.counts(summary, group)["status"])
     text = next(
         (
             str(b["text"]["text"])

@@ -88,7 +88,9 @@ class Runtime:
         from bot.aws.evidence import CLIENTS, EvidenceGatherer
 
         sources = boto3_sagemakers(
-            cross_account_role=self.settings.cross_account_role, clients=CLIENTS
+            cross_account_role=self.settings.cross_account_role,
+            home_account=self.settings.account_id,
+            clients=CLIENTS,
         )
         return EvidenceGatherer(sources, self.store, self.settings.metrics_buckets)
 

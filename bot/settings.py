@@ -25,6 +25,7 @@ from bot.evidence.locations import is_entry
 PREFIX = "CHATOPS_"
 # An IAM role name, optionally under a path (``ops/chatops``).
 _ROLE_NAME = re.compile(r"^(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
 class Settings(BaseModel):
@@ -52,6 +53,15 @@ class Settings(BaseModel):
     # Authorization: Slack user ids (U…/W…) and user group ids (S…)
     approvers: list[str] = Field(default_factory=list)
     admins: list[str] = Field(default_factory=list)
+    # Who may read (status, inspect, logs, the Inspect and Share buttons); empty: everyone, for
+    # the bot's own account. Another account's resources: only those named here, in approvers
+    # or in admins.
+    viewers: list[str] = Field(default_factory=list)
+
+    # The AWS account the bot runs in (in AWS, the stack's: serverless.yml sets it). Known
+    # without a call, so a read is authorized before any AWS call. None: every account id a
+    # resource names counts as another account.
+    account_id: str | None = None
 
     # Other AWS accounts: the name of the role the bot assumes in the account of a resource
     # that is not in its own (events forwarded to a central bus); none: its own role only.
@@ -85,7 +95,7 @@ class Settings(BaseModel):
         values.update(overrides)
         return cls(**values)
 
-    @field_validator("approvers", "admins", "metrics_buckets", mode="before")
+    @field_validator("approvers", "admins", "viewers", "metrics_buckets", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -109,6 +119,13 @@ class Settings(BaseModel):
             )
         return value
 
+    @field_validator("account_id")
+    @classmethod
+    def _account_id(cls, value: str | None) -> str | None:
+        if value is not None and not _ACCOUNT_ID.match(value):
+            raise ValueError(f"not an AWS account id (12 digits): {value!r}")
+        return value
+
     @field_validator("slack_api_url")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
@@ -122,6 +139,7 @@ class Settings(BaseModel):
         "slack_token_parameter",
         "slack_signing_secret_parameter",
         "cross_account_role",
+        "account_id",
         "serve_token",
         mode="before",
     )

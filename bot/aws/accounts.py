@@ -184,10 +184,13 @@ class SageMakers:
 def boto3_sagemakers(
     default_region: str | None = None,
     cross_account_role: str | None = None,
+    *,
+    home_account: str | None = None,
     clients: Mapping[str, Mapping[str, Any]] = COMMAND_CLIENTS,
 ) -> SageMakers:
     """SageMaker services per region and account on boto3 clients, made on first use and
-    kept. With ``cross_account_role``, other accounts are reached through that role."""
+    kept. With ``cross_account_role``, other accounts are reached through that role; the
+    bot's own account is ``home_account`` when known, else asked of STS once."""
 
     def make_client(service: str, **options: Any) -> Any:
         import boto3
@@ -197,6 +200,8 @@ def boto3_sagemakers(
     access = None
     if cross_account_role:
         access = AccountAccess(
-            lambda: make_client("sts", region_name=default_region), cross_account_role
+            lambda: make_client("sts", region_name=default_region),
+            cross_account_role,
+            home_account=home_account,
         )
     return SageMakers(make_client, access, default_region=default_region, clients=clients)

@@ -4,6 +4,12 @@
 ``templates/inspection.json.j2``. The template escapes every value through the renderer's
 ``finalize`` hook like any event template; this module only decides what fits where (log lines
 into sections under Slack's limits).
+
+An inspection is shown to the person who asked (ephemeral); its *Share in thread* button
+(:func:`share_value`) carries where the resource and its thread are, not what was shown, and a
+click reads the resource again, for someone allowed to read it, with the same bounds. The
+button and the "Shared by" line are added here rather than by the template: they are the bot's
+controls, and a template override that does not know them must not lose them.
 """
 
 from __future__ import annotations
@@ -12,10 +18,13 @@ import logging
 from typing import Any
 
 from bot.errors import TemplateError
+from bot.events.identity import ResourceRef
 from bot.events.status import STYLES
 from bot.inspection import Inspection, LogLine
 from bot.render import escape
 from bot.render.context import Message
+from bot.render.formatting import button_value, mention
+from bot.render.limits import BUTTON_VALUE, enforce_message
 from bot.render.links import resource_links
 from bot.render.renderer import Renderer, section_message
 
@@ -29,6 +38,7 @@ LOG_SECTION_CHARS = 2_700
 LOG_SECTIONS = 4
 TIMELINE_ENTRIES = 20
 FAILED_STEPS = 10
+SHARE_ACTION = "inspection.share"
 
 
 def format_log_line(line: LogLine) -> str:
@@ -91,14 +101,57 @@ def inspection_variables(inspection: Inspection) -> dict[str, Any]:
     }
 
 
-def render_inspection(renderer: Renderer, inspection: Inspection) -> Message:
-    """The inspection as a Slack message; a plain fallback if the template fails."""
+def render_inspection(
+    renderer: Renderer,
+    inspection: Inspection,
+    *,
+    share: str | None = None,
+    shared_by: str | None = None,
+) -> Message:
+    """The inspection as a Slack message; a plain fallback if the template fails.
+
+    ``share``: the value of a *Share in thread* button at its end (see :func:`share_value`);
+    ``shared_by``: the user who shared it, said under its heading."""
     try:
-        return renderer.render_template(TEMPLATE, inspection_variables(inspection))
+        message = renderer.render_template(TEMPLATE, inspection_variables(inspection))
     except TemplateError:
         # A broken override of inspection.json.j2 must not leave the user with nothing.
         logger.exception("inspection template failed; sending a minimal message")
-        return minimal_inspection(inspection)
+        message = minimal_inspection(inspection)
+    blocks = message["blocks"]
+    if shared_by:
+        who = mention(shared_by)
+        line = f"Shared by {who}" if isinstance(who, escape.Trusted) else "Shared"
+        note = {"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}
+        blocks.insert(1 if blocks and blocks[0].get("type") == "header" else 0, note)
+    if share:
+        blocks.append(share_actions(share))
+    return enforce_message(message)
+
+
+def share_value(ref: ResourceRef, thread_ts: str) -> str | None:
+    """The *Share in thread* button's value: the resource (its ARN, else its name and kind)
+    and where its thread is; None when that would not fit a button (2,000 characters)."""
+    value = button_value(
+        kind=ref.kind.value,
+        arn=ref.arn,
+        name=None if ref.arn else ref.name,
+        region=ref.region,
+        account=ref.account,
+        thread=thread_ts,
+    )
+    return value if len(value) <= BUTTON_VALUE else None
+
+
+def share_actions(value: str) -> dict[str, Any]:
+    """The actions block with the *Share in thread* button."""
+    button = {
+        "type": "button",
+        "action_id": SHARE_ACTION,
+        "text": {"type": "plain_text", "emoji": True, "text": ":speech_balloon: Share in thread"},
+        "value": value,
+    }
+    return {"type": "actions", "elements": [button]}
 
 
 def minimal_inspection(inspection: Inspection) -> Message:

@@ -1,10 +1,17 @@
-"""Who may do what: approvers (approve, reject, retry, stop) and admins (subscriptions).
+"""Who may do what: approvers (approve, reject, retry, stop), admins (subscriptions) and
+viewers (status, inspect, logs, the Inspect and Share buttons).
 
-Both lists come from settings and hold Slack user ids (``U…``/``W…``) and user group ids
+The lists come from settings and hold Slack user ids (``U…``/``W…``) and user group ids
 (``S…``). Groups are resolved with ``usergroups.users.list`` and cached per group for
 ``ttl_seconds``. Everything fails closed: an empty approvers list lets nobody approve, and a
 group that cannot be resolved grants nothing (the failure is logged and not cached, so the next
 check asks Slack again).
+
+Reading is for everyone while no viewers are configured, but only in the bot's own account: a
+resource of another account (or of any account, when the bot's own is not configured) is for
+the users named in the viewers, approvers or admins lists, and nobody else. Which account a
+resource is in comes from the command or the button (an ARN, an account id), never from AWS,
+so a refusal costs no AWS call.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
+from enum import Enum
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -41,6 +49,21 @@ def mention(entry_id: str) -> str:
     return f"`{safe}`"
 
 
+class Readers(Enum):
+    """Who may read a resource."""
+
+    EVERYONE = "everyone"
+    NAMED = "named"  # the users and groups named in the viewers, approvers or admins lists
+
+
+def readers_of(account: str | None, home_account: str | None, viewers_configured: bool) -> Readers:
+    """Who may read a resource in ``account`` (None: the bot's own; a bare name is looked up
+    there). Another account's resources, or any account's when the bot's own is unknown, are
+    for the named users only; the bot's own, for everyone until viewers are configured."""
+    elsewhere = account is not None and account != home_account
+    return Readers.NAMED if elsewhere or viewers_configured else Readers.EVERYONE
+
+
 class Authorizer:
     """Answers "may this user do that?" for the slash command and the buttons."""
 
@@ -51,9 +74,14 @@ class Authorizer:
         client: WebClient,
         ttl_seconds: float = 300,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        viewers: list[str] | None = None,
+        home_account: str | None = None,
     ) -> None:
         self.approvers = _clean(approvers)
         self.admins = _clean(admins)
+        self.viewers = _clean(viewers or [])
+        self.home_account = home_account
         self._client = client
         self._ttl = ttl_seconds
         self._clock = clock
@@ -96,6 +124,47 @@ class Authorizer:
             )
         who = ", ".join(mention(i) for i in ids)
         return f":no_entry: You may not {action}. Only the {role} may: {who}."
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def is_other_account(self, account: str | None) -> bool:
+        """Whether ``account`` is not the bot's own (an unknown own account matches none)."""
+        return account is not None and account != self.home_account
+
+    def can_read(self, user_id: str, account: str | None) -> bool:
+        """Status, inspect, logs and the buttons that read, for a resource in ``account``
+        (None: the bot's own). Decided from the settings and Slack alone: no AWS call."""
+        readers = readers_of(account, self.home_account, bool(self.viewers))
+        if readers is Readers.EVERYONE:
+            return True
+        return self._member(user_id, self._named_readers())
+
+    def read_refusal(self, account: str | None) -> str:
+        """An ephemeral reply (mrkdwn) for a user who may not read in ``account``: who may."""
+        named = self._named_readers()
+        who = ", ".join(mention(i) for i in named)
+        if self.is_other_account(account):
+            safe = re.sub(r"[^0-9A-Za-z-]", "", str(account))[:32]
+            where = (
+                f"account `{safe}` is not the bot's own"
+                if self.home_account
+                else "the bot's own account is not configured (`CHATOPS_ACCOUNT_ID`), so every"
+                " account counts as another's"
+            )
+            if not named:
+                return (
+                    f":no_entry: Nobody may read resources of other accounts here yet: {where},"
+                    " and nobody is named in `CHATOPS_VIEWERS`, `CHATOPS_APPROVERS` or"
+                    " `CHATOPS_ADMINS`."
+                )
+            return (
+                f":no_entry: You may not read this: {where}. Only the users named as"
+                f" viewers, approvers or admins may: {who}."
+            )
+        return f":no_entry: You may not read SageMaker resources here. Only these may: {who}."
+
+    def _named_readers(self) -> list[str]:
+        return list(dict.fromkeys([*self.viewers, *self.approvers, *self.admins]))
 
     # --- membership ------------------------------------------------------------------------
 

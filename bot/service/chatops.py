@@ -30,7 +30,7 @@ from bot.gateway import SlackGateway
 from bot.render.context import Decision, RenderContext
 from bot.render.escape import code, mrkdwn_escape
 from bot.render.formatting import mention
-from bot.render.inspection import render_inspection
+from bot.render.inspection import render_inspection, share_value
 from bot.render.renderer import Renderer, section_message
 from bot.service.audit import Auditor
 from bot.service.authz import Authorizer
@@ -203,6 +203,7 @@ class ChatOpsService:
     ) -> Reply:
         match command:
             case Status(target=target):
+                self._require_read("status", user_id, target.account, target.text)
                 sm = self.sagemaker(target.region, target.account)
                 ref, description = sm.lookup(target.text, target.kind)
                 event = parse_event(as_event(ref, description))
@@ -258,18 +259,49 @@ class ChatOpsService:
         thread_ts: str | None = None,
         account: str | None = None,
     ) -> Reply:
-        """Why a resource failed: posted in its thread in this channel, else returned.
+        """Why a resource is in its state, for the user who asked alone (an ephemeral reply).
 
-        The account is ``account``, else the ARN's (a bare name: the bot's own account)."""
-        sm = self.sagemaker(region, account or _account(name_or_arn))
+        The account is the ARN's, else ``account`` (a bare name without one: the bot's own);
+        the user must be allowed to read there before anything is asked of AWS, and the call
+        goes to the account that was checked. When the resource
+        has a thread in this channel (``thread_ts``, else the store's), the reply has a *Share
+        in thread* button: nothing is posted in the channel unless they click it."""
+        account = _account(name_or_arn) or account
+        self._require_read("inspect", user_id, account, name_or_arn)
+        sm = self.sagemaker(region, account)
         ref, description = sm.lookup(name_or_arn, kind)
-        message = render_inspection(self.renderer, sm.inspect(ref, description))
         thread_ts = thread_ts or self._thread_ts(channel, ref)
+        share = share_value(ref, thread_ts) if thread_ts else None
+        message = render_inspection(self.renderer, sm.inspect(ref, description), share=share)
         self.auditor.record(user_id, "inspect", ref.key, "ok")
-        if thread_ts:
-            self.slack.post_message(channel, message, thread_ts=thread_ts)
-            return Reply(f":mag: Posted the inspection of {code(ref.display_name)} in its thread.")
         return Reply.of(message)
+
+    def share(
+        self,
+        name_or_arn: str,
+        region: str | None,
+        channel: str,
+        user_id: str,
+        *,
+        thread_ts: str,
+        kind: ResourceKind | None = None,
+        account: str | None = None,
+    ) -> Reply:
+        """*Share in thread*: the inspection, read again with the same bounds, posted in the
+        resource's thread for the channel, if ``user_id`` may read it (checked again: the
+        button outlives a change of settings, and anyone can click it in a shared screen)."""
+        account = _account(name_or_arn) or account
+        self._require_read("share", user_id, account, name_or_arn)
+        with self._audit(user_id, "share", name_or_arn):
+            sm = self.sagemaker(region, account)
+            ref, description = sm.lookup(name_or_arn, kind)
+            message = render_inspection(
+                self.renderer, sm.inspect(ref, description), shared_by=user_id
+            )
+            self.slack.post_message(channel, message, thread_ts=thread_ts)
+        return Reply(
+            f":speech_balloon: Shared the inspection of {code(ref.display_name)} in its thread."
+        )
 
     def _thread_ts(self, channel: str, ref: ResourceRef) -> str | None:
         for key in {ref.key, ref.arn or ""} - {""}:
@@ -438,6 +470,13 @@ class ChatOpsService:
             self.auditor.record(user_id, action, target, f"error: {type(exc).__name__}")
             raise
         self.auditor.record(user_id, action, target, "ok")
+
+    def _require_read(self, action: str, user_id: str, account: str | None, target: str) -> None:
+        """Refuse (audited) a read by someone who may not read in ``account``: before any AWS
+        call, with the account the call would go to."""
+        if not self.authorizer.can_read(user_id, account):
+            self.auditor.record(user_id, action, target, "denied")
+            raise NotAuthorizedError(self.authorizer.read_refusal(account))
 
     def _require(self, action: str, user_id: str, target: str) -> None:
         if not self.authorizer.allowed(action, user_id):

@@ -21,16 +21,20 @@ ServiceRef = Callable[[], "ChatOpsService"]
 syntax error, the ack of a slow command) never build it."""
 
 logger = logging.getLogger(__name__)
+BOLT_APP_NAME = "sagemaker-chatops-bolt"
 
 
 def boto3_sagemaker(
-    default_region: str | None = None, cross_account_role: str | None = None
+    default_region: str | None = None,
+    cross_account_role: str | None = None,
+    home_account: str | None = None,
 ) -> SageMakerFactory:
     """SageMaker services per region and account, their boto3 clients made on first use and
-    kept. With ``cross_account_role``, other accounts are reached through that role."""
+    kept. With ``cross_account_role``, other accounts are reached through that role; the
+    bot's own account is ``home_account`` when known, else asked of STS once."""
     from bot.aws.accounts import boto3_sagemakers
 
-    return boto3_sagemakers(default_region, cross_account_role)
+    return boto3_sagemakers(default_region, cross_account_role, home_account=home_account)
 
 
 def build_service(
@@ -44,9 +48,18 @@ def build_service(
     return ChatOpsService(
         store=runtime.store,
         renderer=runtime.renderer,
-        authorizer=Authorizer(settings.approvers, settings.admins, client),
+        authorizer=Authorizer(
+            settings.approvers,
+            settings.admins,
+            client,
+            viewers=settings.viewers,
+            home_account=settings.account_id,
+        ),
         auditor=Auditor(runtime.store),
-        sagemaker=sagemaker or boto3_sagemaker(cross_account_role=settings.cross_account_role),
+        sagemaker=sagemaker
+        or boto3_sagemaker(
+            cross_account_role=settings.cross_account_role, home_account=settings.account_id
+        ),
         slack=runtime.slack,
         refresh_parent=runtime.refresh_parent,
         on_subscriptions_changed=runtime.forget_subscriptions,
@@ -123,8 +136,11 @@ def build_app(
     try:
         app = App(
             # Without a name, Bolt takes its caller's file name from inspect.stack(), which
-            # resolves the path of every loaded module: about 50 ms of a cold start.
-            name="sagemaker-chatops",
+            # resolves the path of every loaded module: about 50 ms of a cold start. Not the
+            # handler's Powertools service name: Bolt gives each request a logger of the app's
+            # name, set to the root logger's level (WARNING in Lambda), and that would be the
+            # handler's own logger, whose INFO lines would then be dropped.
+            name=BOLT_APP_NAME,
             client=client,
             signing_secret=signing_secret,
             process_before_response=process_before_response,

@@ -33,7 +33,9 @@ def user_message(exc: BaseException) -> str:
     escaped here: it can never mention, link or notify.
     """
     if isinstance(exc, NotAuthorizedError):
-        return f":no_entry: {exc}"
+        # The authorizer's refusals are whole replies, emoji included: not a second one.
+        text = str(exc)
+        return text if text.startswith(":no_entry:") else f":no_entry: {text}"
     if isinstance(exc, CommandError):
         return str(exc)
     if isinstance(exc, AwsError | ChatOpsError):

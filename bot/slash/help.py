@@ -52,7 +52,7 @@ _USAGE: dict[str, _Usage] = {
     "status": _Usage("status NAME|ARN", "a resource's current state", "status churn-train-0412"),
     "inspect": _Usage(
         "inspect NAME|ARN",
-        "why it failed: reason and log tail (alias `logs`)",
+        "why it failed: reason and log tail, shown to you alone (alias `logs`)",
         "inspect churn-train-0412",
     ),
     "approve": _Usage(

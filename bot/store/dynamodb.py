@@ -504,6 +504,12 @@ class DynamoDBStore(Store):
                 return False
         return True
 
+    def get_child(self, channel: str, resource_key: str, key: str) -> dict[str, Any] | None:
+        item = self._get(thread_pk(channel, resource_key), child_sk(key))
+        if item is None or _expired(item, time.time()):
+            return None
+        return dict(item["entry"])
+
     # --- deliveries ----------------------------------------------------------------------------
 
     def begin_delivery(

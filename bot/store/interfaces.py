@@ -129,6 +129,10 @@ class ThreadStore(Protocol):
         same few records whatever the number of children.
         """
 
+    @abstractmethod
+    def get_child(self, channel: str, resource_key: str, key: str) -> dict[str, Any] | None:
+        """A child's stored entry (as :meth:`merge_child` wrote it), or ``None``."""
+
     # --- deliveries: one record per (channel, resource, state), to post each state once ----
 
     @abstractmethod

@@ -340,6 +340,14 @@ class SqliteStore(Store):
             _save_thread_state(conn, channel, resource_key, {**state, CHILDREN_KEY: summary})
             return ChildMerge(True, old)
 
+    def get_child(self, channel: str, resource_key: str, key: str) -> dict[str, Any] | None:
+        rows = self._read(
+            "SELECT entry FROM children WHERE channel = ? AND resource_key = ? AND child_key = ?"
+            " AND (expires_at IS NULL OR expires_at > ?)",
+            (channel, resource_key, key, time.time()),
+        )
+        return dict(json.loads(rows[0]["entry"])) if rows else None
+
     # --- deliveries ----------------------------------------------------------------------------
 
     def begin_delivery(

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.store.dynamodb import TTL_ATTRIBUTE, create_table
-from tests.deploy.cfn import Stack
+from tests.deploy.cfn import PSEUDO, Stack
 from tests.deploy.conftest import ROOT, SERVERLESS_YML, STAGE, Resolver, load_raw, text
 from tests.deploy.iam import (
     actions_of,
@@ -198,6 +198,7 @@ def test_environment_configures_the_bot(config: dict[str, Any], resources: dict[
         "CHATOPS_SLACK_SIGNING_SECRET_PARAMETER",
         "CHATOPS_APPROVERS",
         "CHATOPS_ADMINS",
+        "CHATOPS_VIEWERS",
         "CHATOPS_BROADCAST_FAILURES",
         "CHATOPS_ROLLUP_TUNING",
         "CHATOPS_TEMPLATES_DIR",
@@ -218,7 +219,8 @@ def test_environment_configures_the_bot(config: dict[str, Any], resources: dict[
 
 def function_environment(config: dict[str, Any], function: str) -> dict[str, str]:
     """A function's environment as Lambda gets it: the provider's and its own, what refers to
-    the stack's parameters and conditions resolved with their defaults (the osls params)."""
+    the stack's parameters, conditions and pseudo parameters resolved with their defaults (the
+    osls params) and the test stack's values (``AWS::AccountId``)."""
     stack = Stack(config["resources"])
     env = {
         **config["provider"]["environment"],
@@ -273,6 +275,25 @@ def test_cross_account_role_setting_is_the_stack_parameter(
     resolved = Resolver(raw, params={"crossAccountRoleName": "chatops-access"}).resolve(raw)
     settings = Settings.from_env(function_environment(resolved, "slack"))
     assert settings.cross_account_role == "chatops-access"
+
+
+def test_both_functions_know_their_own_account_from_the_stack(
+    raw: dict[str, Any], config: dict[str, Any]
+) -> None:
+    from bot.settings import Settings
+
+    # The slack function, to authorize reads before any AWS call; the events function, to
+    # read other accounts' packages' metrics through their role without asking STS first.
+    for function in ("slack", "events"):
+        env = config["functions"][function]["environment"]
+        assert env["CHATOPS_ACCOUNT_ID"] == {"Ref": "AWS::AccountId"}
+        settings = Settings.from_env(function_environment(config, function))
+        assert settings.account_id == PSEUDO["AWS::AccountId"]
+    resolved = Resolver(raw, params={"viewers": "U0VIEWER,S0VIEWERS"}).resolve(raw)
+    assert Settings.from_env(function_environment(resolved, "slack")).viewers == [
+        "U0VIEWER",
+        "S0VIEWERS",
+    ]
 
 
 @pytest.mark.parametrize("tracing", [False, True])

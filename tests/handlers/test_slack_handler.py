@@ -185,3 +185,18 @@ def test_help_builds_neither_the_store_nor_the_renderer(
     assert slack_api.calls("auth.test") == []
     slack_handler.handler(http_api_event(command(slack_api, "list")), LambdaContext())
     assert built == ["store", "renderer"]
+
+
+def test_a_request_leaves_the_handlers_log_level_alone(
+    lambda_env: InvokeSelf, slack_api: SlackStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the handler's Powertools logger at INFO, under a root logger at WARNING (Lambda's)
+    import logging
+
+    monkeypatch.setattr(logging.getLogger(), "level", logging.WARNING)
+    slack_handler.logger.setLevel("INFO")
+    # WHEN Bolt handles a request (it gives each request a logger named after the app)
+    response = slack_handler.handler(http_api_event(command(slack_api, "help")), LambdaContext())
+    assert response["statusCode"] == 200
+    # THEN the handler's own INFO lines still go out: that logger is not the app's
+    assert slack_handler.logger.log_level == logging.INFO

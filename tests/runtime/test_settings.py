@@ -35,3 +35,20 @@ def test_bad_values_are_refused_with_the_setting_named(monkeypatch: pytest.Monke
     monkeypatch.setenv("CHATOPS_FINISHED_TTL_DAYS", "0")
     with pytest.raises(ValidationError, match="finished_ttl_days"):
         Settings.from_env()
+
+
+def test_viewers_and_the_bots_own_account(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHATOPS_VIEWERS", "U1, S2")
+    monkeypatch.setenv("CHATOPS_ACCOUNT_ID", "123456789012")
+    settings = Settings.from_env()
+    assert settings.viewers == ["U1", "S2"]
+    assert settings.account_id == "123456789012"
+    # unset or empty: no viewers (everyone reads the bot's own account), own account unknown
+    assert Settings.from_env({"CHATOPS_ACCOUNT_ID": ""}).account_id is None
+    assert Settings.from_env({}).viewers == []
+
+
+@pytest.mark.parametrize("value", ["12345678901", "1234567890123", "arn:aws:iam::1:root", " 1"])
+def test_an_account_id_is_twelve_digits(value: str) -> None:
+    with pytest.raises(ValidationError, match="account_id"):
+        Settings.from_env({"CHATOPS_ACCOUNT_ID": value})

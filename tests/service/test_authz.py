@@ -6,7 +6,13 @@ import logging
 
 import pytest
 
-from bot.service.authz import ADMIN_ACTIONS, APPROVER_ACTIONS, Authorizer
+from bot.service.authz import (
+    ADMIN_ACTIONS,
+    APPROVER_ACTIONS,
+    Authorizer,
+    Readers,
+    readers_of,
+)
 from tests.standins.slack_api import SlackStandin
 
 GROUPS = {"S0APPROVERS": ["U0GROUPIE", "U0OTHER"], "S0ADMINS": ["U0ADMIN"]}
@@ -170,3 +176,93 @@ def test_refusal_never_renders_odd_ids_as_mentions(slack_api: SlackStandin) -> N
     assert "<!channel>" not in text
     assert "`channel`" in text
     assert "`aliceexample.com`" in text
+
+
+# --- reading: CHATOPS_VIEWERS and other accounts -----------------------------------------
+
+HOME, OTHER = "123456789012", "111122223333"
+READ_GROUPS = {**GROUPS, "S0VIEWERS": ["U0WATCHER"]}
+
+
+@pytest.mark.parametrize(
+    ("account", "home", "viewers_configured", "readers"),
+    [
+        (None, HOME, False, Readers.EVERYONE),  # a bare name: looked up at home
+        (HOME, HOME, False, Readers.EVERYONE),
+        (None, HOME, True, Readers.NAMED),
+        (HOME, HOME, True, Readers.NAMED),
+        (OTHER, HOME, False, Readers.NAMED),  # another account: viewers unset name nobody
+        (OTHER, HOME, True, Readers.NAMED),
+        (None, None, False, Readers.EVERYONE),
+        (HOME, None, False, Readers.NAMED),  # own account unknown: every account is another
+    ],
+)
+def test_who_reads_where(
+    account: str | None, home: str | None, viewers_configured: bool, readers: Readers
+) -> None:
+    assert readers_of(account, home, viewers_configured) is readers
+
+
+def readers_authorizer(
+    slack_api: SlackStandin, viewers: list[str], home: str | None = HOME
+) -> Authorizer:
+    return Authorizer(
+        ["U0ALICE", "S0APPROVERS"],
+        ["U0BOB"],
+        slack_api.client(),
+        viewers=viewers,
+        home_account=home,
+    )
+
+
+@pytest.mark.slack_api(usergroups=READ_GROUPS)
+def test_without_viewers_everyone_reads_at_home_without_asking_slack(
+    slack_api: SlackStandin,
+) -> None:
+    authz = readers_authorizer(slack_api, [])
+    assert authz.can_read("U0ANYONE", None) and authz.can_read("U0ANYONE", HOME)
+    assert lookups(slack_api) == 0
+
+
+@pytest.mark.slack_api(usergroups=READ_GROUPS)
+def test_viewers_approvers_and_admins_read_once_viewers_are_set(slack_api: SlackStandin) -> None:
+    authz = readers_authorizer(slack_api, ["U0CAROL", "S0VIEWERS"])
+    for user in ("U0CAROL", "U0WATCHER", "U0ALICE", "U0GROUPIE", "U0BOB"):
+        assert authz.can_read(user, HOME), user
+    assert not authz.can_read("U0ANYONE", HOME)
+    assert not authz.can_read("U0ANYONE", None)
+    assert not authz.can_read("", None)
+    assert "<@U0CAROL>" in authz.read_refusal(HOME)
+
+
+@pytest.mark.slack_api(usergroups=READ_GROUPS)
+def test_another_account_is_for_named_users_only(slack_api: SlackStandin) -> None:
+    authz = readers_authorizer(slack_api, [])
+    assert authz.is_other_account(OTHER) and not authz.is_other_account(HOME)
+    assert not authz.is_other_account(None)
+    assert not authz.can_read("U0ANYONE", OTHER)
+    for user in ("U0ALICE", "U0GROUPIE", "U0BOB"):
+        assert authz.can_read(user, OTHER), user
+    text = authz.read_refusal(OTHER)
+    assert text.startswith(":no_entry: You may not read this: account `111122223333`")
+    assert text.endswith("may: <@U0ALICE>, <!subteam^S0APPROVERS>, <@U0BOB>.")
+
+
+def test_unset_lists_name_nobody_for_another_account(slack_api: SlackStandin) -> None:
+    # admins unset lets anyone manage subscriptions, but names nobody as a reader
+    authz = Authorizer([], [], slack_api.client(), home_account=HOME)
+    assert authz.can_manage_subscriptions("U0ANYONE")
+    assert authz.can_read("U0ANYONE", HOME)
+    assert not authz.can_read("U0ANYONE", OTHER)
+    assert "Nobody may read resources of other accounts here yet" in authz.read_refusal(OTHER)
+
+
+def test_unknown_own_account_is_said_and_odd_accounts_are_not_echoed(
+    slack_api: SlackStandin,
+) -> None:
+    authz = readers_authorizer(slack_api, [], home=None)
+    assert authz.is_other_account(HOME)
+    assert "`CHATOPS_ACCOUNT_ID`" in authz.read_refusal(HOME)
+    known = readers_authorizer(slack_api, [])
+    text = known.read_refusal("<!channel>`*x*")
+    assert "<!channel>" not in text and "`channelx`" in text

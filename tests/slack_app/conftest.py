@@ -34,6 +34,7 @@ APPROVER = "U0APPROVER"
 GROUP_MEMBER = "U0INGROUP"
 OUTSIDER = "U0OUTSIDER"
 APPROVER_GROUP = "S0APPROVERS"
+HOME = "123456789012"  # the bot's own account: moto's default
 
 
 @dataclass
@@ -99,6 +100,44 @@ class SlackApp:
             }
         )
 
+    def click_ephemeral(
+        self, action_id: str, value: str, *, user: str, channel: str = CHANNEL
+    ) -> BoltResponse:
+        """A button clicked in an ephemeral message: Slack sends no ``message`` then, only the
+        container (marked ``is_ephemeral``) and a response_url."""
+        return self.interaction(
+            {
+                "type": "block_actions",
+                "user": {"id": user},
+                "team": {"id": "T0STANDIN"},
+                "channel": {"id": channel},
+                "container": {
+                    "type": "message",
+                    "message_ts": f"{time.time():.6f}",
+                    "channel_id": channel,
+                    "is_ephemeral": True,
+                },
+                "trigger_id": f"trigger-{time.monotonic_ns()}",
+                "response_url": self.slack.response_url("ephemeral"),
+                "actions": [{"action_id": action_id, "value": value, "type": "button"}],
+            }
+        )
+
+    def readers(
+        self, viewers: list[str], *, admins: list[str] | None = None, home: str | None = HOME
+    ) -> None:
+        """Who may read from now on: ``CHATOPS_VIEWERS`` (and admins), with the approvers."""
+        from bot.service.authz import Authorizer
+
+        current = self.service.authorizer
+        self.service.authorizer = Authorizer(
+            current.approvers,
+            admins or [],
+            self.app.client,
+            viewers=viewers,
+            home_account=home,
+        )
+
     def submit(self, view: dict[str, Any], *, user: str, comment: str = "") -> BoltResponse:
         state = {
             "values": {"comment": {"comment_input": {"type": "plain_text_input", "value": comment}}}
@@ -121,7 +160,9 @@ def slack_app(slack_api: SlackStandin, aws_client_factory: AwsClientFactory) -> 
     slack_api.set_usergroup(APPROVER_GROUP, [GROUP_MEMBER])
     client = make_web_client(slack_api.token, slack_api.url, backoff_factor=0.01)
     store = SqliteStore(":memory:")
-    settings = Settings(default_channel=CHANNEL, approvers=[APPROVER, APPROVER_GROUP])
+    settings = Settings(
+        default_channel=CHANNEL, approvers=[APPROVER, APPROVER_GROUP], account_id=HOME
+    )
     runtime = build_runtime(settings, store=store, slack=WebApiGateway(client))
     sagemaker = SageMaker(aws_client_factory("sagemaker"), aws_client_factory("logs"))
 

@@ -152,7 +152,7 @@ def test_a_decision_can_be_changed_by_command(slack_app: SlackApp) -> None:
     assert f"Rejected by <@{APPROVER}>" in json.dumps(parent.blocks)
 
 
-def test_inspect_button_posts_into_the_thread(slack_app: SlackApp) -> None:
+def test_inspect_button_answers_the_clicker_alone(slack_app: SlackApp) -> None:
     from tests.aws.resources import create_training_job, unique
 
     sm = slack_app.service.sagemaker(None)._sm
@@ -177,9 +177,13 @@ def test_inspect_button_posts_into_the_thread(slack_app: SlackApp) -> None:
     slack_app.runtime.deliverer.deliver_raw(event)
     [parent] = slack_app.slack.messages(CHANNEL)
     inspect = buttons(parent)[INSPECT]
+    # Anyone may read while no viewers are configured; what they read is theirs alone.
     slack_app.click(INSPECT, inspect["value"], user=OUTSIDER, message_ts=parent.ts)
-    [reply] = slack_app.slack.thread(CHANNEL, parent.ts)
-    assert name in reply.text
+    [answer] = slack_app.slack.ephemerals(CHANNEL, OUTSIDER)
+    assert name in answer.text
+    assert answer.thread_ts is None  # clicked in the channel: answered there
+    assert slack_app.slack.thread(CHANNEL, parent.ts) == []
+    assert [m.ts for m in slack_app.slack.messages(CHANNEL)] == [parent.ts]
 
 
 def test_package_decided_elsewhere_changes_nothing_and_the_message_says_so(

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from bot.delivery.routing import BROKEN_AFTER_FAILURES
+from bot.slack_app.listeners.actions import SHARE
 from bot.slash.subscriptions import refusal_words
 from tests.aws.resources import create_training_job, unique
 from tests.conftest import load_sample
@@ -138,24 +139,32 @@ def test_outsider_cannot_stop_and_nothing_changes(slack_app: SlackApp) -> None:
     ]
 
 
-def test_inspect_posts_into_the_thread_when_there_is_one(slack_app: SlackApp) -> None:
+def test_inspect_answers_the_user_alone_and_offers_to_share_in_the_thread(
+    slack_app: SlackApp,
+) -> None:
     sm = slack_app.service.sagemaker(None)._sm
     name = unique("train")
     arn = create_training_job(sm, name)
-    # no thread yet: the inspection comes back to the user
+    # no thread yet: the inspection comes back to the user, with nowhere to share it
     slack_app.command(f"inspect {name}")
     [reply] = slack_app.replies()
     assert reply["response_type"] == "ephemeral"
     assert name in reply["text"]
-    # once the job has a message in this channel, the inspection goes into its thread
+    assert SHARE not in json.dumps(reply["blocks"])
+    # once the job has a message in this channel, it still comes back to the user alone, now
+    # with a button to share it in the job's thread
     event = load_sample("training_job_state_change")
     event["detail"].update(TrainingJobName=name, TrainingJobArn=arn)
     slack_app.runtime.deliverer.deliver_raw(event)
     [parent] = slack_app.slack.messages(CHANNEL)
     slack_app.command(f"logs {name}")
-    assert "in its thread" in slack_app.replies()[-1]["text"]
-    [inspection] = slack_app.slack.thread(CHANNEL, parent.ts)
-    assert name in inspection.text
+    reply = slack_app.replies()[-1]
+    assert reply["response_type"] == "ephemeral"
+    [share] = [e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert share["action_id"] == SHARE
+    assert json.loads(share["value"])["thread"] == parent.ts
+    assert slack_app.slack.thread(CHANNEL, parent.ts) == []
+    assert [m.ts for m in slack_app.slack.messages(CHANNEL)] == [parent.ts]
 
 
 def test_retry_calls_sagemaker_and_is_audited(slack_app: SlackApp) -> None:

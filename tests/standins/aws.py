@@ -9,11 +9,15 @@ Use from a conftest: ``from tests.standins.aws import moto_server, dynamodb_clie
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -51,10 +55,75 @@ class AtomicDynamoDB:
             return list(self._app(environ, start_response))
 
 
+@dataclass(frozen=True)
+class AwsRequest:
+    """One request that reached moto: the service it was signed for and its operation."""
+
+    service: str  # the SigV4 credential scope's service: ``sagemaker``, ``logs``, ``sts``…
+    operation: str  # ``DescribeTrainingJob``, ``GetLogEvents``, ``AssumeRole``…
+    access_key: str  # whose credentials: the environment's, or an assumed role's
+
+
+_CREDENTIAL = re.compile(r"Credential=([^/]+)/[^/]+/[^/]+/([^/]+)/aws4_request")
+
+
+class RequestLog:
+    """WSGI wrapper that records every request moto receives, as it arrives over HTTP.
+
+    What a test counts with it is what AWS would have been asked, whatever made the call (a
+    client the code under test built itself, in another thread, with assumed credentials).
+    """
+
+    def __init__(self, app: WsgiApp) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+        self.requests: list[AwsRequest] = []
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        match = _CREDENTIAL.search(str(environ.get("HTTP_AUTHORIZATION", "")))
+        if match is not None:  # moto's own endpoints (/moto-api) are not AWS calls
+            target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+            operation = target.rsplit(".", 1)[-1]
+            if not operation:  # the query protocol (STS): Action=… in the form body
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                body = environ["wsgi.input"].read(length) if length else b""
+                environ["wsgi.input"] = io.BytesIO(body)
+                query = environ.get("QUERY_STRING", "") + "&" + body.decode("utf-8", "replace")
+                operation = (parse_qs(query).get("Action") or [""])[0]
+            with self._lock:
+                self.requests.append(AwsRequest(match[2], operation, match[1]))
+        return self._app(environ, start_response)
+
+
+_REQUEST_LOGS: dict[str, RequestLog] = {}  # endpoint URL -> its log
+
+
+class AwsRequests:
+    """The requests moto received since this object was made (one test's)."""
+
+    def __init__(self, log: RequestLog) -> None:
+        self._log = log
+        self._start = len(log.requests)
+
+    def all(self) -> list[AwsRequest]:
+        return self._log.requests[self._start :]
+
+    def operations(self) -> list[str]:
+        """``service:Operation`` of each request, in order (DynamoDB's too, if any)."""
+        return [f"{r.service}:{r.operation}" for r in self.all()]
+
+    def mark(self) -> None:
+        """Count from now on."""
+        self._start = len(self._log.requests)
+
+
 @contextlib.contextmanager
 def moto_endpoint() -> Iterator[str]:
-    """moto's threaded server on a free loopback port, DynamoDB writes made atomic; yields
-    its endpoint URL. The caller sets the credentials (the fixture below, the benchmarks)."""
+    """moto's threaded server on a free loopback port, DynamoDB writes made atomic, every
+    request logged (``aws_requests``); yields its endpoint URL. The caller sets the
+    credentials (the fixture below, the benchmarks)."""
     from moto.server import ThreadedMotoServer
 
     # One access-log line per request buries a failing test's own output.
@@ -62,14 +131,19 @@ def moto_endpoint() -> Iterator[str]:
     # Port 0: the OS picks a free port when binding, so parallel workers never collide.
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
+    url = ""
     try:
         # werkzeug looks up server.app per request, so wrapping it now covers every call.
         wsgi_server = server._server
         assert wsgi_server is not None
-        wsgi_server.app = AtomicDynamoDB(wsgi_server.app)
+        log = RequestLog(AtomicDynamoDB(wsgi_server.app))
+        wsgi_server.app = log
         host, port = server.get_host_and_port()
-        yield f"http://{host}:{port}"
+        url = f"http://{host}:{port}"
+        _REQUEST_LOGS[url] = log
+        yield url
     finally:
+        _REQUEST_LOGS.pop(url, None)
         server.stop()
 
 
@@ -89,6 +163,13 @@ def moto_server() -> Iterator[str]:
             env.delenv(name, raising=False)
         with moto_endpoint() as url:
             yield url
+
+
+@pytest.fixture
+def aws_requests(moto_server: str) -> AwsRequests:
+    """The AWS requests moto receives during the test, counted at its HTTP server. Tests run
+    one at a time per server (one per xdist worker), so they are the test's own."""
+    return AwsRequests(_REQUEST_LOGS[moto_server])
 
 
 @pytest.fixture

@@ -602,6 +602,7 @@ class _Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     fault: str | None = None
+    text: str | None = None  # a plain-text body instead of JSON (response_url answers)
 
 
 class SlackStandin:
@@ -834,13 +835,19 @@ class SlackStandin:
             return copy.deepcopy(self._responses.get(name, []))
 
     def record_response(self, name: str, body: bytes) -> _Reply:
+        """A POST to a ``response_url``. Like Slack's (a webhook), it answers in plain text
+        and checks the blocks as chat.postMessage does: invalid ones get HTTP 400
+        ``invalid_blocks`` and nothing is shown."""
         try:
             payload = json.loads(body or b"{}")
         except json.JSONDecodeError:
-            return _Reply(400, {"ok": False, "error": "invalid_payload"})
+            return _Reply(400, {}, text="invalid_payload")
+        blocks = payload.get("blocks") if isinstance(payload, dict) else None
+        if blocks is not None and validate_blocks(blocks):
+            return _Reply(400, {}, text="invalid_blocks")
         with self._lock:
             self._responses.setdefault(name, []).append(payload)
-        return _Reply(200, {"ok": True})
+        return _Reply(200, {}, text="ok")
 
     def calls(self, method: str | None = None) -> list[ApiCall]:
         """The call log, oldest first; optionally one method only."""
@@ -1301,10 +1308,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._send(reply)
 
     def _send(self, reply: _Reply) -> None:
-        payload = json.dumps(reply.body).encode("utf-8")
+        if reply.text is not None:
+            payload, content_type = reply.text.encode("utf-8"), "text/plain; charset=utf-8"
+        else:
+            payload = json.dumps(reply.body).encode("utf-8")
+            content_type = "application/json; charset=utf-8"
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))
             for name, value in reply.headers.items():
                 self.send_header(name, value)

@@ -505,3 +505,20 @@ def test_fixture_removes_real_slack_env(slack_api: SlackStandin) -> None:
     assert "SLACK_BOT_TOKEN" not in os.environ
     assert "CHATOPS_SLACK_BOT_TOKEN" not in os.environ
     assert slack_api.client().auth_test()["ok"] is True
+
+
+def test_response_url_shows_valid_blocks_and_refuses_invalid_ones(slack_api: SlackStandin) -> None:
+    from slack_sdk.webhook import WebhookClient
+
+    # GIVEN a response_url, as Slack gives a command or a button (Bolt's respond() posts there)
+    webhook = WebhookClient(slack_api.response_url("cmd"))
+    # WHEN the app answers with blocks Slack accepts
+    ok = webhook.send(text="fine", blocks=[section("fine"), button_block("Share")])
+    # THEN it is shown, and the answer is plain text, as a webhook's
+    assert (ok.status_code, ok.body) == (200, "ok")
+    assert [r["text"] for r in slack_api.responses("cmd")] == ["fine"]
+    # WHEN it answers with a block over Slack's limits
+    refused = webhook.send(text="too long", blocks=[section("x" * 3001)])
+    # THEN Slack says so and shows nothing
+    assert (refused.status_code, refused.body) == (400, "invalid_blocks")
+    assert [r["text"] for r in slack_api.responses("cmd")] == ["fine"]

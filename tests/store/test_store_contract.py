@@ -605,8 +605,14 @@ def test_merge_child_never_goes_back(store: Store) -> None:
     # the summary went with each write, and nothing else in the state changed
     assert record.state[CHILDREN_KEY] == {"InProgress": 1, "Completed": 1}
     assert record.state["status"] == "InProgress"
+    # each child's record holds its newest entry
+    child = store.get_child(CHANNEL, KEY, "trial:a")
+    assert child is not None
+    assert (child["status"], list(child["order"])) == ("Completed", [20.0, 0.0, 3])
+    assert store.get_child(CHANNEL, KEY, "trial:none") is None
     # no thread: nothing written
     assert merge("C-none", KEY, "trial:a", (1.0, 0.0, 0), tally("x")) == (False, None)
+    assert store.get_child("C-none", KEY, "trial:a") is None
 
 
 def test_merge_child_race_keeps_the_newest_and_loses_no_summary(store: Store) -> None:
