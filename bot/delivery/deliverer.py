@@ -629,8 +629,8 @@ class Deliverer:
         )
         if not self.store.claim_thread(record, lease_seconds=self.options.lease_seconds, now=now):
             raise ThreadBusyError(f"the card of {key} in {channel} is being posted")
-        state = {**st.new_state(event), **self._evidence(event, None)}
         try:
+            state = {**st.new_state(event), **self._evidence(event, None)}
             ts = self._post(
                 channel,
                 self.renderer.render(event, st.render_context(event, state)),

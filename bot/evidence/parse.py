@@ -1,7 +1,7 @@
 """A metrics document's JSON as metrics.
 
 The content of a ``ModelMetrics`` document is not fixed by the API. The shapes read here are
-the ones SageMaker and its users write (docs/… "Model metrics formats" in the README):
+the ones SageMaker and its users write (README, "Approvals"):
 
 - evaluation reports (pipelines, Model Monitor model quality statistics): a problem-type key,
   then metric → ``{"value": n}`` with an optional ``standard_deviation`` (or ``std``), e.g.
