@@ -557,6 +557,20 @@ def endpoint_events(ids: _Ids) -> list[dict[str, Any]]:
     ]
 
 
+def package_metrics(run: str) -> dict[str, Any]:
+    """The documents a run's RegisterModel step attaches: its evaluation, Clarify's bias and
+    explainability reports (deploy/screenshots.sh puts them in a stand-in S3)."""
+
+    def document(path: str) -> dict[str, str]:
+        return {"ContentType": "application/json", "S3Uri": f"{ARTIFACTS}/{run}/{path}"}
+
+    return {
+        "ModelQuality": {"Statistics": document("evaluation/evaluation.json")},
+        "Bias": {"Report": document("clarify-bias/analysis.json")},
+        "Explainability": {"Report": document("clarify-explainability/analysis.json")},
+    }
+
+
 def model_package_events(ids: _Ids) -> list[dict[str, Any]]:
     """The package the nightly run's RegisterModel step registers, waiting for approval;
     ``MetadataProperties.GeneratedBy`` names the run, as Pipelines sets it."""
@@ -588,14 +602,7 @@ def model_package_events(ids: _Ids) -> list[dict[str, Any]]:
                 },
                 "ModelPackageStatus": status,
                 "ModelApprovalStatus": approval,
-                "ModelMetrics": {
-                    "ModelQuality": {
-                        "Statistics": {
-                            "ContentType": "application/json",
-                            "S3Uri": f"{ARTIFACTS}/{NIGHTLY}/evaluation/evaluation.json",
-                        }
-                    }
-                },
+                "ModelMetrics": package_metrics(NIGHTLY),
                 "MetadataProperties": {"GeneratedBy": f"{PIPELINE}/execution/{NIGHTLY}"},
             },
         )

@@ -26,7 +26,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
-    from bot.delivery.deliverer import Deliverer, DeliveryMetrics
+    from bot.delivery.deliverer import Deliverer, DeliveryMetrics, EvidenceSource
     from bot.delivery.reminders import ReminderSender
     from bot.render.renderer import Renderer
     from bot.store import Store
@@ -72,7 +72,30 @@ class Runtime:
         from bot.delivery.deliverer import Deliverer, DeliveryOptions
 
         options = DeliveryOptions.from_settings(self.settings)
-        return Deliverer(self.store, self.slack, self.renderer, options, metrics=self._metrics)
+        return Deliverer(
+            self.store,
+            self.slack,
+            self.renderer,
+            options,
+            metrics=self._metrics,
+            evidence=self.evidence,
+        )
+
+    @cached_property
+    def evidence(self) -> EvidenceSource | None:
+        """Package cards' metrics, read from the configured buckets (the events function);
+        None without any: the cards link the documents only."""
+        if not self.settings.metrics_buckets:
+            return None
+        from bot.aws.accounts import boto3_sagemakers
+        from bot.aws.evidence import CLIENTS, EvidenceGatherer
+
+        sources = boto3_sagemakers(
+            cross_account_role=self.settings.cross_account_role,
+            home_account=self.settings.account_id,
+            clients=CLIENTS,
+        )
+        return EvidenceGatherer(sources, self.store, self.settings.metrics_buckets)
 
     @cached_property
     def reminders(self) -> ReminderSender:

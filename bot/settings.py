@@ -20,6 +20,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from bot.evidence.locations import is_entry
+
 PREFIX = "CHATOPS_"
 # An IAM role name, optionally under a path (``ops/chatops``).
 _ROLE_NAME = re.compile(r"^(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$")
@@ -74,6 +76,11 @@ class Settings(BaseModel):
     # that is not in its own (events forwarded to a central bus); none: its own role only.
     cross_account_role: str | None = None
 
+    # Model packages' metrics documents are read from S3 under these ``bucket/prefix`` entries
+    # (``my-bucket/`` for a whole bucket; the events function's IAM grants exactly these) and
+    # shown on their cards beside the approved version's; none: the cards link them only.
+    metrics_buckets: list[str] = Field(default_factory=list)
+
     # Local ``serve``: when set, ``POST /events`` needs ``Authorization: Bearer <token>``.
     serve_token: SecretStr | None = None
 
@@ -97,7 +104,7 @@ class Settings(BaseModel):
         values.update(overrides)
         return cls(**values)
 
-    @field_validator("approvers", "admins", "viewers", mode="before")
+    @field_validator("approvers", "admins", "viewers", "metrics_buckets", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -109,6 +116,16 @@ class Settings(BaseModel):
     def _role_name(cls, value: str | None) -> str | None:
         if value is not None and not _ROLE_NAME.match(value):
             raise ValueError(f"not an IAM role name: {value!r}")
+        return value
+
+    @field_validator("metrics_buckets")
+    @classmethod
+    def _bucket_entries(cls, value: list[str]) -> list[str]:
+        wrong = [entry for entry in value if not is_entry(entry)]
+        if wrong:
+            raise ValueError(
+                f"not bucket/prefix entries: {wrong!r} (e.g. my-bucket/ or my-bucket/models/)"
+            )
         return value
 
     @field_validator("account_id")

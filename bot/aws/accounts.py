@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -129,12 +129,18 @@ class AccountAccess:
             return credentials
 
 
+# The clients each place gets, with their own options: SageMaker and CloudWatch Logs for the
+# commands and buttons (inspections read logs).
+COMMAND_CLIENTS: Mapping[str, Mapping[str, Any]] = {"sagemaker": {}, "logs": {}}
+
+
 class SageMakers:
     """``factory(region, account)``: the SageMaker service for a place, its clients made on
     first use and kept (those on an assumed role's credentials until they are renewed).
 
     Without ``access`` (no cross-account role), every account is served with the bot's own
-    credentials, as AWS would answer them.
+    credentials, as AWS would answer them. ``clients``: the services a place gets a client of
+    (``sagemaker`` always), each with its own client options.
     """
 
     def __init__(
@@ -143,10 +149,12 @@ class SageMakers:
         access: AccountAccess | None = None,
         *,
         default_region: str | None = None,
+        clients: Mapping[str, Mapping[str, Any]] = COMMAND_CLIENTS,
     ) -> None:
         self._make_client = make_client
         self._access = access
         self._default_region = default_region
+        self._clients = {"sagemaker": {}, **clients}
         # (account, region) -> the service, and the credentials its clients were made with.
         self._cache: dict[
             tuple[str | None, str | None], tuple[SageMaker, TemporaryCredentials | None]
@@ -164,8 +172,36 @@ class SageMakers:
             options: dict[str, Any] = {"region_name": region}
             if credentials is not None:
                 options.update(credentials.client_kwargs())
-            service = SageMaker(
-                self._make_client("sagemaker", **options), self._make_client("logs", **options)
-            )
+            made = {
+                name: self._make_client(name, **options, **extra)
+                for name, extra in self._clients.items()
+            }
+            service = SageMaker(made["sagemaker"], made.get("logs"), made.get("s3"))
             self._cache[key] = (service, credentials)
             return service
+
+
+def boto3_sagemakers(
+    default_region: str | None = None,
+    cross_account_role: str | None = None,
+    *,
+    home_account: str | None = None,
+    clients: Mapping[str, Mapping[str, Any]] = COMMAND_CLIENTS,
+) -> SageMakers:
+    """SageMaker services per region and account on boto3 clients, made on first use and
+    kept. With ``cross_account_role``, other accounts are reached through that role; the
+    bot's own account is ``home_account`` when known, else asked of STS once."""
+
+    def make_client(service: str, **options: Any) -> Any:
+        import boto3
+
+        return boto3.client(service, **options)  # type: ignore[call-overload]
+
+    access = None
+    if cross_account_role:
+        access = AccountAccess(
+            lambda: make_client("sts", region_name=default_region),
+            cross_account_role,
+            home_account=home_account,
+        )
+    return SageMakers(make_client, access, default_region=default_region, clients=clients)

@@ -25,6 +25,7 @@ from bot.aws.errors import (
 from bot.events.identity import ARN_KINDS, Arn, ResourceKind, ResourceRef
 from bot.events.parse import parse_event
 from bot.events.registry import SPECS
+from bot.evidence.documents import documents_of
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker.client import SageMakerClient
@@ -160,7 +161,7 @@ def _describe(
                 image, version = _image_version(arn)
                 return _plain(sm.describe_image_version(ImageName=image, Version=version))
     if kind is K.MODEL_PACKAGE:
-        return _describe_model_package(sm, arn or name)
+        return describe_model_package(sm, arn or name)
     if kind is K.PIPELINE:
         execution = arn or execution_arn(sm, name)
         with aws_call(resource_subject(kind, name)):
@@ -168,7 +169,8 @@ def _describe(
     raise ActionNotSupportedError(f"The bot cannot describe a {kind.title.lower()}.")
 
 
-def _describe_model_package(sm: SageMakerClient, ident: str) -> dict[str, Any]:
+def describe_model_package(sm: SageMakerClient, ident: str) -> dict[str, Any]:
+    """A model package's DescribeModelPackage response, by ARN or ``GROUP/VERSION``."""
     subject = resource_subject(K.MODEL_PACKAGE, ident)
     try:
         with aws_call(subject):
@@ -243,7 +245,7 @@ def _plain(response: Any) -> dict[str, Any]:
 
 def current_approval(sm: SageMakerClient, arn: str) -> str | None:
     """A model package's approval status now (to refuse a stale Approve button)."""
-    status = _describe_model_package(sm, arn).get("ModelApprovalStatus")
+    status = describe_model_package(sm, arn).get("ModelApprovalStatus")
     return status if isinstance(status, str) else None
 
 
@@ -263,53 +265,17 @@ def approved_version(sm: SageMakerClient, group: str) -> dict[str, Any] | None:
     return None
 
 
-_METRIC_GROUPS = {
-    "ModelQuality": "Model quality",
-    "ModelDataQuality": "Data quality",
-    "Bias": "Bias",
-    "Explainability": "Explainability",
-}
-
-_METRIC_REPORTS = {
-    "Statistics": "statistics",
-    "Constraints": "constraints",
-    "Report": "report",
-    "PreTrainingReport": "pre-training report",
-    "PostTrainingReport": "post-training report",
-    "ConfigFile": "config file",
-    "PreTrainingConstraints": "pre-training constraints",
-    "PostTrainingConstraints": "post-training constraints",
-}
-
-
 def model_package_metrics(description: dict[str, Any]) -> list[tuple[str, str]]:
     """The reports a model package points at, as ``(label, S3 URI)``.
 
     ModelMetrics (``ModelQuality.Statistics``, ``Bias.Report``, …) come first, then the drift
     check baselines, labelled as such. Keys AWS may add later get a label from their name.
     """
-    found: list[tuple[str, str]] = []
-    for field, prefix in (("ModelMetrics", ""), ("DriftCheckBaselines", "Drift baseline: ")):
-        groups = description.get(field)
-        if not isinstance(groups, dict):
-            continue
-        for group, reports in groups.items():
-            if not isinstance(reports, dict):
-                continue
-            for report, source in reports.items():
-                uri = source.get("S3Uri") if isinstance(source, dict) else None
-                if isinstance(uri, str) and uri:
-                    label = (
-                        f"{prefix}{_METRIC_GROUPS.get(group, _words(group))} "
-                        f"{_METRIC_REPORTS.get(report, _words(report).lower())}"
-                    )
-                    found.append((label, uri))
-    return found
-
-
-def _words(name: str) -> str:
-    """``PreTrainingReport`` → ``Pre Training Report``."""
-    return "".join(f" {c}" if c.isupper() and i else c for i, c in enumerate(name))
+    drift = documents_of(description.get("DriftCheckBaselines"))
+    return [
+        *documents_of(description.get("ModelMetrics")),
+        *((f"Drift baseline: {label}", uri) for label, uri in drift),
+    ]
 
 
 # --- a description as an event ----------------------------------------------------------------

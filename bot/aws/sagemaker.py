@@ -1,9 +1,10 @@
 """SageMaker in one region and account, for the ``/sagemaker`` command and the buttons.
 
-One object over the two clients a place needs (:class:`~bot.aws.accounts.SageMakers` makes
+One object over the clients a place needs (:class:`~bot.aws.accounts.SageMakers` makes
 them, on the right credentials), whose methods are the functions of :mod:`bot.aws.lookup`
-(finding and describing), :mod:`bot.aws.inspection` (why a resource is in its state) and
-:mod:`bot.aws.actions` (what changes SageMaker). Nothing talks to AWS at import time, and
+(finding and describing), :mod:`bot.aws.inspection` (why a resource is in its state),
+:mod:`bot.aws.actions` (what changes SageMaker) and :mod:`bot.aws.documents` (a model
+package's metrics documents, in S3). Nothing talks to AWS at import time, and
 tests hand in clients for a stand-in.
 """
 
@@ -11,10 +12,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.aws import actions, inspection, lookup
+from bot.aws import actions, documents, inspection, lookup
+from bot.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from mypy_boto3_logs.client import CloudWatchLogsClient
+    from mypy_boto3_s3.client import S3Client
     from mypy_boto3_sagemaker.client import SageMakerClient
 
     from bot.aws.actions import ActionOutcome, ApprovalStatus
@@ -23,16 +26,21 @@ if TYPE_CHECKING:
 
 
 class SageMaker:
-    """SageMaker and its logs, through clients made by the caller.
+    """SageMaker, its logs and its documents in S3, through clients made by the caller.
 
-    ``logs`` is optional: without it an inspection says that logs were not read.
+    ``logs`` is optional: without it an inspection says that logs were not read. ``s3`` is
+    only for the function that reads metrics documents.
     """
 
     def __init__(
-        self, sagemaker: SageMakerClient, logs: CloudWatchLogsClient | None = None
+        self,
+        sagemaker: SageMakerClient,
+        logs: CloudWatchLogsClient | None = None,
+        s3: S3Client | None = None,
     ) -> None:
         self._sm = sagemaker
         self._logs = logs
+        self._s3 = s3
 
     # --- lookup ---------------------------------------------------------------------------
 
@@ -52,6 +60,16 @@ class SageMaker:
 
     def approved_version(self, group: str) -> dict[str, Any] | None:
         return lookup.approved_version(self._sm, group)
+
+    def model_package(self, arn: str) -> dict[str, Any]:
+        return lookup.describe_model_package(self._sm, arn)
+
+    # --- documents ------------------------------------------------------------------------
+
+    def metrics_document(self, uri: str, max_bytes: int = documents.MAX_DOCUMENT_BYTES) -> bytes:
+        if self._s3 is None:
+            raise ConfigurationError("this SageMaker service was made without an S3 client")
+        return documents.read_document(self._s3, uri, max_bytes)
 
     # --- inspection -----------------------------------------------------------------------
 

@@ -66,6 +66,14 @@ class DeliveryStore(ThreadStore, SubscriptionStore, Approvals, Reminders, Protoc
     packages it shows waiting."""
 
 
+class EvidenceSource(Protocol):
+    """A model package card's metrics beside the approved version's, as thread state
+    (``bot/aws/evidence.py``): ``known`` (what the thread keeps) when it is complete, else
+    gathered within a time budget; None for any other event. Never raises."""
+
+    def for_package(self, event: SageMakerEvent, known: Any) -> dict[str, Any] | None: ...
+
+
 class DeliveryMetrics(Protocol):
     def count(self, name: str, value: float = 1) -> None: ...
 
@@ -136,10 +144,12 @@ class Deliverer:
         options: DeliveryOptions | None = None,
         *,
         metrics: DeliveryMetrics | None = None,
+        evidence: EvidenceSource | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.store = store
+        self.evidence = evidence
         self.slack = slack
         self.renderer = renderer
         self.options = options or DeliveryOptions()
@@ -420,7 +430,8 @@ class Deliverer:
             if root.is_child:
                 ts = self._post_placeholder_parent(channel, root, event)
             else:
-                message = self._render(event, RenderContext())
+                state = {**st.new_state(event), **self._evidence(event, None)}
+                message = self._render(event, st.render_context(event, state))
                 ts = self._post(channel, message, event)
                 # State first, ts last: workers waiting for the ts then find the state the
                 # parent shows, so their own (newer) events can advance and refresh it.
@@ -430,7 +441,7 @@ class Deliverer:
                         root.key,
                         order_key=event.order_key,
                         status=event.status,
-                        state=st.new_state(event),
+                        state=state,
                         **self._expiry(event),
                     ),
                     lambda: self.store.set_thread_ts(channel, root.key, ts),
@@ -528,6 +539,7 @@ class Deliverer:
             state={
                 **st.new_state(event),
                 st.PREVIOUS_KEY: st.previous_entry(event, previous),
+                **self._evidence(event, thread.state),
             },
             **self._expiry(event),
         )
@@ -616,7 +628,11 @@ class Deliverer:
         state = {**st.new_state(event), st.IN_THREAD_KEY: thread.ts}
         if card is not None and card.ts is not None:
             if self.store.advance_thread(
-                channel, key, order_key=event.order_key, status=event.status, state=state
+                channel,
+                key,
+                order_key=event.order_key,
+                status=event.status,
+                state={**state, **self._evidence(event, card.state)},
             ):
                 self._note_decision(channel, card, event)
                 self.refresh_parent(channel, key, card.ts)
@@ -632,9 +648,10 @@ class Deliverer:
         if not self.store.claim_thread(record, lease_seconds=self.options.lease_seconds, now=now):
             raise ThreadBusyError(f"the card of {key} in {channel} is being posted")
         try:
+            state = {**state, **self._evidence(event, None)}
             ts = self._post(
                 channel,
-                self._render(event, RenderContext()),
+                self._render(event, st.render_context(event, state)),
                 event,
                 thread_ts=thread.ts,
                 reply_broadcast=True,
@@ -651,6 +668,15 @@ class Deliverer:
             self.store.release_thread(channel, key)
             raise
         return Outcome.REPLIED, ts
+
+    def _evidence(self, event: SageMakerEvent, state: dict[str, Any] | None) -> dict[str, Any]:
+        """A package card's evidence, as the keys to merge into its thread state: nothing when
+        the thread already keeps it complete (a refresh never reads S3), or for other events."""
+        if self.evidence is None or event.kind is not ResourceKind.MODEL_PACKAGE:
+            return {}
+        known = (state or {}).get(st.EVIDENCE_KEY)
+        found = self.evidence.for_package(event, known)
+        return {st.EVIDENCE_KEY: found} if found is not None and found != known else {}
 
     def _late(
         self,

@@ -29,6 +29,7 @@ from bot.events.workflow import (
     step_jobs,
     step_name_matches,
 )
+from bot.evidence.model import Evidence as PackageEvidence
 from bot.render.context import RenderContext
 from bot.store.base import CHILDREN_KEY, ThreadRecord
 
@@ -63,6 +64,7 @@ ALERTED_KEY = "alerted"  # a run's thread broadcast its alert already: one per f
 # A message that is itself a reply (a run's package card) keeps the thread it is in: what is
 # said about it later (a reminder) goes there.
 IN_THREAD_KEY = "in_thread"
+EVIDENCE_KEY = "evidence"  # a package card's metrics and the approved version's (Evidence)
 
 
 def new_state(event: SageMakerEvent) -> dict[str, Any]:
@@ -462,6 +464,7 @@ def render_context(
         rollup=_rollup(_objective(root), summary, trials) if trials and not jobs else None,
         note=note,
         decision=decision_from_state(state.get(DECISION_KEY)),
+        evidence=PackageEvidence.from_json(state.get(EVIDENCE_KEY)),
     )
 
 

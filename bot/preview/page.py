@@ -12,8 +12,9 @@ A page is a list of :class:`PreviewSection` (a channel, or an event file), each 
 :class:`PreviewMessage`; a message may carry thread replies, so a whole conversation can be shown.
 
 Slack's rendering is approximated: header, section (text, two-column fields, accessory),
-context, divider, actions (buttons, primary and danger), image (a placeholder: nothing is
-loaded) and legacy attachments with their colour bar.
+context, divider, actions (buttons, primary and danger), input (a modal's), image (a
+placeholder: nothing is loaded) and legacy attachments with their colour bar. A section may
+also show a modal (:class:`PreviewModal`: its title, blocks and buttons).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ __all__ = [
     "EMOJI",
     "Message",
     "PreviewMessage",
+    "PreviewModal",
     "PreviewSection",
     "block_kit_builder_url",
     "message_body_html",
@@ -76,11 +78,20 @@ class PreviewMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class PreviewModal:
+    """A modal the bot opens (``views.open`` / ``views.update``): its view payload."""
+
+    view: Mapping[str, Any]
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PreviewSection:
-    """A group of messages under a heading: a channel (``#ml-alerts``) or an event file."""
+    """A group of messages under a heading: a channel (``#ml-alerts``) or an event file. A
+    modal may stand among them."""
 
     heading: str
-    messages: Sequence[PreviewMessage]
+    messages: Sequence[PreviewMessage | PreviewModal]
 
 
 def block_kit_builder_url(message: Message) -> str:
@@ -131,8 +142,8 @@ def _attachment_colour(value: Any) -> str:
     )
 
 
-def _message_count(messages: Sequence[PreviewMessage]) -> str:
-    total = sum(1 + len(m.replies) for m in messages)
+def _message_count(messages: Sequence[PreviewMessage | PreviewModal]) -> str:
+    total = sum(1 + len(m.replies) if isinstance(m, PreviewMessage) else 1 for m in messages)
     return f"{total} message{'s' if total != 1 else ''}"
 
 
@@ -162,6 +173,7 @@ def _environment() -> jinja2.Environment:
     # The checks the page makes on a message's JSON values, as Python makes them.
     env.tests["dict"] = lambda value: isinstance(value, dict)
     env.tests["list"] = lambda value: isinstance(value, list)
+    env.tests["modal"] = lambda value: isinstance(value, PreviewModal)
     return env
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.evidence.model import Evidence
 from bot.render.escape import Trusted
 
 Message = dict[str, Any]
@@ -42,3 +43,6 @@ class RenderContext:
     approvers: Trusted | None = None
     show_actions: bool = True
     note: str | None = None  # a line of context, e.g. "created from its first step event"
+    # A model package's metrics beside the approved version's (bot/aws/evidence.py gathers
+    # them, the thread state keeps them); None: its documents are shown as links only.
+    evidence: Evidence | None = None

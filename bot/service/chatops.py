@@ -24,6 +24,9 @@ from bot.delivery.routing import is_broken
 from bot.errors import ChatOpsError, NotAuthorizedError, SlackDeliveryError, StoreConflictError
 from bot.events.identity import Arn, ResourceKind, ResourceRef
 from bot.events.parse import parse_event
+from bot.evidence.compare import evidence_of, without_baseline
+from bot.evidence.documents import documents_of
+from bot.evidence.model import Evidence, VersionMetrics
 from bot.gateway import SlackGateway
 from bot.render.context import Decision, RenderContext
 from bot.render.escape import code, mrkdwn_escape
@@ -55,7 +58,14 @@ from bot.slash.subscriptions import (
     subscription_from,
     unique_id_factory,
 )
-from bot.store import ApprovalRecord, Approvals, Locks, SubscriptionStore, ThreadStore
+from bot.store import (
+    ApprovalRecord,
+    Approvals,
+    Locks,
+    PackageMetricsStore,
+    SubscriptionStore,
+    ThreadStore,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +77,11 @@ class SageMakerFactory(Protocol):
     def __call__(self, region: str | None, account: str | None = None) -> SageMaker: ...
 
 
-class ServiceStore(ThreadStore, SubscriptionStore, Locks, Approvals, Protocol):
+class ServiceStore(ThreadStore, SubscriptionStore, Locks, Approvals, PackageMetricsStore, Protocol):
     """What the service uses of the store: subscriptions (the commands), threads (to show a
-    decision or post an inspection in its thread), locks (one decision at a time) and
-    approvals (the approvals a decision takes, counted)."""
+    decision or post an inspection in its thread), locks (one decision at a time), approvals
+    (the approvals a decision takes, counted) and the metrics the events function read of
+    model packages (the approval modal)."""
 
 
 DECISION_LEASE_SECONDS = 60.0
@@ -510,8 +521,30 @@ class ChatOpsService:
             "status": description.get("ModelApprovalStatus"),
             "description": description.get("ModelPackageDescription"),
             "metrics": model_package_metrics(description),
+            "evidence": self.kept_evidence(arn, description, approved),
+            "drift": documents_of(description.get("DriftCheckBaselines")),
             "approved": approved,
         }
+
+    def kept_evidence(
+        self, arn: str, description: dict[str, Any], approved: dict[str, Any] | None
+    ) -> Evidence | None:
+        """The package's metrics beside the approved version's, as the events function read
+        them (kept in the store: this function reads no S3). None until they were read: the
+        documents are then linked only."""
+        group = description.get("ModelPackageGroupName")
+        package = VersionMetrics.from_json(self.store.get_package_metrics(arn))
+        if package is None or not package.documents or not isinstance(group, str):
+            return None
+        approved_arn = str(approved.get("ModelPackageArn") or "") if approved else None
+        note = without_baseline(arn, approved_arn, group)
+        baseline = None
+        if note is None and approved_arn:
+            baseline = VersionMetrics.from_json(self.store.get_package_metrics(approved_arn))
+            if baseline is None:
+                version = (approved or {}).get("ModelPackageVersion", "?")
+                note = f"the metrics of version {version}, the approved one, have not been read"
+        return evidence_of(package, baseline, group=group, baseline_note=note)
 
     # --- helpers ----------------------------------------------------------------------------
 

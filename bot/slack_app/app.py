@@ -32,21 +32,9 @@ def boto3_sagemaker(
     """SageMaker services per region and account, their boto3 clients made on first use and
     kept. With ``cross_account_role``, other accounts are reached through that role; the
     bot's own account is ``home_account`` when known, else asked of STS once."""
-    from bot.aws.accounts import AccountAccess, SageMakers
+    from bot.aws.accounts import boto3_sagemakers
 
-    def make_client(service: str, **options: Any) -> Any:
-        import boto3
-
-        return boto3.client(service, **options)  # type: ignore[call-overload]
-
-    access = None
-    if cross_account_role:
-        access = AccountAccess(
-            lambda: make_client("sts", region_name=default_region),
-            cross_account_role,
-            home_account=home_account,
-        )
-    return SageMakers(make_client, access, default_region=default_region)
+    return boto3_sagemakers(default_region, cross_account_role, home_account=home_account)
 
 
 def build_service(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.errors import TemplateError
 from bot.render.escape import mrkdwn_escape
+from bot.render.evidence import evidence_text
 
 if TYPE_CHECKING:
     from bot.render.renderer import Renderer
@@ -71,8 +72,12 @@ def decision_view(
     ts: str | None,
     ext_id: str,
 ) -> dict[str, Any]:
+    evidence = details.get("evidence")
+    shown = evidence_text(evidence) if evidence is not None else None
     try:
-        message = renderer.render_template("approval_modal", {"d": details, "decision": status})
+        message = renderer.render_template(
+            "approval_modal", {"d": details, "decision": status, "evidence": shown}
+        )
         blocks = list(message["blocks"])[:90]
     except TemplateError:
         name = mrkdwn_escape(details.get("name") or details.get("arn"))

@@ -1,8 +1,8 @@
 """The state store and :func:`open_store`, which picks a backend from the ``store`` setting.
 
-The store keeps threads and their deliveries, subscriptions, the audit log, locks, approvals
-and reminders, behind one small interface each (:mod:`bot.store.interfaces`); :class:`Store`
-is all of them.
+The store keeps threads and their deliveries, subscriptions, the audit log, locks, approvals,
+reminders and the metrics read of model package versions, behind one small interface each
+(:mod:`bot.store.interfaces`); :class:`Store` is all of them.
 
 URLs:
 
@@ -38,6 +38,7 @@ from bot.store.interfaces import (
     Approvals,
     AuditLog,
     Locks,
+    PackageMetricsStore,
     Reminders,
     Store,
     SubscriptionStore,
@@ -59,6 +60,7 @@ __all__ = [
     "DeliveryRecord",
     "Locks",
     "OrderKey",
+    "PackageMetricsStore",
     "Reminder",
     "Reminders",
     "Store",

@@ -13,6 +13,7 @@ N). Item layout::
     approval      pk = APPROVAL#<package ARN>            sk = APPROVAL
     reminder note pk = THREAD#<channel>#<resource_key>   sk = REMINDER
     due reminder  pk = REMINDERS                         sk = <due_at as %020.6f>#<channel>#<key>
+    pkg. metrics  pk = PACKAGE#<model package ARN>       sk = METRICS
 
 A delivery or a child shares its thread's partition. Channel ids (``C…``) never contain
 ``#``, so ``<channel>#`` is an exact prefix. Every item also keeps its fields as plain
@@ -84,6 +85,7 @@ LOCK_SK = "LOCK"
 APPROVAL_SK = "APPROVAL"
 REMINDER_SK = "REMINDER"
 REMINDERS_PK = "REMINDERS"
+METRICS_SK = "METRICS"
 REVISION = "rev"  # a thread's summary of its children, and a child's entry, change by revision
 MERGE_ATTEMPTS = 8
 LOCK_TTL_GRACE_SECONDS = 3600.0
@@ -122,6 +124,10 @@ def approval_pk(arn: str) -> str:
 def due_sk(due_at: float, channel: str, resource_key: str) -> str:
     # Zero-padded so string order is time order; "#" sorts before "$", the bound of a query.
     return f"{due_at:020.6f}#{channel}#{resource_key}"
+
+
+def package_pk(arn: str) -> str:
+    return f"PACKAGE#{arn}"
 
 
 def create_table(client: DynamoDBClient, table_name: str) -> None:
@@ -899,6 +905,31 @@ class DynamoDBStore(Store):
     def release_reminder(self, reminder: Reminder) -> None:
         with self._errors():
             self._client.put_item(TableName=self._table, Item=self._due_item(reminder))
+
+    # --- metrics read of model package versions --------------------------------------------
+
+    def get_package_metrics(self, arn: str) -> dict[str, Any] | None:
+        item = self._get(package_pk(arn), METRICS_SK)
+        if item is None or _expired(item, time.time()):
+            return None
+        record = item.get("record")
+        return dict(record) if isinstance(record, dict) else None
+
+    def put_package_metrics(
+        self, arn: str, record: dict[str, Any], *, ttl_seconds: float | None = None
+    ) -> None:
+        expires = time.time() + ttl_seconds if ttl_seconds is not None else None
+        item = self._item(
+            {
+                "pk": package_pk(arn),
+                "sk": METRICS_SK,
+                "arn": arn,
+                "record": record,
+                TTL_ATTRIBUTE: int(expires) if expires is not None else None,
+            }
+        )
+        with self._errors():
+            self._client.put_item(TableName=self._table, Item=item)
 
 
 def _expiry(finished: bool, ttl_seconds: float | None, wall: float) -> float | None:

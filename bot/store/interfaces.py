@@ -9,6 +9,8 @@
 - :class:`Locks`: named lease locks (one approval decision at a time per model package).
 - :class:`Approvals`: per model package, the approvals given in Slack (the two-person rule).
 - :class:`Reminders`: reminders of packages still waiting for approval, found by due time.
+- :class:`PackageMetricsStore`: what was read of each model package version's metrics
+  documents (the events function reads them once; the approval modal shows them).
 
 :class:`Store` is all of them: what the backends implement (they may keep everything in one
 table) and what :func:`bot.store.open_store` returns. A consumer's parameter names the small
@@ -289,7 +291,36 @@ class Reminders(Protocol):
         due again, at its own time."""
 
 
-class Store(ThreadStore, SubscriptionStore, AuditLog, Locks, Approvals, Reminders, Protocol):
+class PackageMetricsStore(Protocol):
+    """What was read of each model package version's metrics documents, by package ARN.
+
+    A version's documents never change, so what was read of them is kept rather than read
+    again, and what is kept may be shown without reading anything (the approval modal).
+    """
+
+    @abstractmethod
+    def get_package_metrics(self, arn: str) -> dict[str, Any] | None:
+        """The record kept for the package (JSON-safe), or ``None`` (also once expired)."""
+
+    @abstractmethod
+    def put_package_metrics(
+        self, arn: str, record: dict[str, Any], *, ttl_seconds: float | None = None
+    ) -> None:
+        """Keep ``record`` for the package, in place of what was kept. ``ttl_seconds`` gives
+        it an expiry (wall clock + ttl). One write; of two writers the later one's is kept
+        (both read the same documents)."""
+
+
+class Store(
+    ThreadStore,
+    SubscriptionStore,
+    AuditLog,
+    Locks,
+    Approvals,
+    Reminders,
+    PackageMetricsStore,
+    Protocol,
+):
     """The whole store: what a backend implements. Implementations are thread-safe."""
 
     @abstractmethod

@@ -136,6 +136,11 @@ CREATE TABLE IF NOT EXISTS reminders (
     PRIMARY KEY (channel, resource_key)
 );
 CREATE INDEX IF NOT EXISTS reminders_due ON reminders (due_at) WHERE taken = 0;
+CREATE TABLE IF NOT EXISTS package_metrics (
+    arn        TEXT NOT NULL PRIMARY KEY,
+    record     TEXT NOT NULL,
+    expires_at REAL
+);
 """
 
 # Expired means "expires_at <= wall clock": reads keep rows with
@@ -658,6 +663,28 @@ class SqliteStore(Store):
                 "UPDATE reminders SET taken = 0"
                 " WHERE channel = ? AND resource_key = ? AND due_at = ?",
                 (reminder.channel, reminder.resource_key, reminder.due_at),
+            )
+
+    # --- metrics read of model package versions --------------------------------------------
+
+    def get_package_metrics(self, arn: str) -> dict[str, Any] | None:
+        rows = self._read(
+            "SELECT record FROM package_metrics WHERE arn = ?"
+            " AND (expires_at IS NULL OR expires_at > ?)",
+            (arn, time.time()),
+        )
+        return dict(json.loads(rows[0]["record"])) if rows else None
+
+    def put_package_metrics(
+        self, arn: str, record: dict[str, Any], *, ttl_seconds: float | None = None
+    ) -> None:
+        expires = time.time() + ttl_seconds if ttl_seconds is not None else None
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO package_metrics (arn, record, expires_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (arn) DO UPDATE SET record = excluded.record,"
+                " expires_at = excluded.expires_at",
+                (arn, json.dumps(record), expires),
             )
 
 

@@ -6,6 +6,7 @@ import contextlib
 import json
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"
@@ -124,3 +125,50 @@ def write_logs(logs: Any, group: str, stream: str, events: list[tuple[int, str]]
 def now_ms() -> int:
     # moto, like CloudWatch, refuses events older than 14 days: recent timestamps only.
     return int(time.time() * 1000) - 60_000
+
+
+DOCUMENTS = Path(__file__).resolve().parent.parent / "evidence" / "documents"
+
+
+def metrics_bucket(s3: Any) -> str:
+    """A fresh bucket for one test's metrics documents."""
+    name = unique("metrics")
+    s3.create_bucket(Bucket=name)
+    return name
+
+
+def put_document(s3: Any, bucket: str, key: str, body: bytes | dict[str, Any]) -> str:
+    """A metrics document in S3 (a dict is written as JSON); its ``s3://`` URI."""
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    s3.put_object(Bucket=bucket, Key=key, Body=data, ContentType="application/json")
+    return f"s3://{bucket}/{key}"
+
+
+def sample_document(name: str) -> dict[str, Any]:
+    """One of tests/evidence/documents/*.json."""
+    data: dict[str, Any] = json.loads((DOCUMENTS / f"{name}.json").read_text())
+    return data
+
+
+def create_metrics_package(
+    sm: Any, group: str, metrics: dict[tuple[str, str], str], status: str = "PendingManualApproval"
+) -> str:
+    """A package version whose ModelMetrics point at ``{(group, report): s3 uri}``."""
+    model_metrics: dict[str, dict[str, Any]] = {}
+    for (kind, report), uri in metrics.items():
+        model_metrics.setdefault(kind, {})[report] = {
+            "ContentType": "application/json",
+            "S3Uri": uri,
+        }
+    response = sm.create_model_package(
+        ModelPackageGroupName=group,
+        ModelApprovalStatus=status,
+        InferenceSpecification={
+            "Containers": [{"Image": "img:latest", "ModelDataUrl": "s3://bucket/model.tar.gz"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+        **({"ModelMetrics": model_metrics} if model_metrics else {}),
+    )
+    arn: str = response["ModelPackageArn"]
+    return arn

@@ -77,7 +77,7 @@ def client_calls(paths: list[Path], client: str) -> set[str]:
         client, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
     ).meta.method_to_api_mapping
     source = "\n".join(p.read_text() for p in paths)
-    # Calls on the client objects bot/aws names sm, self._sm, client and self._logs.
-    methods = set(re.findall(r"\b(?:sm|_sm|client|_logs)\.([a-z][a-z0-9_]+)\(", source))
+    # Calls on the client objects bot/aws names sm, self._sm, client, self._logs and s3.
+    methods = set(re.findall(r"\b(?:sm|_sm|client|_logs|s3)\.([a-z][a-z0-9_]+)\(", source))
     methods |= set(re.findall(r"get_paginator\(\s*\"([a-z0-9_]+)\"", source))
     return {mapping[m] for m in methods if m in mapping}

@@ -36,9 +36,12 @@ EVERYTHING = {
     "SourceAccounts": f"{OTHER_ACCOUNT},444455556666",
     "OrganizationId": "o-a1b2c3d4e5",
     "CrossAccountRoleName": "sagemaker-chatops-access",
+    "MetricsBuckets": "ml-artifacts/churn/,metrics-bucket/",
 }
 OPTIONAL = {
     "CrossAccountPolicy",
+    "MetricsPolicy",
+    "CrossAccountMetricsPolicy",
     "SecretsManagerPolicy",
     "TracingPolicy",
     "CentralEventBus",
@@ -183,9 +186,49 @@ def test_package_roles_are_per_function(everything: Stack) -> None:
     resources = everything.resources()
     events = actions_of(role_statements(resources, "EventsRole"))
     slack = actions_of(role_statements(resources, "SlackRole"))
-    assert not {a for a in events if a.split(":")[0] in ("sagemaker", "lambda", "sts")}
-    assert not {a for a in slack if a.startswith("sqs:")}
+    # The events function reads packages' metrics (pinned: tests/deploy/test_serverless_config)
+    # and acts on nothing; the slack function reads no S3 and takes no queue.
+    assert {a for a in events if a.split(":")[0] in ("sagemaker", "lambda", "sts", "s3")} == {
+        "sagemaker:DescribeModelPackage",
+        "sagemaker:ListModelPackages",
+        "s3:GetObject",
+        "sts:AssumeRole",
+    }
+    assert not {a for a in slack if a.startswith(("sqs:", "s3:"))}
     assert "sts:AssumeRole" in slack
+
+
+def test_metrics_documents_are_readable_under_the_entries_only(everything: Stack) -> None:
+    policy = everything.resource("MetricsPolicy")["Properties"]
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    # Each entry ends with its slash: ml-artifacts/churn/* never grants ml-artifacts-copy/….
+    assert statements["MetricsDocuments"]["Resource"] == [
+        "arn:*:s3:::ml-artifacts/churn/*",
+        "arn:*:s3:::metrics-bucket/*",
+    ]
+    assert statements["PackageDescriptions"]["Resource"] == (
+        "arn:aws:sagemaker:us-east-1:123456789012:model-package/*"
+    )
+    kms = statements["MetricsDocumentsKms"]
+    assert kms["Resource"] == "arn:aws:kms:us-east-1:123456789012:key/*"
+    assert kms["Condition"] == {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}
+    [assume] = everything.resource("CrossAccountMetricsPolicy")["Properties"]["PolicyDocument"][
+        "Statement"
+    ]
+    assert assume["Resource"] == "arn:aws:iam::*:role/sagemaker-chatops-access-metrics"
+    env = everything.resource("EventsLambdaFunction")["Properties"]["Environment"]["Variables"]
+    settings = Settings.from_env(env)
+    assert settings.metrics_buckets == ["ml-artifacts/churn/", "metrics-bucket/"]
+    assert settings.cross_account_role == "sagemaker-chatops-access-metrics"
+    assert everything.outputs()["EventsRoleArn"]["Value"] == get_att("EventsRole")
+
+
+def test_without_metrics_buckets_the_events_function_reads_nothing(stack: Stack) -> None:
+    events = actions_of(role_statements(stack.resources(), "EventsRole"))
+    assert not {a for a in events if a.split(":")[0] in ("sagemaker", "s3", "sts")}
+    env = stack.resource("EventsLambdaFunction")["Properties"]["Environment"]["Variables"]
+    settings = Settings.from_env(env)
+    assert settings.metrics_buckets == [] and settings.cross_account_role is None
 
 
 def test_cross_account_role_is_assumable_by_name_only(template: dict[str, Any]) -> None:
@@ -414,6 +457,10 @@ def test_forwarding_to_the_default_bus_needs_only_its_policy(template: dict[str,
         {"CrossAccountRoleName": "arn:aws:iam::111122223333:role/x"},
         {"CreateCentralEventBus": "yes"},
         {"Tracing": "on"},
+        {"MetricsBuckets": "ml-artifacts"},  # no slash: would also grant ml-artifacts-copy
+        {"MetricsBuckets": "s3://ml-artifacts/"},
+        {"MetricsBuckets": "ml-artifacts/churn/*"},
+        {"MetricsBuckets": "ml-artifacts/,Bad_Bucket/"},
     ],
 )
 def test_bad_parameters_are_refused(template: dict[str, Any], parameters: dict[str, str]) -> None:
@@ -501,6 +548,41 @@ def test_member_account_role_matches_the_bots_permissions(everything: Stack) -> 
     check_least_privilege([s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]])
     forward = member["Resources"]["ForwardSageMakerEvents"]["Properties"]
     assert all(matches(forward["EventPattern"], sample(path)) for path in SAMPLES)
+
+
+def test_member_account_metrics_role_is_the_events_functions_reads_only(
+    everything: Stack,
+) -> None:
+    """In a member account the events function may read packages' metrics, as at home, and do
+    nothing else; the role exists only when asked for."""
+    member_file = Path(__file__).resolve().parents[2] / "deploy" / "cross-account-role.yml"
+    from tests.deploy.conftest import _CfnLoader
+
+    member = yaml.load(member_file.read_text(), Loader=_CfnLoader)
+    required = {
+        "CentralAccountId": "111111111111",
+        "CentralEventBusName": "sagemaker-events",
+        "BotRoleArn": "arn:aws:iam::111111111111:role/sagemaker-chatops-prod-us-east-1-slack",
+    }
+    assert "MetricsRole" not in Stack(member, required).resources()
+    events_role = "arn:aws:iam::111111111111:role/sagemaker-chatops-prod-us-east-1-events"
+    stack = Stack(
+        member, {**required, "EventsRoleArn": events_role, "MetricsBuckets": "ml-222/models/"}
+    )
+    role = stack.resource("MetricsRole")["Properties"]
+    assert role["RoleName"] == "sagemaker-chatops-access-metrics"
+    [trust] = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"AWS": events_role}
+    statements = [s for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    check_least_privilege(statements)
+    home = everything.resource("MetricsPolicy")["Properties"]["PolicyDocument"]["Statement"]
+    assert actions_of(statements) == actions_of(home)
+    [documents] = [s for s in statements if s["Sid"] == "MetricsDocuments"]
+    assert documents["Resource"] == ["arn:*:s3:::ml-222/models/*"]
+    [kms] = [s for s in statements if s["Sid"] == "MetricsDocumentsKms"]
+    assert kms["Condition"] == {"StringLike": {"kms:ViaService": "s3.*.amazonaws.com"}}
+    with pytest.raises(ParameterError):
+        Stack(member, {**required, "RoleName": "r" * 57})  # RoleName-metrics must fit in 64
 
 
 # --- the zips -------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.store.dynamodb import TTL_ATTRIBUTE, create_table
-from tests.deploy.cfn import PSEUDO
+from tests.deploy.cfn import PSEUDO, Stack
 from tests.deploy.conftest import ROOT, SERVERLESS_YML, STAGE, Resolver, load_raw, text
 from tests.deploy.iam import (
     actions_of,
@@ -242,22 +242,17 @@ def test_environment_configures_the_bot(config: dict[str, Any], resources: dict[
 
 
 def function_environment(config: dict[str, Any], function: str) -> dict[str, str]:
-    """A function's environment as Lambda gets it: the provider's and its own, a ``Ref`` to a
-    stack parameter being that parameter's default (the osls param), one to a pseudo parameter
-    its value in the test stack (``AWS::AccountId``)."""
-    parameters = config["resources"]["Parameters"]
+    """A function's environment as Lambda gets it: the provider's and its own, what refers to
+    the stack's parameters, conditions and pseudo parameters resolved with their defaults (the
+    osls params) and the test stack's values (``AWS::AccountId``)."""
+    stack = Stack(config["resources"])
     env = {
         **config["provider"]["environment"],
         **(config["functions"][function].get("environment") or {}),
     }
     resolved = {}
     for name, value in env.items():
-        if isinstance(value, dict):
-            ref = value.get("Ref")
-            assert set(value) == {"Ref"} and (ref in parameters or ref in PSEUDO), (
-                f"{name}: {value}"
-            )
-            value = PSEUDO[ref] if ref in PSEUDO else parameters[ref]["Default"]
+        value = stack.resolve(value)
         assert isinstance(value, str), f"{name}: Lambda environment values are strings"
         resolved[name] = value
     return resolved
@@ -278,6 +273,22 @@ def test_environment_is_what_the_settings_read(config: dict[str, Any], function:
     assert settings.cross_account_role is None
 
 
+def test_metrics_settings_of_the_events_function_are_the_stack_parameters(
+    raw: dict[str, Any],
+) -> None:
+    from bot.settings import Settings
+
+    params = {"metricsBuckets": "ml-artifacts/churn/,metrics-bucket/"}
+    for extra, role in (({}, None), ({"crossAccountRoleName": "chatops-access"}, "chatops-access")):
+        resolved = Resolver(raw, params={**params, **extra}).resolve(raw)
+        settings = Settings.from_env(function_environment(resolved, "events"))
+        assert settings.metrics_buckets == ["ml-artifacts/churn/", "metrics-bucket/"]
+        # The events function's own role there: the metrics reads only.
+        assert settings.cross_account_role == (f"{role}-metrics" if role else None)
+    slack = Settings.from_env(function_environment(resolved, "slack"))
+    assert slack.metrics_buckets == [] and slack.cross_account_role == "chatops-access"
+
+
 def test_cross_account_role_setting_is_the_stack_parameter(
     raw: dict[str, Any], config: dict[str, Any]
 ) -> None:
@@ -290,16 +301,18 @@ def test_cross_account_role_setting_is_the_stack_parameter(
     assert settings.cross_account_role == "chatops-access"
 
 
-def test_the_slack_function_knows_its_own_account_from_the_stack(
+def test_both_functions_know_their_own_account_from_the_stack(
     raw: dict[str, Any], config: dict[str, Any]
 ) -> None:
     from bot.settings import Settings
 
-    env = config["functions"]["slack"]["environment"]
-    assert env["CHATOPS_ACCOUNT_ID"] == {"Ref": "AWS::AccountId"}
-    assert "CHATOPS_ACCOUNT_ID" not in (config["functions"]["events"].get("environment") or {})
-    settings = Settings.from_env(function_environment(config, "slack"))
-    assert settings.account_id == PSEUDO["AWS::AccountId"]
+    # The slack function, to authorize reads before any AWS call; the events function, to
+    # read other accounts' packages' metrics through their role without asking STS first.
+    for function in ("slack", "events"):
+        env = config["functions"][function]["environment"]
+        assert env["CHATOPS_ACCOUNT_ID"] == {"Ref": "AWS::AccountId"}
+        settings = Settings.from_env(function_environment(config, function))
+        assert settings.account_id == PSEUDO["AWS::AccountId"]
     resolved = Resolver(raw, params={"viewers": "U0VIEWER,S0VIEWERS"}).resolve(raw)
     assert Settings.from_env(function_environment(resolved, "slack")).viewers == [
         "U0VIEWER",
@@ -441,11 +454,52 @@ def test_each_function_has_its_own_role(config: dict[str, Any], resources: dict[
         ]
 
 
+# What the events function may do beyond the queue, the table, its logs and the bot token:
+# read model packages' metrics for their cards (with metricsBuckets), here or through the
+# role NAME-metrics in another account. Pinned on purpose: a change here is a change of what
+# the function may do.
+EVENTS_AWS_ACTIONS = {
+    "sagemaker:DescribeModelPackage",
+    "sagemaker:ListModelPackages",
+    "s3:GetObject",
+    "sts:AssumeRole",
+}
+
+
 def test_events_role_has_nothing_of_the_slack_function(resources: dict[str, Any]) -> None:
     actions = actions_of(role_statements(resources, "EventsRole"))
     assert {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"} <= actions
-    assert not {a for a in actions if a.split(":")[0] in ("sagemaker", "lambda", "sts")}
+    services = ("sagemaker", "lambda", "sts", "s3")
+    assert {a for a in actions if a.split(":")[0] in services} == EVENTS_AWS_ACTIONS
     assert not actions & {"logs:GetLogEvents", "logs:DescribeLogStreams"}  # SageMaker's logs
+
+
+def test_iam_metrics_reads_are_what_the_evidence_calls_and_only_with_buckets(
+    resources: dict[str, Any],
+) -> None:
+    policy = resources["MetricsPolicy"]
+    assert policy["Condition"] == "HasMetricsBuckets"
+    assert policy["Properties"]["Roles"] == [{"Ref": "EventsRole"}]
+    statements = {s["Sid"]: s for s in policy["Properties"]["PolicyDocument"]["Statement"]}
+    assert {s: statements[s]["Action"] for s in statements} == {
+        "PackageDescriptions": "sagemaker:DescribeModelPackage",
+        "ApprovedVersions": "sagemaker:ListModelPackages",
+        "MetricsDocuments": "s3:GetObject",
+        "MetricsDocumentsKms": "kms:Decrypt",
+    }
+    # The S3 call the evidence makes is that one; the SageMaker ones are the facade's.
+    assert client_calls([ROOT / "bot" / "aws" / "documents.py"], "s3") == {"GetObject"}
+    # Keys decrypt only through S3.
+    kms = statements["MetricsDocumentsKms"]["Condition"]["StringEquals"]["kms:ViaService"]
+    assert kms == {"Fn::Sub": "s3.${AWS::Region}.amazonaws.com"}
+    cross = resources["CrossAccountMetricsPolicy"]
+    assert cross["Condition"] == "ReadsOtherAccountsMetrics"
+    assert cross["Properties"]["Roles"] == [{"Ref": "EventsRole"}]
+    [assume] = cross["Properties"]["PolicyDocument"]["Statement"]
+    assert assume["Action"] == "sts:AssumeRole"
+    assert assume["Resource"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${CrossAccountRoleName}-metrics"
+    }
 
 
 def test_slack_role_has_nothing_of_the_events_function(resources: dict[str, Any]) -> None:

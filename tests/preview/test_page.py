@@ -414,3 +414,31 @@ def test_a_message_or_its_body_alone_is_an_html_fragment() -> None:
     tree = parse(fragment)
     assert {"pv-item", "sk-msg", "sk-body", "sk-text"} <= classes_around(tree, "hello")
     assert "Block Kit Builder" not in fragment
+
+
+# ----------------------------------------------------------------------------------- modals
+
+
+def test_a_modal_shows_its_title_blocks_input_and_buttons_escaped() -> None:
+    from bot.preview.page import PreviewModal
+    from bot.slack_app.modals import decision_view
+
+    details = {
+        "arn": "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/7",
+        "name": "churn/7 <script>alert(1)</script>",
+        "group": "churn",
+        "version": 7,
+        "metrics": [],
+        "approved": None,
+    }
+    view = decision_view(Renderer(), details, "Approved", "C1", "1.1", "approval-x")
+    tree = parse(render_page("t", [PreviewSection("s", [PreviewModal(view, label="modal")])]))
+
+    assert "sk-modal-title" in classes_around(tree, "Approve model package")
+    [submit] = [set().union(*stack) for data, stack in tree.texts if data == "Approve"]
+    assert {"sk-modal-footer", "sk-button", "sk-button-primary"} <= submit
+    assert {"sk-modal-footer", "sk-button"} <= classes_around(tree, "Cancel")
+    assert "sk-input-label" in classes_around(tree, "Comment")
+    assert "sk-input-multiline" in classes_around(tree, "Why? (saved with the decision)")
+    assert "script" not in tree.tags  # the package's name is text
+    assert any("<script>" in data for data, _ in tree.texts)

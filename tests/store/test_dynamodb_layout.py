@@ -138,3 +138,16 @@ def test_instances_with_their_own_clients_racing_have_one_winner(
         t.join(timeout=30)
     assert errors == []
     assert sorted(results) == [False, False, False, True]
+
+
+def test_package_metrics_item(dynamodb_client: DynamoDBClient, dynamodb_table: str) -> None:
+    store = DynamoDBStore(dynamodb_table, dynamodb_client)
+    arn = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/7"
+    before = time.time()
+    store.put_package_metrics(arn, {"arn": arn, "documents": []}, ttl_seconds=3600)
+
+    [item] = dynamodb_client.scan(TableName=dynamodb_table)["Items"]
+    assert (item["pk"], item["sk"]) == ({"S": f"PACKAGE#{arn}"}, {"S": "METRICS"})
+    assert item["arn"] == {"S": arn}
+    assert item["record"]["M"]["documents"] == {"L": []}
+    assert before + 3600 - 1 <= float(item["expires_at"]["N"]) <= time.time() + 3600

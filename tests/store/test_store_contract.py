@@ -838,3 +838,52 @@ def test_reminders_share_nothing_with_threads(store: Store) -> None:
     assert store.add_reminder(reminder(time.time() - 1), ttl_seconds=DAY)
     record = store.get_thread(CHANNEL, PACKAGE)
     assert record is not None and record.state == {"status": "InProgress"}
+
+
+# --- metrics read of model package versions ---------------------------------------------------
+
+METRICS_PACKAGE = "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/7"
+READ = {
+    "arn": METRICS_PACKAGE,
+    "version": 7,
+    "documents": [
+        {
+            "label": "Model quality statistics",
+            "uri": "s3://ml-bucket/eval/evaluation.json",
+            # Values that do not survive a careless round trip: exact floats, an integer.
+            "metrics": [
+                {"name": "auc", "value": 0.1 + 0.2, "spread": 0.004},
+                {"name": "items", "value": 2000, "kind": "count"},
+            ],
+        },
+        {
+            "label": "Bias report",
+            "uri": "s3://ml-bucket/b.json",
+            "problem": "access denied",
+            "lasting": False,
+        },
+    ],
+}
+
+
+def test_package_metrics_are_kept_exactly_and_per_package(store: Store) -> None:
+    assert store.get_package_metrics(METRICS_PACKAGE) is None
+    store.put_package_metrics(METRICS_PACKAGE, READ)
+    assert store.get_package_metrics(METRICS_PACKAGE) == READ
+    assert store.get_package_metrics(METRICS_PACKAGE.replace("/7", "/6")) is None
+    # Nothing else in the store is touched: they share no key with threads.
+    assert store.get_thread(CHANNEL, METRICS_PACKAGE) is None
+
+
+def test_package_metrics_are_replaced_by_the_later_write(store: Store) -> None:
+    store.put_package_metrics(METRICS_PACKAGE, READ)
+    read_again = {**READ, "documents": READ["documents"][:1]}
+    store.put_package_metrics(METRICS_PACKAGE, read_again)
+    assert store.get_package_metrics(METRICS_PACKAGE) == read_again
+
+
+def test_package_metrics_past_their_expiry_are_gone(store: Store) -> None:
+    store.put_package_metrics(METRICS_PACKAGE, READ, ttl_seconds=-1)
+    assert store.get_package_metrics(METRICS_PACKAGE) is None
+    store.put_package_metrics(METRICS_PACKAGE, READ, ttl_seconds=DAY)
+    assert store.get_package_metrics(METRICS_PACKAGE) == READ

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.events.status import StatusClass
+from bot.evidence.documents import documents_of
 from bot.render.escape import Trusted, code, link
+from bot.render.evidence import evidence_text
 from bot.render.formatting import (
     arn_info,
     as_list,
@@ -163,14 +165,7 @@ def model_package(
         ("Approval note", d.ApprovalDescription),
         ("Created", when(d.CreationTime)),
     ]
-    metrics = []
-    if isinstance(d.ModelMetrics, Mapping):
-        for category, reports in d.ModelMetrics.items():
-            if isinstance(reports, Mapping):
-                for report, location in reports.items():
-                    uri = dig(location, "S3Uri")
-                    if uri:
-                        metrics.append((f"{category!s} · {report!s}", uri))
+    evidence = context.evidence
     checks = [
         item
         for group in ("ValidationStatuses", "ImageScanStatuses")
@@ -195,7 +190,10 @@ def model_package(
             if len(containers) > 1
             else []
         ),
-        "metrics": [(label, s3(uri)) for label, uri in metrics[:MAX_METRICS]],
+        # The documents' key values beside the approved version's, once read; until then (and
+        # where the bot reads no metrics) their links.
+        "evidence": evidence_text(evidence) if evidence and evidence.documents else None,
+        "metrics": [(label, s3(uri)) for label, uri in documents_of(d.ModelMetrics)[:MAX_METRICS]],
         "checks": [_check(c) for c in checks[:MAX_CHECKS]],
         "metadata": [(code(k), code(v)) for k, v in pairs(d.CustomerMetadataProperties, 10)],
         "approval_value": (
