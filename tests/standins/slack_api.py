@@ -1309,11 +1309,11 @@ class SlackStandin:
         return user
 
     def _conversation_read(self, p: _Params, scopes: Mapping[str, str]) -> Conversation:
-        """The conversation a read method names, once the token may read its type."""
-        channel = p.text("channel")
-        if channel:  # Slack checks the scope of the conversation's type before the rest
-            self._require_scope([scopes[self._conversation(channel).kind]])
-        return self._conversation(self._channel(p))
+        """The conversation a read method names, once the token may read its type (a
+        conversation the bot cannot see is not found, whatever the scopes)."""
+        conversation = self._conversation(self._channel(p))
+        self._require_scope([scopes[conversation.kind]])
+        return conversation
 
     def _conversations_info(self, p: _Params) -> dict[str, Any]:
         conversation = self._conversation_read(p, CONVERSATION_READ_SCOPES)
