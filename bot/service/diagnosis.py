@@ -258,14 +258,15 @@ def scopes_check(identity: SlackIdentity, source: Trusted) -> Check:
     extra = sorted(identity.scopes - set(REQUIRED_SCOPES))
     if missing:
         why = "; ".join(f"{code(s)}: {REQUIRED_SCOPES[s]}" for s in missing)
+        them = "it" if len(missing) == 1 else "them"
         return Check(
             Area.SLACK,
             name,
             Outcome.FAIL,
             Trusted(f"Missing {why}."),
             Trusted(
-                "Add them to the app (api.slack.com/apps: paste `slack-app-manifest.yml` under"
-                " *App Manifest*, or add them under *OAuth &amp; Permissions*), then *Reinstall"
+                f"Add {them} to the app (api.slack.com/apps: paste `slack-app-manifest.yml` under"
+                f" *App Manifest*, or add {them} under *OAuth &amp; Permissions*), then *Reinstall"
                 f" to Workspace*. If the bot token changes, put the new one in {source}."
             ),
         )
@@ -734,7 +735,6 @@ def permissions_check(
     error: BaseException | None = None,
     where: str | None = None,
     local: bool = False,
-    note: str = "",
 ) -> Check:
     """Probes of one service: ✓ when AWS allowed each, ✗ naming what it denied."""
     name = Trusted(escape.mrkdwn_escape(label))
@@ -778,7 +778,7 @@ def permissions_check(
             Trusted(f"Could not check {code(first.action)}{place}: {text(first.error)}"),
             Trusted("Try again in a minute."),
         )
-    return Check(Area.AWS, name, Outcome.OK, Trusted(f"Allowed: {_codes(allowed)}{place}.{note}"))
+    return Check(Area.AWS, name, Outcome.OK, Trusted(f"Allowed: {_codes(allowed)}{place}."))
 
 
 def _credential_error(error: AwsError) -> bool:

@@ -342,11 +342,7 @@ class Checkup:
         except AwsError as exc:
             return diagnosis.permissions_check("SageMaker", None, error=exc, local=self.local)
         return diagnosis.permissions_check(
-            "SageMaker",
-            found,
-            where=_region(sm.region),
-            local=self.local,
-            note=" Approve, retry and stop are not tried: they have no harmless form.",
+            "SageMaker", found, where=_region(sm.region), local=self.local
         )
 
     def _logs_probes(self) -> Check:
