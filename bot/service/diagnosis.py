@@ -684,18 +684,41 @@ def _no_credentials(error: BaseException | None) -> bool:
     return isinstance(error, AwsError) and error.code == NO_CREDENTIALS
 
 
-def identity_check(identity: Identity | None, error: AwsError | None, local: bool) -> Check:
+def identity_check(
+    identity: Identity | None,
+    error: AwsError | None,
+    local: bool,
+    configured_account: str | None = None,
+) -> Check:
+    """Whose credentials the bot has, and whether that is the account it is told it is in
+    (``CHATOPS_ACCOUNT_ID``, which decides who may read what)."""
     name = Trusted("Credentials")
     if identity is not None:
         role = role_name(identity.arn)
         who = f"the role {code(role)}" if role else code(identity.arn)
         region = f" in {code(identity.region)}" if identity.region else ""
-        return Check(
-            Area.AWS,
-            name,
-            Outcome.OK,
-            Trusted(f"Account {code(identity.account)}, as {who}{region}."),
-        )
+        found = f"Account {code(identity.account)}, as {who}{region}."
+        if configured_account and configured_account != identity.account:
+            return Check(
+                Area.AWS,
+                name,
+                Outcome.FAIL,
+                Trusted(
+                    f"{found} But `CHATOPS_ACCOUNT_ID` is {code(configured_account)}: this"
+                    " account's resources count as another account's, which only the users"
+                    " named in the settings may read."
+                ),
+                Trusted(
+                    f"Set `CHATOPS_ACCOUNT_ID` to {code(identity.account)} (serverless.yml sets it"
+                    " to the stack's account: redeploy if it was overridden)."
+                ),
+            )
+        if not configured_account:
+            found += (
+                " `CHATOPS_ACCOUNT_ID` is not set, so every account counts as another's: only"
+                " the users named in the settings may read resources."
+            )
+        return Check(Area.AWS, name, Outcome.OK, Trusted(found))
     if _no_credentials(error) and local:
         return Check(
             Area.AWS,

@@ -333,7 +333,8 @@ class Checkup:
             identity = probes.caller_identity(self.make_client("sts"))
         except AwsError as exc:
             return None, diagnosis.identity_check(None, exc, self.local)
-        return identity, diagnosis.identity_check(identity, None, self.local)
+        check = diagnosis.identity_check(identity, None, self.local, self.settings.account_id)
+        return identity, check
 
     def _sagemaker_probes(self) -> Check:
         try:

@@ -408,8 +408,16 @@ def test_store_check() -> None:
 
 def test_identity_check() -> None:
     me = Identity("123456789012", "arn:aws:sts::123456789012:assumed-role/bot-role/s", "eu-west-1")
-    check = d.identity_check(me, None, local=False)
+    check = d.identity_check(me, None, False, "123456789012")
     assert check.detail == "Account `123456789012`, as the role `bot-role` in `eu-west-1`."
+    assert d.identity_check(me, None, False, "123456789012") == check
+    unset = d.identity_check(me, None, False, None)
+    assert unset.outcome is Outcome.OK
+    assert "`CHATOPS_ACCOUNT_ID` is not set, so every account counts as another's" in unset.detail
+    wrong = d.identity_check(me, None, False, "210987654321")
+    assert wrong.outcome is Outcome.FAIL
+    assert "But `CHATOPS_ACCOUNT_ID` is `210987654321`" in wrong.detail
+    assert (wrong.fix or "").startswith("Set `CHATOPS_ACCOUNT_ID` to `123456789012`")
     assert d.identity_check(None, NO_CREDS, local=True).outcome is Outcome.SKIP
     assert d.identity_check(None, NO_CREDS, local=False).outcome is Outcome.FAIL
     assert d.identity_check(None, DENIED, local=True).outcome is Outcome.FAIL

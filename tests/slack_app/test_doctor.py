@@ -108,6 +108,7 @@ def doctor(
     settings = Settings(
         default_channel=DEFAULT,
         admins=[ADMIN],
+        account_id="123456789012",  # moto's
         store=f"dynamodb://{dynamodb_table}",
         slack_token_parameter=parameters["token"],
         slack_signing_secret_parameter=parameters["secret"],
@@ -341,6 +342,15 @@ def test_a_table_the_role_may_not_read_fails_and_the_default_channel_is_still_ch
     assert found["Subscribed channels"][0] == "skip"
     assert found[f"#c0default (`{DEFAULT}`)"][0] == "ok"
     assert "`C0ALERTS`" not in found and "#c0alerts (`C0ALERTS`)" not in found
+
+
+def test_an_account_id_setting_that_is_not_the_credentials_account_fails(doctor: Doctor) -> None:
+    checkup = doctor.app.service.checkup
+    assert checkup is not None
+    checkup.settings = checkup.settings.model_copy(update={"account_id": "210987654321"})
+    result, detail = checks(doctor.run())["Credentials"]
+    assert result == "fail" and "But `CHATOPS_ACCOUNT_ID` is `210987654321`" in detail
+    assert "Set `CHATOPS_ACCOUNT_ID` to `123456789012`" in detail
 
 
 def test_a_refused_token_fails_once_and_the_channels_are_not_asked(doctor: Doctor) -> None:
