@@ -27,7 +27,7 @@ from bot.store.dynamodb import DynamoDBStore
 from bot.store.sqlite import SqliteStore
 from tests.aws.test_accounts import OTHER, ROLE
 from tests.slack_app.conftest import SECRET, SlackApp
-from tests.standins.aws import REGION, AwsClientFactory, deny, denying
+from tests.standins.aws import REGION, AwsClientFactory, AwsRequests, deny, denying
 from tests.standins.slack_api import SlackStandin, validate_blocks
 
 ADMIN = "U0ADMIN"
@@ -370,10 +370,11 @@ def test_a_refused_token_fails_once_and_the_channels_are_not_asked(doctor: Docto
 
 
 def test_someone_not_an_admin_is_refused_in_the_ack_and_nothing_runs(
-    doctor: Doctor, monkeypatch: pytest.MonkeyPatch
+    doctor: Doctor, monkeypatch: pytest.MonkeyPatch, aws_requests: AwsRequests
 ) -> None:
     checkup = doctor.app.service.checkup
     assert checkup is not None
+    aws_requests.mark()
     made: list[str] = []
     monkeypatch.setattr(checkup, "make_client", lambda service, **_: made.append(service))
     monkeypatch.setattr(checkup, "sagemaker", lambda *a, **k: made.append("sagemaker"))
@@ -383,10 +384,12 @@ def test_someone_not_an_admin_is_refused_in_the_ack_and_nothing_runs(
     body = json.loads(ack.body)
     assert body["response_type"] == "ephemeral"
     assert body["text"] == ":no_entry: You may not run `doctor`. Only the admins may: <@U0ADMIN>."
-    # AND nothing ran on their behalf: no Slack call, no AWS client, no second invocation
+    # AND nothing ran on their behalf: no Slack call, no AWS client, no second invocation;
+    # the one AWS request is the bot's own record of the refusal, in its table
     assert doctor.app.slack.calls() == []
     assert made == []
     assert doctor.app.replies() == []
+    assert aws_requests.operations() == ["dynamodb:PutItem"]
     # AND the refusal is audited
     [record] = doctor.store.list_audit()
     assert (record.user_id, record.action, record.result) == (OUTSIDER, "doctor", "denied")
