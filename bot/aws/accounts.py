@@ -181,21 +181,26 @@ class SageMakers:
             return service
 
 
+def _boto3_client(service: str, **options: Any) -> Any:
+    import boto3
+
+    return boto3.client(service, **options)  # type: ignore[call-overload]
+
+
 def boto3_sagemakers(
     default_region: str | None = None,
     cross_account_role: str | None = None,
     *,
     home_account: str | None = None,
     clients: Mapping[str, Mapping[str, Any]] = COMMAND_CLIENTS,
+    make_client: Callable[..., Any] | None = None,
 ) -> SageMakers:
-    """SageMaker services per region and account on boto3 clients, made on first use and
-    kept. With ``cross_account_role``, other accounts are reached through that role; the
-    bot's own account is ``home_account`` when known, else asked of STS once."""
-
-    def make_client(service: str, **options: Any) -> Any:
-        import boto3
-
-        return boto3.client(service, **options)  # type: ignore[call-overload]
+    """SageMaker services per region and account on boto3 clients (``make_client``:
+    ``boto3.client``'s signature), made on first use and kept. With ``cross_account_role``,
+    other accounts are reached through that role; the bot's own account is ``home_account``
+    when known, else asked of STS once."""
+    if make_client is None:
+        make_client = _boto3_client
 
     access = None
     if cross_account_role:

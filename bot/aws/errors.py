@@ -38,6 +38,11 @@ class AwsError(ChatOpsError):
         self.operation = operation
 
 
+NO_CREDENTIALS = "NoCredentials"
+"""The ``code`` of the ``AwsPermissionError`` for no credentials at all (botocore's own error,
+which AWS never saw): local use without an AWS profile, rather than a role lacking a right."""
+
+
 class ResourceNotFoundError(AwsError):
     """The resource does not exist (or not in this account and region)."""
 
@@ -166,7 +171,8 @@ def aws_call(subject: str, service: str = "sagemaker") -> Iterator[None]:
         raise mapped from exc
     except NoCredentialsError as exc:
         raise AwsPermissionError(
-            "The bot has no AWS credentials; check its role or environment."
+            "The bot has no AWS credentials; check its role or environment.",
+            code=NO_CREDENTIALS,
         ) from exc
     except ParamValidationError as exc:
         # botocore checked the request against the service model before sending it: a name

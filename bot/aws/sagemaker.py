@@ -3,16 +3,17 @@
 One object over the clients a place needs (:class:`~bot.aws.accounts.SageMakers` makes
 them, on the right credentials), whose methods are the functions of :mod:`bot.aws.lookup`
 (finding and describing), :mod:`bot.aws.inspection` (why a resource is in its state),
-:mod:`bot.aws.actions` (what changes SageMaker) and :mod:`bot.aws.documents` (a model
-package's metrics documents, in S3). Nothing talks to AWS at import time, and
-tests hand in clients for a stand-in.
+:mod:`bot.aws.actions` (what changes SageMaker), :mod:`bot.aws.documents` (a model package's
+metrics documents, in S3) and :mod:`bot.aws.probes` (whether the bot's role allows what it
+does, for ``doctor``). Nothing talks to AWS at import time, and tests hand in clients for a
+stand-in.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.aws import actions, documents, inspection, lookup
+from bot.aws import actions, documents, inspection, lookup, probes
 from bot.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sagemaker.client import SageMakerClient
 
     from bot.aws.actions import ActionOutcome, ApprovalStatus
+    from bot.aws.probes import Probe
     from bot.events.identity import ResourceKind, ResourceRef
     from bot.inspection import Inspection
 
@@ -41,6 +43,12 @@ class SageMaker:
         self._sm = sagemaker
         self._logs = logs
         self._s3 = s3
+
+    @property
+    def region(self) -> str | None:
+        """The region its clients call."""
+        region: str | None = self._sm.meta.region_name
+        return region
 
     # --- lookup ---------------------------------------------------------------------------
 
@@ -88,3 +96,13 @@ class SageMaker:
 
     def stop(self, ref: ResourceRef) -> ActionOutcome:
         return actions.stop(self._sm, ref)
+
+    # --- doctor ---------------------------------------------------------------------------
+
+    def probe_permissions(self) -> list[Probe]:
+        """Whether the role may read SageMaker (harmless calls; see :mod:`bot.aws.probes`)."""
+        return probes.sagemaker_permissions(self._sm)
+
+    def probe_logs_permissions(self) -> list[Probe] | None:
+        """Whether the role may read SageMaker's logs; None without a logs client."""
+        return probes.logs_permissions(self._logs) if self._logs is not None else None

@@ -1,5 +1,5 @@
-"""Who may do what: approvers (approve, reject, retry, stop), admins (subscriptions) and
-viewers (status, inspect, logs, the Inspect and Share buttons).
+"""Who may do what: approvers (approve, reject, retry, stop), admins (subscriptions, doctor)
+and viewers (status, inspect, logs, the Inspect and Share buttons).
 
 The lists come from settings and hold Slack user ids (``U…``/``W…``) and user group ids
 (``S…``). Groups are resolved with ``usergroups.users.list`` and cached per group for
@@ -12,6 +12,11 @@ resource of another account (or of any account, when the bot's own is not config
 the users named in the viewers, approvers or admins lists, and nobody else. Which account a
 resource is in comes from the command or the button (an ARN, an account id), never from AWS,
 so a refusal costs no AWS call.
+
+Subscribing is for anyone while no admins are configured (subscriptions only route
+notifications). ``doctor`` is not: it shows the bot's configuration (its workspace, scopes,
+parameter names, table, AWS account and role), so with no admins configured nobody may run it,
+and the refusal tells the user the id to add.
 """
 
 from __future__ import annotations
@@ -26,12 +31,16 @@ from enum import Enum
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.render.escape import code
 from bot.render.formatting import configured_mentions
 
 logger = logging.getLogger(__name__)
 
 APPROVER_ACTIONS = ("approve", "reject", "retry", "stop")
-ADMIN_ACTIONS = ("subscribe", "unsubscribe")
+ADMIN_ACTIONS = ("subscribe", "unsubscribe")  # anyone, when no admins are configured
+ADMIN_ONLY_ACTIONS = ("doctor",)  # nobody, when no admins are configured
+# How a refusal names an action that is not a verb.
+_ACTION_WORDS = {"doctor": "run `doctor`"}
 
 _GROUP = re.compile(r"^S[A-Z0-9]+$")
 
@@ -91,30 +100,41 @@ class Authorizer:
             return True
         return self._member(user_id, self.admins)
 
+    def can_run_doctor(self, user_id: str) -> bool:
+        """``doctor``: admins only; nobody when no admins are configured."""
+        return self._member(user_id, self.admins)
+
     def allowed(self, action: str, user_id: str) -> bool:
         """The decision for an action name (one of the ``*_ACTIONS``)."""
         if action in APPROVER_ACTIONS:
             return self.can_approve(user_id)
         if action in ADMIN_ACTIONS:
             return self.can_manage_subscriptions(user_id)
+        if action in ADMIN_ONLY_ACTIONS:
+            return self.can_run_doctor(user_id)
         raise ValueError(f"unknown action: {action}")
 
-    def refusal(self, action: str) -> str:
-        """An ephemeral reply (mrkdwn) for a user who may not ``action``: who may."""
+    def refusal(self, action: str, user_id: str | None = None) -> str:
+        """An ephemeral reply (mrkdwn) for a user who may not ``action``: who may. With the
+        user's id, a refusal for want of any admin tells them their id, to be added."""
         if action in APPROVER_ACTIONS:
             ids, role, setting = self.approvers, "approvers", "CHATOPS_APPROVERS"
-        elif action in ADMIN_ACTIONS:
+        elif action in ADMIN_ACTIONS or action in ADMIN_ONLY_ACTIONS:
             ids, role, setting = self.admins, "admins", "CHATOPS_ADMINS"
         else:
             raise ValueError(f"unknown action: {action}")
+        words = _ACTION_WORDS.get(action, action)
         if not ids:
-            return (
-                f":no_entry: Nobody may {action} here yet: no {role} are configured"
+            text = (
+                f":no_entry: Nobody may {words} here yet: no {role} are configured"
                 f" (`{setting}`), so the bot refuses to be safe. Ask whoever runs the bot"
                 " to add Slack users or user groups."
             )
+            if user_id:
+                text += f" Your user id is {code(user_id)}."
+            return text
         who = configured_mentions(ids)
-        return f":no_entry: You may not {action}. Only the {role} may: {who}."
+        return f":no_entry: You may not {words}. Only the {role} may: {who}."
 
     # --- reading ---------------------------------------------------------------------------
 

@@ -35,9 +35,12 @@ from bot.render.inspection import render_inspection, share_value
 from bot.render.renderer import Renderer, section_message
 from bot.service.audit import Auditor
 from bot.service.authz import Authorizer
+from bot.service.diagnosis import Outcome, doctor_message
+from bot.service.doctor import Checkup
 from bot.slash.commands import (
     Approve,
     Command,
+    Doctor,
     Help,
     Inspect,
     ListSubscriptions,
@@ -88,6 +91,9 @@ DECISION_LEASE_SECONDS = 60.0
 COUNT_ATTEMPTS = 3  # a write conflicts only with a decision whose lock's lease ran out
 
 
+DOCTOR_TARGET = "the bot"  # what the audit says doctor acted on
+
+
 def approval_lock(arn: str) -> str:
     """The lock a decision on a package holds: one per package, whatever the channel."""
     return f"approval:{arn}"
@@ -135,6 +141,8 @@ class ChatOpsService:
     clock: Callable[[], float] = time.time
     on_subscriptions_changed: Callable[[], None] | None = None
     approvals_required: int = 1  # different approvers a decision taken in Slack takes
+    checkup: Checkup | None = None
+    """What ``doctor`` runs; None where there is nothing to check (no Slack client)."""
     _ids: Callable[[], str] | None = field(default=None, repr=False)
 
     # --- commands: quick ones are answered in the ack, slow ones after it ---------------------
@@ -143,6 +151,17 @@ class ChatOpsService:
     def is_quick(command: Command) -> bool:
         """Commands answered within Slack's 3 seconds (store only, no AWS call)."""
         return is_quick(command)
+
+    def runs_later(self, command: Command, user_id: str) -> bool:
+        """Whether a command is done after the ack (in a second invocation, in Lambda).
+
+        ``doctor`` only for an admin: anyone else is refused in the ack, and nothing is done
+        on their behalf, not even the second invocation."""
+        if is_quick(command):
+            return False
+        if isinstance(command, Doctor):
+            return self.authorizer.allowed("doctor", user_id)
+        return True
 
     @staticmethod
     def help(command: Help) -> Reply:
@@ -153,6 +172,10 @@ class ChatOpsService:
         match command:
             case Help():
                 return self.help(command)
+            case Doctor():
+                # Here only for someone who may not (see runs_later): refused, and audited.
+                self._require("doctor", user_id, DOCTOR_TARGET)
+                raise ChatOpsError("You became an admin a moment ago: run it again.")
             case ListSubscriptions():
                 subscriptions = self.store.list_subscriptions(channel)
                 if not subscriptions:
@@ -208,9 +231,16 @@ class ChatOpsService:
         raise ChatOpsError("not a quick command")  # pragma: no cover - guarded by is_quick
 
     def slow(
-        self, command: Command, user_id: str, channel: str, user_name: str | None = None
+        self,
+        command: Command,
+        user_id: str,
+        channel: str,
+        user_name: str | None = None,
+        team_id: str | None = None,
     ) -> Reply:
         match command:
+            case Doctor():
+                return self.doctor(user_id, team_id)
             case Status(target=target):
                 self._require_read("status", user_id, target.account, target.text)
                 sm = self.sagemaker(target.region, target.account)
@@ -254,6 +284,24 @@ class ChatOpsService:
                     in_channel=True,
                 )
         return self.quick(command, user_id, channel)
+
+    # --- doctor -----------------------------------------------------------------------------
+
+    def doctor(self, user_id: str, team_id: str | None = None) -> Reply:
+        """Check the bot end to end (admins only); the report, for the admin alone."""
+        self._require("doctor", user_id, DOCTOR_TARGET)
+        if self.checkup is None:
+            raise ChatOpsError("There is nothing to check here: the bot has no Slack token.")
+        report = self.checkup.run(team_id)
+        failed = [str(c.name) for c in report.failed]
+        self.auditor.record(
+            user_id,
+            "doctor",
+            DOCTOR_TARGET,
+            f"{len(failed)} failed" if failed else "ok",
+            {"failed": failed, "checks": len(report.checks), "skipped": report.count(Outcome.SKIP)},
+        )
+        return Reply.of(doctor_message(self.renderer, report))
 
     # --- inspection -------------------------------------------------------------------------
 
@@ -568,7 +616,7 @@ class ChatOpsService:
     def _require(self, action: str, user_id: str, target: str) -> None:
         if not self.authorizer.allowed(action, user_id):
             self.auditor.record(user_id, action, target, "denied")
-            raise NotAuthorizedError(self.authorizer.refusal(action))
+            raise NotAuthorizedError(self.authorizer.refusal(action, user_id))
 
     def _confirm_in_channel(self, channel: str, text: str) -> str | None:
         """Post the confirmation as the bot, which also checks that the bot can post there.

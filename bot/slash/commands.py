@@ -126,6 +126,11 @@ class Retry:
     account: str
 
 
+@dataclass(frozen=True, slots=True)
+class Doctor:
+    """``doctor``: check the deployed bot end to end (admins only)."""
+
+
 Command: TypeAlias = (
     Help
     | Subscribe
@@ -137,6 +142,7 @@ Command: TypeAlias = (
     | Reject
     | Retry
     | Stop
+    | Doctor
 )
 
 

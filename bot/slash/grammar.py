@@ -19,6 +19,7 @@ Grammar (keys may repeat; a key's values are comma-separated and OR'ed; keys are
     reject GROUP/VERSION|ARN [comment…]
     retry PIPELINE_EXECUTION_ARN
     stop NAME|ARN
+    doctor
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from bot.slash.commands import (
     ALL_KINDS,
     Approve,
     Command,
+    Doctor,
     Help,
     Inspect,
     ListSubscriptions,
@@ -214,6 +216,9 @@ def parse_command(text: str) -> Command:
         case "list":
             _no_arguments(tokens, "list")
             return ListSubscriptions()
+        case "doctor":
+            _no_arguments(tokens, "doctor")
+            return Doctor()
         case "status":
             return Status(_target(tokens, "status"))
         case "inspect":

@@ -75,6 +75,12 @@ _USAGE: dict[str, _Usage] = {
         "stop a running job or pipeline execution",
         "stop churn-train-0412",
     ),
+    "doctor": _Usage(
+        "doctor",
+        "check the bot's Slack token and scopes, its channels, secrets, table and AWS"
+        " permissions, with how to fix what fails (admins only)",
+        "doctor",
+    ),
 }
 
 # Every word that names a subcommand (lower case) → the subcommand.
@@ -141,6 +147,8 @@ def usage_text() -> str:
             line("approve"),
             line("reject"),
             "The comment is optional and kept as typed.",
+            "*Administration*",
+            f"• {command_span(u['doctor'].synopsis)}\n    {u['doctor'].summary}",
         ]
     )
 

@@ -18,6 +18,7 @@ from tests.deploy.cfn import PSEUDO, Stack
 from tests.deploy.conftest import ROOT, SERVERLESS_YML, STAGE, Resolver, load_raw, text
 from tests.deploy.iam import (
     actions_of,
+    as_list,
     check_least_privilege,
     client_calls,
     iam_statements,
@@ -160,6 +161,13 @@ def test_slack_function_serves_the_slack_endpoint(config: dict[str, Any]) -> Non
     # Lazy listeners run in an async invocation with this timeout; HTTP API stops at 30 s.
     assert 10 <= function["timeout"] < 30
     assert function["maximumRetryAttempts"] == 0
+
+
+def test_doctor_answers_within_the_slack_functions_timeout(config: dict[str, Any]) -> None:
+    from bot.service.doctor import DOCTOR_SECONDS
+
+    # Its checks stop at DOCTOR_SECONDS; rendering and posting the report take the rest.
+    assert config["functions"]["slack"]["timeout"] >= DOCTOR_SECONDS + 5
 
 
 def test_queue_visibility_covers_the_function_timeout(
@@ -580,6 +588,20 @@ def test_iam_sagemaker_actions_are_exactly_the_calls_the_bot_makes(
         f"granted, never called: {sorted(granted - called)}; "
         f"called, not granted: {sorted(called - granted)}"
     )
+
+
+def test_doctor_probes_need_nothing_the_role_lacks_and_name_the_statement_that_grants_it(
+    resources: dict[str, Any],
+) -> None:
+    """doctor probes actions the bot already uses (bot/aws/probes.py), and a ✗ names the
+    statement of serverless.yml that grants each: that statement must grant it."""
+    from bot.service.diagnosis import IAM_STATEMENTS
+
+    for action, sid in IAM_STATEMENTS.items():
+        assert action in as_list(_statement(resources, "SlackRole", sid)["Action"]), (action, sid)
+    probed = {f"sagemaker:{a}" for a in client_calls([ROOT / "bot/aws/probes.py"], "sagemaker")}
+    probed |= {f"logs:{a}" for a in client_calls([ROOT / "bot/aws/probes.py"], "logs")}
+    assert probed == set(IAM_STATEMENTS)
 
 
 def test_iam_cross_account_is_one_action_on_one_role_name(resources: dict[str, Any]) -> None:

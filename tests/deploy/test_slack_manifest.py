@@ -12,14 +12,19 @@ import yaml
 from tests.deploy.conftest import ROOT, load_raw
 
 MANIFEST = ROOT / "slack-app-manifest.yml"
-# Every Slack Web API method the bot may call, and the bot scope it needs (None: no scope).
-METHOD_SCOPES: dict[str, str | None] = {
-    "chat.postMessage": "chat:write",
-    "chat.update": "chat:write",
-    "chat.postEphemeral": "chat:write",
-    "usergroups.users.list": "usergroups:read",  # approvers / admins given as user groups
-    "views.open": None,  # modals: the trigger id is the permission
-    "views.update": None,
+# Every Slack Web API method the bot may call, and the bot scopes it needs (none: no scope).
+METHOD_SCOPES: dict[str, tuple[str, ...]] = {
+    "chat.postMessage": ("chat:write",),
+    "chat.update": ("chat:write",),
+    "chat.postEphemeral": ("chat:write",),
+    "usergroups.users.list": ("usergroups:read",),  # approvers / admins given as user groups
+    "views.open": (),  # modals: the trigger id is the permission
+    "views.update": (),
+    "auth.test": (),  # doctor: the token, its workspace and (in a header) its scopes
+    # doctor: whether a channel is archived and the bot in it. The scope is the channel's
+    # type's: public channels, and the private ones the bot is in (direct messages and group
+    # DMs are not subscribed: the bot cannot post in them).
+    "conversations.info": ("channels:read", "groups:read"),
 }
 # Scopes that no method call shows, and why the bot needs them.
 OTHER_SCOPES = {
@@ -63,11 +68,18 @@ def test_the_code_calls_only_methods_whose_scope_is_known() -> None:
 
 
 def test_bot_scopes_are_exactly_what_the_bot_needs(manifest: dict[str, Any]) -> None:
-    needed = {METHOD_SCOPES[m] for m in slack_methods_called()} - {None} | set(OTHER_SCOPES)
+    needed = {s for m in slack_methods_called() for s in METHOD_SCOPES[m]} | set(OTHER_SCOPES)
     scopes = manifest["oauth_config"]["scopes"]
     assert set(scopes) == {"bot"}, "no user scopes"
     assert sorted(scopes["bot"]) == sorted(needed)
     assert len(scopes["bot"]) == len(set(scopes["bot"]))
+
+
+def test_doctor_checks_exactly_the_manifests_scopes(manifest: dict[str, Any]) -> None:
+    """doctor compares the token's scopes with these (the manifest is not in the package)."""
+    from bot.service.diagnosis import REQUIRED_SCOPES
+
+    assert sorted(REQUIRED_SCOPES) == sorted(manifest["oauth_config"]["scopes"]["bot"])
 
 
 def test_slash_command_and_interactivity_go_to_the_http_api_route(

@@ -18,7 +18,7 @@ from bot.settings import get_settings
 from bot.slack_app.listeners.actions import APPROVE
 from tests.aws.resources import create_training_job, unique
 from tests.handlers.test_events_handler import LambdaContext
-from tests.standins.aws import AwsClientFactory
+from tests.standins.aws import AwsClientFactory, AwsRequests
 from tests.standins.slack_api import SlackStandin
 
 SECRET = "test-signing-secret"
@@ -50,6 +50,7 @@ def lambda_env(
     monkeypatch.setenv("SLACK_API_URL", slack_api.url)
     monkeypatch.setenv("CHATOPS_STORE", f"sqlite:///{tmp_path}/state.sqlite3")
     monkeypatch.setenv("CHATOPS_APPROVERS", "U0APPROVER")
+    monkeypatch.setenv("CHATOPS_ADMINS", "U0ADMIN")
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
     get_settings.cache_clear()
     monkeypatch.setattr(slack_handler, "_handler", None)
@@ -78,12 +79,12 @@ def http_api_event(body: str, *, secret: str = SECRET) -> dict[str, Any]:
     }
 
 
-def command(slack_api: SlackStandin, text: str) -> str:
+def command(slack_api: SlackStandin, text: str, user: str = "U0APPROVER") -> str:
     return urlencode(
         {
             "command": "/sagemaker",
             "text": text,
-            "user_id": "U0APPROVER",
+            "user_id": user,
             "channel_id": "C0LAMBDA",
             "team_id": "T0STANDIN",
             "response_url": slack_api.response_url("cmd"),
@@ -200,3 +201,34 @@ def test_a_request_leaves_the_handlers_log_level_alone(
     assert response["statusCode"] == 200
     # THEN the handler's own INFO lines still go out: that logger is not the app's
     assert slack_handler.logger.log_level == logging.INFO
+
+
+def test_doctor_for_someone_not_an_admin_is_refused_without_a_second_invocation(
+    lambda_env: InvokeSelf, slack_api: SlackStandin, aws_requests: AwsRequests
+) -> None:
+    event = http_api_event(command(slack_api, "doctor", user="U0APPROVER"))
+    response = slack_handler.handler(event, LambdaContext())
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"])["text"] == (
+        ":no_entry: You may not run `doctor`. Only the admins may: <@U0ADMIN>."
+    )
+    # Nothing was done for them: no second invocation, no Slack call, no AWS request.
+    assert lambda_env.invocations == []
+    assert slack_api.calls() == []
+    assert aws_requests.all() == []
+
+
+def test_doctor_for_an_admin_runs_in_the_second_invocation(
+    lambda_env: InvokeSelf, slack_api: SlackStandin
+) -> None:
+    event = http_api_event(command(slack_api, "doctor", user="U0ADMIN"))
+    response = slack_handler.handler(event, LambdaContext())
+    assert "Working on" in response["body"]
+    assert len(lambda_env.invocations) == 1
+    [reply] = slack_api.responses("cmd")
+    assert reply["response_type"] == "ephemeral"
+    assert reply["blocks"][0]["text"]["text"].startswith(":stethoscope: Doctor:")
+    # The function's own boto3 clients (AWS_ENDPOINT_URL: moto) answered the AWS checks.
+    sections = " ".join(b["text"]["text"] for b in reply["blocks"] if b["type"] == "section")
+    assert "Account `123456789012`" in sections
+    assert "Allowed: `sagemaker:DescribeTrainingJob`" in sections

@@ -158,6 +158,28 @@ def test_allowed_dispatches_by_action(slack_api: SlackStandin) -> None:
         authz.allowed("launch", "U0ALICE")
 
 
+@pytest.mark.slack_api(usergroups=GROUPS)
+def test_doctor_is_for_admins_only_and_nobody_without_admins(slack_api: SlackStandin) -> None:
+    # GIVEN no admins: anyone may subscribe, but nobody may run doctor
+    authz = authorizer(slack_api, ["U0ALICE"])
+    assert authz.allowed("subscribe", "U0ANYONE")
+    assert not authz.allowed("doctor", "U0ANYONE")
+    assert not authz.allowed("doctor", "U0ALICE")  # an approver is not an admin
+    # AND the refusal says why and tells the user the id to add
+    text = authz.refusal("doctor", "U0ANYONE")
+    assert text.startswith(":no_entry: Nobody may run `doctor` here yet: no admins are configured")
+    assert "`CHATOPS_ADMINS`" in text and text.endswith("Your user id is `U0ANYONE`.")
+    assert "Your user id" not in authz.refusal("doctor")
+    assert authz.refusal("doctor", "<!channel>").endswith("Your user id is `&lt;!channel&gt;`.")
+    # WHEN admins are configured (a user and a group), they and only they may
+    authz = authorizer(slack_api, ["U0ALICE"], admins=["U0BOB", "S0ADMINS"])
+    assert authz.allowed("doctor", "U0BOB") and authz.allowed("doctor", "U0ADMIN")
+    assert not authz.allowed("doctor", "U0ALICE")
+    assert authz.refusal("doctor", "U0ALICE") == (
+        ":no_entry: You may not run `doctor`. Only the admins may: <@U0BOB>, <!subteam^S0ADMINS>."
+    )
+
+
 def test_refusal_names_who_may(slack_api: SlackStandin) -> None:
     authz = authorizer(slack_api, ["U0ALICE", "S0APPROVERS", "W0ENT"], admins=["U0BOB"])
     text = authz.refusal("approve")

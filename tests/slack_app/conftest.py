@@ -177,7 +177,11 @@ def make_slack_app(
     def factory(region: str | None, account: str | None = None) -> SageMaker:
         return sagemaker
 
-    service = build_service(runtime, client, sagemaker=factory)
+    # The other AWS clients the service makes (doctor's: SSM, Secrets Manager, STS, in the
+    # default region) talk to moto too, never to AWS.
+    service = build_service(
+        runtime, client, sagemaker=factory, aws_client=lambda name, **_: aws_client_factory(name)
+    )
     app = build_app(
         service,
         client=client,

@@ -130,7 +130,7 @@ def test_outsider_cannot_stop_and_nothing_changes(slack_app: SlackApp) -> None:
     create_training_job(sm._sm, name)
     slack_app.command(f"stop {name}", user=OUTSIDER)
     [reply] = slack_app.replies()
-    assert reply["text"].startswith(":no_entry:")
+    assert reply["text"].startswith(":no_entry:") and reply["text"].count(":no_entry:") == 1
     assert f"<@{APPROVER}>" in reply["text"]  # says who may
     status = sm._sm.describe_training_job(TrainingJobName=name)["TrainingJobStatus"]
     assert status != "Stopping"

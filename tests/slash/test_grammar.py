@@ -9,6 +9,7 @@ from bot.events.identity import ResourceKind
 from bot.slash.commands import (
     KIND_CHOICES,
     Approve,
+    Doctor,
     Help,
     Inspect,
     ListSubscriptions,
@@ -19,6 +20,7 @@ from bot.slash.commands import (
     Stop,
     Subscribe,
     Unsubscribe,
+    is_quick,
 )
 from bot.slash.grammar import MAX_COMMENT, CommandSyntaxError, parse_command
 
@@ -285,6 +287,16 @@ def test_list() -> None:
     assert parse_command("list") == ListSubscriptions()
     assert parse_command("ls") == ListSubscriptions()
     assert "takes no arguments" in error_of("list everything").problem
+
+
+def test_doctor_takes_no_arguments_and_is_answered_after_the_ack() -> None:
+    assert parse_command("doctor") == Doctor()
+    assert parse_command("  DOCTOR ") == Doctor()
+    assert not is_quick(Doctor())  # it calls Slack and AWS
+    error = error_of("doctor <!channel> now")
+    assert error.problem == "`doctor` takes no arguments; got `&lt;!channel&gt; now`."
+    assert error.command == "doctor"
+    assert "*Usage:* `/sagemaker doctor`" in str(error)
 
 
 # --- status, inspect, stop ---------------------------------------------------------------------

@@ -20,6 +20,7 @@ def test_usage_text_covers_every_command_with_examples() -> None:
         "reject",
         "retry",
         "stop",
+        "doctor",
     ):
         assert f"/sagemaker {command}" in text
     assert "e.g. `/sagemaker subscribe training" in text

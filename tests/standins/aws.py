@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import logging
 import re
 import threading
@@ -117,6 +118,58 @@ class AwsRequests:
     def mark(self) -> None:
         """Count from now on."""
         self._start = len(self._log.requests)
+
+
+class _Body:
+    """A response body as botocore reads it from urllib3 (``stream()``)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **kwargs: Any) -> Iterator[bytes]:
+        yield self._data
+
+
+def deny(client: Any, operation: str, code: str = "AccessDeniedException") -> None:
+    """Make AWS refuse ``operation`` to ``client`` as IAM refuses an action a role lacks.
+
+    moto's server does not enforce IAM, so the refusal is AWS's answer on the wire: an HTTP
+    400 with the error in the service's JSON, sent back before the request leaves botocore
+    and parsed like any other answer (the client's retries, error parsing and exception
+    classes all run). For the services that speak JSON (SageMaker, Logs, SSM, Secrets
+    Manager, DynamoDB).
+    """
+    model = client.meta.service_model
+    if model.protocol not in ("json", "rest-json"):
+        raise ValueError(f"deny() speaks JSON; {model.service_name} is {model.protocol}")
+    action = f"{model.signing_name}:{operation}"
+    body = {
+        "__type": code,
+        "message": (
+            "User: arn:aws:sts::123456789012:assumed-role/chatops-slack/session is not"
+            f" authorized to perform: {action} because no identity-based policy allows it"
+        ),
+    }
+
+    def refuse(request: Any, **kwargs: Any) -> Any:
+        from botocore.awsrequest import AWSResponse
+
+        headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": "denied"}
+        return AWSResponse(request.url, 400, headers, _Body(json.dumps(body).encode()))
+
+    client.meta.events.register(f"before-send.{model.service_id.hyphenize()}.{operation}", refuse)
+
+
+def denying(make_client: Callable[..., Any], service: str, operation: str) -> Callable[..., Any]:
+    """``make_client`` whose ``service`` clients are refused ``operation`` (see :func:`deny`)."""
+
+    def make(name: str, **options: Any) -> Any:
+        client = make_client(name, **options)
+        if name == service:
+            deny(client, operation)
+        return client
+
+    return make
 
 
 @contextlib.contextmanager

@@ -9,6 +9,16 @@ What it models, as Slack does:
 
 * auth: ``Authorization: Bearer <token>`` or a ``token`` form field; ``not_authed`` /
   ``invalid_auth``. API errors are HTTP 200 with ``{"ok": false, "error": ...}``.
+* scopes: the tokens' scopes (``scopes=``, or :meth:`SlackStandin.set_scopes`; by default every
+  scope a method here accepts) come back in the ``x-oauth-scopes`` header of every answer, with
+  the method's ``x-accepted-oauth-scopes``; a method called without its scope answers
+  ``missing_scope`` with ``needed`` and ``provided``. A conversation's read methods need the
+  scope of its type (``channels:read`` for a public channel, ``groups:read`` for a private one).
+* channels: public or private, archived or not, the bot a member or not
+  (:meth:`SlackStandin.set_channel`; by default a public channel the bot is in). Posting to an
+  archived channel is ``is_archived``; to a public channel the bot is not in, ``not_in_channel``
+  unless the token has ``chat:write.public``; a private channel the bot is not in does not
+  exist for it (``channel_not_found``), for every method.
 * Block Kit validation: the SDK's own validators (``Block.parse(b).to_dict()``) plus the
   message-level and per-block limits in ``/work/shared/reference/slack-limits.md``. Failures are
   ``invalid_blocks`` with an ``errors`` list; unparseable JSON is ``invalid_blocks_format``.
@@ -55,10 +65,13 @@ from bot.gateway.retry import RetryAfterHandler
 
 __all__ = [
     "DEFAULT_PER_MINUTE",
+    "DEFAULT_SCOPES",
     "DEFAULT_TOKEN",
+    "METHOD_SCOPES",
     "NON_MARKETPLACE_2025_PER_MINUTE",
     "RETRY_AFTER_SECONDS_HEADER",
     "ApiCall",
+    "Conversation",
     "Ephemeral",
     "Message",
     "MessageVersion",
@@ -111,6 +124,43 @@ NON_MARKETPLACE_2025_PER_MINUTE: Mapping[str, float] = {
     "conversations.history": TIER_1,
     "conversations.replies": TIER_1,
 }
+
+#: The scopes a method accepts (any one of them), as Slack's ``x-accepted-oauth-scopes`` names
+#: them for a bot token. Methods not listed need none (auth.test, chat.getPermalink, views.*);
+#: the conversations.* methods need the scope of the conversation's type (below).
+METHOD_SCOPES: Mapping[str, tuple[str, ...]] = {
+    "chat.postMessage": ("chat:write",),
+    "chat.update": ("chat:write",),
+    "chat.delete": ("chat:write",),
+    "chat.postEphemeral": ("chat:write",),
+    "usergroups.users.list": ("usergroups:read",),
+    "users.info": ("users:read",),
+}
+#: Conversation type -> the scope conversations.info needs, and the one history/replies need.
+CONVERSATION_READ_SCOPES: Mapping[str, str] = {
+    "public": "channels:read",
+    "private": "groups:read",
+    "im": "im:read",
+    "mpim": "mpim:read",
+}
+CONVERSATION_HISTORY_SCOPES: Mapping[str, str] = {
+    "public": "channels:history",
+    "private": "groups:history",
+    "im": "im:history",
+    "mpim": "mpim:history",
+}
+#: Posting to public channels the bot is not in.
+WRITE_PUBLIC_SCOPE = "chat:write.public"
+#: A token's scopes unless told otherwise: everything any method here accepts, so a test that
+#: is not about scopes never meets ``missing_scope``.
+DEFAULT_SCOPES: frozenset[str] = frozenset(
+    {scope for scopes in METHOD_SCOPES.values() for scope in scopes}
+    | set(CONVERSATION_READ_SCOPES.values())
+    | set(CONVERSATION_HISTORY_SCOPES.values())
+    | {WRITE_PUBLIC_SCOPE, "commands"}
+)
+OAUTH_SCOPES_HEADER = "x-oauth-scopes"
+ACCEPTED_SCOPES_HEADER = "x-accepted-oauth-scopes"
 
 _FAULT_ERRORS = {
     429: "ratelimited",
@@ -446,6 +496,37 @@ class Ephemeral:
 
 
 @dataclass(frozen=True)
+class Conversation:
+    """What the workspace knows of a channel: its type, whether it is archived, whether the
+    bot is in it. ``kind``: ``public``, ``private``, ``im`` or ``mpim``."""
+
+    id: str
+    name: str
+    kind: str = "public"
+    archived: bool = False
+    member: bool = True
+
+    @property
+    def visible(self) -> bool:
+        """Whether the bot can see it at all: a private conversation only from inside."""
+        return self.member or self.kind == "public"
+
+    def to_api(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "is_channel": self.kind == "public",
+            "is_group": self.kind == "private",
+            "is_im": self.kind == "im",
+            "is_mpim": self.kind == "mpim",
+            "is_private": self.kind != "public",
+            "is_archived": self.archived,
+            "is_member": self.member,
+            "created": FIRST_TS_MICROS // 1_000_000,
+        }
+
+
+@dataclass(frozen=True)
 class ApiCall:
     """One request, as logged: also calls that failed or were faulted."""
 
@@ -615,6 +696,7 @@ class SlackStandin:
         usergroups: user group id -> member user ids, for ``usergroups.users.list``.
         users: user id -> fields merged into the fake profile; when given, other ids get
             ``user_not_found``.
+        scopes: the tokens' scopes (default :data:`DEFAULT_SCOPES`).
         rate_limits: False (default, no limits), True (Slack's limits) or a RateLimitConfig.
         time_scale: real seconds per simulated second (0.01 = 100x faster); scales the
             refill rates and every Retry-After.
@@ -640,6 +722,7 @@ class SlackStandin:
         channels: Iterable[str] | Mapping[str, str] | None = None,
         usergroups: Mapping[str, Iterable[str]] | None = None,
         users: Mapping[str, Mapping[str, Any]] | None = None,
+        scopes: Iterable[str] | None = None,
         rate_limits: bool | RateLimitConfig = False,
         time_scale: float = 1.0,
         host: str = "127.0.0.1",
@@ -652,6 +735,8 @@ class SlackStandin:
             raise ValueError("time_scale must be > 0")
         self.tokens = list(tokens)
         self.channel_names = _channel_names(channels)
+        self.conversations: dict[str, Conversation] = {}
+        self.scopes = frozenset(DEFAULT_SCOPES if scopes is None else scopes)
         self.usergroups = {group: list(members) for group, members in (usergroups or {}).items()}
         self.users = (
             {uid: dict(fields) for uid, fields in users.items()} if users is not None else None
@@ -742,6 +827,29 @@ class SlackStandin:
     def set_usergroup(self, group_id: str, user_ids: Iterable[str]) -> None:
         with self._lock:
             self.usergroups[group_id] = list(user_ids)
+
+    def set_scopes(self, scopes: Iterable[str]) -> None:
+        """The tokens' scopes from now on (an app reinstalled with other scopes)."""
+        with self._lock:
+            self.scopes = frozenset(scopes)
+
+    def set_channel(
+        self,
+        channel_id: str,
+        *,
+        name: str | None = None,
+        kind: str = "public",
+        archived: bool = False,
+        member: bool = True,
+    ) -> None:
+        """Describe a channel (and accept its id when the channel list is fixed)."""
+        if kind not in CONVERSATION_READ_SCOPES:
+            raise ValueError(f"unknown conversation kind: {kind}")
+        with self._lock:
+            shown = name or (self.channel_names or {}).get(channel_id) or channel_id.lower()
+            if self.channel_names is not None:
+                self.channel_names[channel_id] = shown
+            self.conversations[channel_id] = Conversation(channel_id, shown, kind, archived, member)
 
     # -- faults -------------------------------------------------------------------------------
 
@@ -910,10 +1018,23 @@ class SlackStandin:
                     retry_after_headers(wait),
                     fault="rate_limit",
                 )
+        headers = {
+            OAUTH_SCOPES_HEADER: ",".join(sorted(self.scopes)),
+            ACCEPTED_SCOPES_HEADER: ",".join(METHOD_SCOPES.get(method, ())),
+        }
         try:
-            return _Reply(200, self._methods[method](_Params(params)))
+            self._require_scope(METHOD_SCOPES.get(method, ()))
+            return _Reply(200, self._methods[method](_Params(params)), headers)
         except ApiError as exc:
-            return _Reply(200, exc.body())
+            return _Reply(200, exc.body(), headers)
+
+    def _require_scope(self, accepted: Iterable[str]) -> None:
+        """``missing_scope`` unless the token has one of ``accepted`` (none: no scope needed)."""
+        accepted = tuple(accepted)
+        if accepted and not set(accepted) & self.scopes:
+            raise ApiError(
+                "missing_scope", needed=",".join(accepted), provided=",".join(sorted(self.scopes))
+            )
 
     def _take_fault(self, method: str) -> _Fault | None:
         for i, fault in enumerate(self._faults):
@@ -970,7 +1091,24 @@ class SlackStandin:
         channel = p.text(name)
         if not channel or (self.channel_names is not None and channel not in self.channel_names):
             raise ApiError("channel_not_found")
+        if not self._conversation(channel).visible:
+            raise ApiError("channel_not_found")  # a private channel the bot is not in
         return channel
+
+    def _conversation(self, channel: str) -> Conversation:
+        found = self.conversations.get(channel)
+        if found is not None:
+            return found
+        name = (self.channel_names or {}).get(channel) or channel.lower()
+        return Conversation(channel, name, "im" if channel.startswith("D") else "public")
+
+    def _writable(self, channel: str) -> None:
+        """What Slack checks before the bot writes in a channel it can see."""
+        conversation = self._conversation(channel)
+        if conversation.archived:
+            raise ApiError("is_archived")
+        if not conversation.member and WRITE_PUBLIC_SCOPE not in self.scopes:
+            raise ApiError("not_in_channel")
 
     def _find(self, channel: str, ts: str | None) -> Message:
         found = self._index.get((channel, ts or ""))
@@ -1005,6 +1143,7 @@ class SlackStandin:
 
     def _chat_post_message(self, p: _Params) -> dict[str, Any]:
         channel = self._channel(p)
+        self._writable(channel)
         content = _content(p, require=True)
         thread_ts = p.text("thread_ts") or None
         parent = self._thread_parent(channel, thread_ts) if thread_ts else None
@@ -1028,6 +1167,8 @@ class SlackStandin:
 
     def _chat_update(self, p: _Params) -> dict[str, Any]:
         channel = self._channel(p)
+        if self._conversation(channel).archived:
+            raise ApiError("is_archived")
         message = self._find(channel, p.text("ts"))
         content = _content(p, require=True)
         edit_ts = self._next_ts()
@@ -1167,29 +1308,26 @@ class SlackStandin:
         user.update((self.users or {}).get(user_id, {}))
         return user
 
+    def _conversation_read(self, p: _Params, scopes: Mapping[str, str]) -> Conversation:
+        """The conversation a read method names, once the token may read its type (a
+        conversation the bot cannot see is not found, whatever the scopes)."""
+        conversation = self._conversation(self._channel(p))
+        self._require_scope([scopes[conversation.kind]])
+        return conversation
+
     def _conversations_info(self, p: _Params) -> dict[str, Any]:
-        channel = self._channel(p)
-        name = (self.channel_names or {}).get(channel) or channel.lower()
-        info = {
-            "id": channel,
-            "name": name,
-            "is_channel": True,
-            "is_private": False,
-            "is_archived": False,
-            "is_member": True,
-            "created": FIRST_TS_MICROS // 1_000_000,
-        }
-        return {"ok": True, "channel": info}
+        conversation = self._conversation_read(p, CONVERSATION_READ_SCOPES)
+        return {"ok": True, "channel": conversation.to_api()}
 
     def _conversations_history(self, p: _Params) -> dict[str, Any]:
-        channel = self._channel(p)
+        channel = self._conversation_read(p, CONVERSATION_HISTORY_SCOPES).id
         shown = list(reversed(self.messages(channel)))
         limit = max(1, p.integer("limit", 100))
         page = [self._api(m) for m in shown[:limit]]
         return {"ok": True, "messages": page, "has_more": len(shown) > limit}
 
     def _conversations_replies(self, p: _Params) -> dict[str, Any]:
-        channel = self._channel(p)
+        channel = self._conversation_read(p, CONVERSATION_HISTORY_SCOPES).id
         ts = p.text("ts")
         parent = self._index.get((channel, ts or ""))
         if parent is None:

@@ -23,6 +23,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryInt
 
 from tests.standins import fixtures as standin_fixtures
 from tests.standins.slack_api import (
+    DEFAULT_SCOPES,
     RETRY_AFTER_SECONDS_HEADER,
     RateLimitConfig,
     RateLimiter,
@@ -109,6 +110,75 @@ def test_auth_errors_are_http_200(slack_api: SlackStandin, token: str | None, er
     assert info.value.response.status_code == 200
     assert info.value.response["error"] == error
     assert slack_api.messages("C1") == []
+
+
+def test_every_answer_carries_the_tokens_scopes(client: WebClient) -> None:
+    response = client.auth_test()
+    headers = {name.lower(): value for name, value in response.headers.items()}
+    assert set(headers["x-oauth-scopes"].split(",")) == set(DEFAULT_SCOPES)
+    assert headers["x-accepted-oauth-scopes"] == ""  # auth.test needs no scope
+    posted = client.chat_postMessage(channel="C1", text="hi")
+    assert {k.lower(): v for k, v in posted.headers.items()}["x-accepted-oauth-scopes"] == (
+        "chat:write"
+    )
+
+
+@pytest.mark.slack_api(scopes=["commands", "channels:read"])
+def test_a_method_without_its_scope_is_missing_scope(
+    client: WebClient, slack_api: SlackStandin
+) -> None:
+    with pytest.raises(SlackApiError) as info:
+        client.chat_postMessage(channel="C1", text="hi")
+    assert info.value.response["error"] == "missing_scope"
+    assert info.value.response["needed"] == "chat:write"
+    assert info.value.response["provided"] == "channels:read,commands"
+    assert slack_api.messages("C1") == []
+    slack_api.set_scopes(["chat:write"])
+    client.chat_postMessage(channel="C1", text="hi")
+    assert client.auth_test().headers["x-oauth-scopes"] == "chat:write"
+
+
+def test_conversations_info_needs_the_scope_of_the_conversations_type(
+    client: WebClient, slack_api: SlackStandin
+) -> None:
+    slack_api.set_channel("C0SECRET", kind="private")
+    slack_api.set_scopes(["channels:read"])
+    assert client.conversations_info(channel="C0PUBLIC")["channel"]["is_private"] is False
+    with pytest.raises(SlackApiError) as info:
+        client.conversations_info(channel="C0SECRET")
+    assert (info.value.response["error"], info.value.response["needed"]) == (
+        "missing_scope",
+        "groups:read",
+    )
+    slack_api.set_scopes(["channels:read", "groups:read"])
+    assert client.conversations_info(channel="C0SECRET")["channel"]["is_private"] is True
+
+
+def test_channels_archived_private_and_not_joined(
+    client: WebClient, slack_api: SlackStandin
+) -> None:
+    slack_api.set_channel("C0OLD", name="old", archived=True)
+    slack_api.set_channel("C0OUTSIDE", kind="private", member=False)
+    slack_api.set_channel("C0OPEN", name="open", member=False)
+    # An archived channel: described as such, refuses posts
+    info = client.conversations_info(channel="C0OLD")["channel"]
+    assert (info["name"], info["is_archived"], info["is_member"]) == ("old", True, True)
+    with pytest.raises(SlackApiError) as archived:
+        client.chat_postMessage(channel="C0OLD", text="hi")
+    assert archived.value.response["error"] == "is_archived"
+    # A private channel the bot is not in does not exist for it
+    for call in (client.conversations_info, client.chat_postMessage):
+        with pytest.raises(SlackApiError) as hidden:
+            call(channel="C0OUTSIDE", text="hi")
+        assert hidden.value.response["error"] == "channel_not_found"
+    # A public channel it is not in: posts need chat:write.public
+    assert client.conversations_info(channel="C0OPEN")["channel"]["is_member"] is False
+    client.chat_postMessage(channel="C0OPEN", text="with chat:write.public")
+    slack_api.set_scopes(DEFAULT_SCOPES - {"chat:write.public"})
+    with pytest.raises(SlackApiError) as outside:
+        client.chat_postMessage(channel="C0OPEN", text="without")
+    assert outside.value.response["error"] == "not_in_channel"
+    assert [m.text for m in slack_api.messages("C0OPEN")] == ["with chat:write.public"]
 
 
 def test_token_form_field_and_form_encoded_blocks(slack_api: SlackStandin) -> None:

@@ -86,7 +86,7 @@ def register(app: App, get_service: Callable[[], ChatOpsService]) -> None:
         if not service.authorizer.allowed(verb, user):
             service.auditor.record(user, verb, str(value.get("arn")), "denied")
             client.chat_postEphemeral(
-                channel=channel, user=user, text=f":no_entry: {service.authorizer.refusal(verb)}"
+                channel=channel, user=user, text=service.authorizer.refusal(verb, user)
             )
             return
         # The trigger_id is valid for 3 seconds: open now, fill in the details after the ack.

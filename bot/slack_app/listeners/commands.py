@@ -1,4 +1,7 @@
-"""``/sagemaker``: quick subcommands are answered in the ack, slow ones (AWS calls) after it."""
+"""``/sagemaker``: quick subcommands are answered in the ack, slow ones (AWS calls) after it.
+
+``doctor`` is slow for an admin and refused in the ack for anyone else, so nothing runs on
+their behalf (see ``ChatOpsService.runs_later``)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, Respond
 
 from bot.slack_app.replies import user_message
-from bot.slash.commands import Command, Help, is_quick
+from bot.slash.commands import Command, Doctor, Help, is_quick
 from bot.slash.grammar import parse_command, slack_unescape
 from bot.slash.help import code, help_text
 
@@ -32,7 +35,11 @@ def register(app: App, get_service: Callable[[], ChatOpsService]) -> None:
 
     def is_slow(command: dict[str, Any]) -> bool:
         parsed = _parsed(command)
-        return parsed is not None and not is_quick(parsed)
+        if parsed is None or is_quick(parsed):
+            return False
+        if isinstance(parsed, Doctor):  # for admins only: anyone else is refused in the ack
+            return get_service().runs_later(parsed, str(command.get("user_id") or ""))
+        return True
 
     def is_fast(command: dict[str, Any]) -> bool:
         return not is_slow(command)
@@ -59,7 +66,11 @@ def register(app: App, get_service: Callable[[], ChatOpsService]) -> None:
         try:
             parsed = parse_command(str(command.get("text") or ""))
             reply = get_service().slow(
-                parsed, command["user_id"], command["channel_id"], command.get("user_name")
+                parsed,
+                command["user_id"],
+                command["channel_id"],
+                command.get("user_name"),
+                command.get("team_id"),
             )
             respond(**reply.payload(), replace_original=False)
         except Exception as exc:
