@@ -8,8 +8,9 @@ The Bolt app is built at import, in Lambda's init phase: the two secrets are rea
 per container, through Powertools Parameters) and the listeners registered, so that a request
 finds the app ready and makes no AWS call of its own before its ack. With SnapStart
 (serverless.yml, ``snapStart``) the init phase runs once, when a version is published, and a
-cold start resumes from its snapshot instead. What a command alone needs (the store, the
-renderer, the service) is still built by the first command that needs it.
+cold start resumes from its snapshot instead (reseeding ``random`` there: a runtime hook).
+What a command alone needs (the store, the renderer, the service) is still built by the first
+command that needs it.
 
 An init that fails (a secret that cannot be read) does not fail the import: it is logged as
 one error naming the cause, and the first request tries again (and fails, with that error, if
@@ -18,6 +19,8 @@ the cause is still there), rather than Lambda restarting the container on every 
 
 from __future__ import annotations
 
+import contextlib
+import random
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -66,6 +69,15 @@ def _init() -> SlackRequestHandler | None:
 
 
 _handler: SlackRequestHandler | None = _init()
+
+# With SnapStart, every environment resumed from one snapshot would draw the same pseudo-random
+# numbers (the jitter of Slack retries, which is there to spread them): reseed from the OS on
+# each restore. The hooks' library comes with Lambda's Python runtimes; without it there is no
+# snapshot either.
+with contextlib.suppress(ImportError):
+    from snapshot_restore_py import register_after_restore
+
+    register_after_restore(random.seed)
 
 
 def request_handler() -> SlackRequestHandler:

@@ -27,8 +27,12 @@ from tests.deploy.conftest import EVENTS_DIR, ROOT, deploy_script, is_stub_layer
 
 FUNCTION_ZIP = "sagemaker-chatops.zip"
 CHANNEL = "C0LAMBDA"
-# What the runtime provides (deploy/build_layer.sh's RUNTIME_PROVIDED), as import names.
-RUNTIME_MODULES = {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3"}
+# What the runtime provides (deploy/build_layer.sh's RUNTIME_PROVIDED), as import names, and
+# SnapStart's runtime hooks (handlers/slack.py), which Lambda's Python runtimes include.
+RUNTIME_MODULES = {
+    *("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3"),
+    "snapshot_restore_py",
+}
 # Imported when present, else done without: botocore's CA bundle (botocore.httpsession).
 OPTIONAL_MODULES = {"certifi"}
 

@@ -45,7 +45,8 @@ else:
 from tests.handlers.test_events_handler import LambdaContext
 
 response = slack.handler(event, LambdaContext())
-print(json.dumps({"built_at_import": built_at_import, "response": response}))
+result = {"built_at_import": built_at_import, "response": response}
+print(json.dumps(result))
 """
 
 
@@ -123,3 +124,40 @@ def test_a_secret_that_cannot_be_read_at_init_is_logged_and_read_by_the_first_re
     # AND the first request read them and was answered
     assert result["response"]["statusCode"] == 200
     assert "subscribe" in result["response"]["body"]
+
+
+# The init phase, then two environments resumed from its memory, each running the restore
+# hooks as Lambda does. A restore resumes the memory as it was, so each starts from the state
+# ``random`` had at the snapshot. (Not a fork: CPython reseeds ``random`` in a forked child.)
+RESTORES = r"""
+import json, random
+
+import handlers.slack
+from snapshot_restore_py import get_after_restore
+
+snapshot = random.getstate()
+draws = []
+for _ in range(2):
+    random.setstate(snapshot)
+    for hook, args, kwargs in get_after_restore():
+        hook(*args, **kwargs)
+    draws.append(random.random())
+print(json.dumps(draws))
+"""
+
+
+def test_environments_restored_from_one_snapshot_do_not_share_random_numbers() -> None:
+    """The jitter of Slack retries spreads them only if each environment draws its own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CHATOPS_"))}
+    env.update(SLACK_BOT_TOKEN="xoxb-restore", SLACK_SIGNING_SECRET="restore-secret")
+    done = subprocess.run(
+        [sys.executable, "-c", RESTORES],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    first, second = json.loads(done.stdout.splitlines()[-1])
+    assert first != second
