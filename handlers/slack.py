@@ -23,15 +23,20 @@ import contextlib
 import random
 from typing import Any
 
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from slack_bolt.adapter.aws_lambda import SlackRequestHandler
+from bot.startup import init_phase
 
-from bot.errors import ConfigurationError
-from bot.observability import make_tracer, route_bot_logs
-from bot.runtime import build_runtime, resolve_signing_secret
-from bot.settings import get_settings
-from bot.slack_app.app import build_app, build_service
+# What the function imports lives as long as its container: imported without the cyclic
+# garbage collector's passes, then frozen (bot/startup.py).
+with init_phase():
+    from aws_lambda_powertools import Logger
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from slack_bolt.adapter.aws_lambda import SlackRequestHandler
+
+    from bot.errors import ConfigurationError
+    from bot.observability import make_tracer, route_bot_logs
+    from bot.runtime import build_runtime, resolve_signing_secret
+    from bot.settings import get_settings
+    from bot.slack_app.app import build_app, build_service
 
 # `name`: the logger a line came from (the bot's are bot.*); a key given here outlives the
 # clear_state of each invocation, one appended later would not.

@@ -28,13 +28,14 @@ ROOT = Path(__file__).resolve().parents[2]
 # argv: what to do with the parameters between the import and the request ("delete" them, or
 # "create" them), their values (JSON), the request (JSON). Prints one JSON line.
 CONTAINER = r"""
-import json, sys
+import gc, json, sys
 import boto3
 
 import handlers.slack as slack
 
 action, values, event = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
 built_at_import = slack._handler is not None
+collector = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}
 ssm = boto3.client("ssm")
 if action == "delete":
     ssm.delete_parameters(Names=list(values))
@@ -45,7 +46,7 @@ else:
 from tests.handlers.test_events_handler import LambdaContext
 
 response = slack.handler(event, LambdaContext())
-result = {"built_at_import": built_at_import, "response": response}
+result = {"built_at_import": built_at_import, "collector": collector, "response": response}
 print(json.dumps(result))
 """
 
@@ -102,6 +103,9 @@ def test_the_secrets_are_read_at_init_and_the_request_calls_no_one_before_its_ac
     result, logs = run_container(slack_api, moto_server, "delete", values)
     # THEN the app was built at import, and the request was answered without reading them
     assert result["built_at_import"] is True
+    # (what the import made is frozen, and the garbage collector is on: bot/startup.py)
+    assert result["collector"]["enabled"] is True
+    assert result["collector"]["frozen"] > 10_000
     assert result["response"]["statusCode"] == 200
     assert "subscribe" in result["response"]["body"]
     assert not [line for line in logs if line["level"] == "ERROR"]
