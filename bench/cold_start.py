@@ -306,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio_no_exit = median(dynamo.no_exit) / median(reference.no_exit)
     floor = median(stack.total) / median(reference.total)
     ack_ratio = median(slack_ack.total) / median(reference.total)
+    ack_no_exit = median(slack_ack.no_exit) / median(reference.no_exit)
     ack_floor = median(bolt_floor.total) / median(reference.total)
     ratio_ok = ratio <= TARGET_RATIO
     ack_ok = ack_ratio <= TARGET_RATIO and auth_tests == 0
@@ -363,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         end="",
     )
     print(verdict(ack_ok))
+    print(f"    (d) / (a) without exit       {ack_no_exit:5.2f}×   (what Slack's request waits)")
     print(
         f"    (f) total / (a) total        {ack_floor:5.2f}×   the floor: Bolt and its Lambda"
         "\n    adapter (which imports boto3 and makes a Lambda client), one listener, one request"
