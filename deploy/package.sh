@@ -12,8 +12,8 @@
 #    The function zip is serverless.yml's `package.artifact`; a copy goes into the package
 #    directory beside deps.zip, so that it holds both zips for the checks and the size.
 # 3. cfn-lint on the generated CloudFormation and on deploy/cross-account-role.yml. No error
-#    and no warning passes: the only ignored warning is W3005, by name, on the three resources
-#    osls writes itself (see `extensions` in serverless.yml for why).
+#    and no warning passes: the only ignored warning is W3005, by name, on the resources osls
+#    writes itself (see `lintIgnores` in serverless.yml for why).
 # 4. The package's size: each zip, and the total against Lambda's 250 MB (deploy/package_size.py).
 set -euo pipefail
 

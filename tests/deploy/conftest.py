@@ -106,11 +106,13 @@ class Resolver:
         self.env = env or {}
 
     def resolve(self, value: Any, depth: int = 0) -> Any:
+        # Depth counts variables resolved within variables (a loop would never end), not the
+        # nesting of the data.
         assert depth < 20, f"variables nested too deep at {value!r}"
         if isinstance(value, dict):
-            return {k: self.resolve(v, depth + 1) for k, v in value.items()}
+            return {k: self.resolve(v, depth) for k, v in value.items()}
         if isinstance(value, list):
-            return [self.resolve(v, depth + 1) for v in value]
+            return [self.resolve(v, depth) for v in value]
         if not isinstance(value, str):
             return value
         while (match := _VARIABLE.search(value)) is not None:
@@ -198,29 +200,45 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if (directory / TEMPLATE_FILE).stat().st_mtime < newest_source:
             pytest.fail(f"{directory} is older than serverless.yml: `make package`")
         return directory
+    return _shared_package(tmp_path_factory, "osls")
+
+
+@pytest.fixture(scope="session")
+def snap_start_template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The template of ``osls package --param snapStart=true``: always packaged here (the same
+    way as above, with a stub layer), since ``make package`` packages the defaults only."""
+    directory = _shared_package(tmp_path_factory, "osls-snap-start", {"snapStart": "true"})
+    data: dict[str, Any] = json.loads((directory / TEMPLATE_FILE).read_text())
+    return data
+
+
+def _shared_package(
+    tmp_path_factory: pytest.TempPathFactory, name: str, params: dict[str, str] | None = None
+) -> Path:
+    """``_package`` once for the whole run, also under pytest-xdist: the workers share the
+    parent of their base temporary directories, and the first one in packages for all."""
     if shutil.which("node") is None:
         skip_or_fail("node is not installed")
     if not OSLS.exists():
         skip_or_fail("node_modules/.bin/osls is not installed (npm ci)")
-    # One package for the whole run, also under pytest-xdist: the workers share the parent of
-    # their base temporary directories, and the first one in packages for all.
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent
-    tmp = shared / "osls"
-    with (shared / "osls.lock").open("w") as lock:
+    tmp = shared / name
+    with (shared / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (tmp / "done").exists():
             shutil.rmtree(tmp, ignore_errors=True)
-            _package(tmp)
+            _package(tmp, params or {})
             (tmp / "done").touch()
     return tmp / "package"
 
 
-def _package(tmp: Path) -> None:
-    """``osls package --stage ci`` into ``tmp/package``, with no AWS credentials or
-    configuration, the function zip as deploy/package.sh builds it, and a stub dependency layer
-    (the real one is deploy/build_layer.sh's)."""
+def _package(tmp: Path, params: dict[str, str]) -> None:
+    """``osls package --stage ci`` (with ``--param NAME=VALUE`` for each of ``params``) into
+    ``tmp/package``, with no AWS credentials or configuration, the function zip as
+    deploy/package.sh builds it, and a stub dependency layer (the real one is
+    deploy/build_layer.sh's)."""
     layer = tmp / "layer"
     (layer / "python").mkdir(parents=True)
     (layer / "python" / "layer_stub.py").write_text("")
@@ -237,7 +255,8 @@ def _package(tmp: Path) -> None:
         AWS_EC2_METADATA_DISABLED="true",
     )
     result = subprocess.run(
-        [str(OSLS), "package", "--stage", STAGE, "--package", str(out)],
+        [str(OSLS), "package", "--stage", STAGE, "--package", str(out)]
+        + [f"--param={name}={value}" for name, value in params.items()],
         cwd=ROOT,
         env=env,
         capture_output=True,

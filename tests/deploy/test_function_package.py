@@ -27,8 +27,12 @@ from tests.deploy.conftest import EVENTS_DIR, ROOT, deploy_script, is_stub_layer
 
 FUNCTION_ZIP = "sagemaker-chatops.zip"
 CHANNEL = "C0LAMBDA"
-# What the runtime provides (deploy/build_layer.sh's RUNTIME_PROVIDED), as import names.
-RUNTIME_MODULES = {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3"}
+# What the runtime provides (deploy/build_layer.sh's RUNTIME_PROVIDED), as import names, and
+# SnapStart's runtime hooks (handlers/slack.py), which Lambda's Python runtimes include.
+RUNTIME_MODULES = {
+    *("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3"),
+    "snapshot_restore_py",
+}
 # Imported when present, else done without: botocore's CA bundle (botocore.httpsession).
 OPTIONAL_MODULES = {"certifi"}
 
@@ -180,6 +184,7 @@ if handler == "events":
     out["compiled_loaders"] = module_loaders(runtime.renderer._env.loader)
 else:
     import handlers.slack
+    out["built_at_import"] = handlers.slack._handler is not None
     out["result"] = type(handlers.slack.request_handler()).__name__
 out["modules"] = {name: getattr(m, "__file__", None) or "" for name, m in sys.modules.items()}
 print(json.dumps(out))
@@ -248,7 +253,8 @@ def events_run(function_dir: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def slack_run(function_dir: Path) -> dict[str, Any]:
-    """The slack handler's Bolt app, built (it calls nothing until a request comes)."""
+    """The slack handler imported: its Bolt app is built then, in the init phase (and calls
+    nothing until a request comes)."""
     env = {
         "SLACK_BOT_TOKEN": "xoxb-function-package-test",
         "SLACK_SIGNING_SECRET": "function-package-test",
@@ -263,6 +269,7 @@ def test_the_handlers_run_from_the_function_zip_alone(
     assert events_run["result"] == {"batchItemFailures": []}
     assert len(events_run["messages"]) == 2
     assert slack_run["result"] == "SlackRequestHandler"
+    assert slack_run["built_at_import"] is True
     for run in (events_run, slack_run):
         modules: dict[str, str] = run["modules"]
         ours = {n: f for n, f in modules.items() if n.split(".")[0] in ("bot", "handlers")}

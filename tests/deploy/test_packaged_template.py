@@ -171,6 +171,73 @@ def test_optional_parts_are_all_there_when_asked_for(everything: Stack) -> None:
         assert properties["Dimensions"][0]["Name"] == "QueueName"
 
 
+# --- SnapStart (the `snapStart` param) -------------------------------------------------------
+
+
+def lazy_listener_target(resources: dict[str, Any]) -> str:
+    """The ARN the slack function may invoke for Bolt's lazy listeners."""
+    [statement] = [
+        s for s in role_statements(resources, "SlackRole") if s.get("Sid") == "SlackLazyListeners"
+    ]
+    assert statement["Action"] == "lambda:InvokeFunction"
+    target: str = statement["Resource"]
+    return target
+
+
+def test_snap_start_is_off_by_default(stack: Stack) -> None:
+    resources = stack.resources()
+    assert not [r for r in resources.values() if "SnapStart" in r.get("Properties", {})]
+    assert not of_type(resources, "AWS::Lambda::Alias")
+    integration = resources["HttpApiIntegrationSlack"]["Properties"]
+    assert integration["IntegrationUri"] == get_att("SlackLambdaFunction")
+    # Bolt invokes the ARN the request came to: here the function's own, unqualified.
+    assert lazy_listener_target(resources).endswith(":function:sagemaker-chatops-ci-slack")
+
+
+def test_snap_start_snapshots_the_slack_function_and_everything_goes_through_its_alias(
+    snap_start_template: dict[str, Any],
+) -> None:
+    resources = Stack(snap_start_template).resources()
+    functions = of_type(resources, "AWS::Lambda::Function")
+    snap_start = {name: f["Properties"].get("SnapStart") for name, f in functions.items()}
+    assert snap_start == {
+        "SlackLambdaFunction": {"ApplyOn": "PublishedVersions"},
+        "EventsLambdaFunction": None,  # the queue waits; nobody waits for its cold start
+    }
+    # A published version of it, and an alias on that version…
+    [(alias_id, alias)] = of_type(resources, "AWS::Lambda::Alias").items()
+    alias_name = alias["Properties"]["Name"]
+    version_id = alias["Properties"]["FunctionVersion"]["Fn::GetAtt"][0]
+    assert resources[version_id]["Properties"]["FunctionName"] == {"Ref": "SlackLambdaFunction"}
+    alias_arn = {"Fn::Join": [":", [get_att("SlackLambdaFunction"), alias_name]]}
+    # …which Slack's requests reach (SnapStart applies to published versions only)…
+    integration = resources["HttpApiIntegrationSlack"]["Properties"]
+    assert integration["IntegrationUri"] == alias_arn
+    [permission] = of_type(resources, "AWS::Lambda::Permission").values()
+    assert permission["Properties"]["FunctionName"] == alias_arn
+    # …and so do the lazy listeners, which invoke the ARN the request came to: the alias's,
+    # with its async invocations still never retried.
+    assert lazy_listener_target(resources).endswith(
+        f":function:sagemaker-chatops-ci-slack:{alias_name}"
+    )
+    [invoke_config] = of_type(resources, "AWS::Lambda::EventInvokeConfig").values()
+    assert invoke_config["Properties"]["Qualifier"] == alias_name
+    assert invoke_config["Properties"]["MaximumRetryAttempts"] == 0
+    assert alias_id in as_list(invoke_config["DependsOn"])
+    check_least_privilege(list(iam_statements(resources)))
+
+
+def test_snap_start_template_passes_cfn_lint(
+    snap_start_template: dict[str, Any], tmp_path: Path
+) -> None:
+    from cfnlint import api
+
+    path = tmp_path / TEMPLATE_FILE
+    path.write_text(json.dumps(snap_start_template))
+    found = api.lint_file(path, config=api.ManualArgs(regions=["us-east-1"]))
+    assert not found, "\n".join(str(m) for m in found)
+
+
 # --- IAM -----------------------------------------------------------------------------------------
 
 
@@ -486,15 +553,18 @@ def test_package_template_passes_cfn_lint(packaged: Path) -> None:
     assert not matches_found, "\n".join(str(m) for m in matches_found)
 
 
+@pytest.mark.parametrize("snap_start", [False, True])
 def test_cfn_lint_ignores_only_named_warnings_where_osls_writes_them(
-    template: dict[str, Any],
+    template: dict[str, Any], snap_start: bool, request: pytest.FixtureRequest
 ) -> None:
+    if snap_start:  # osls writes the alias and its DependsOn too
+        template = request.getfixturevalue("snap_start_template")
     ignored = {
         name: resource["Metadata"]["cfn-lint"]["config"]["ignore_checks"]
         for name, resource in template["Resources"].items()
         if "cfn-lint" in resource.get("Metadata", {})
     }
-    assert set(ignored) == IGNORED_ON
+    assert set(ignored) == IGNORED_ON | ({"SlackSnapStartLambdaAlias"} if snap_start else set())
     for name, checks in ignored.items():
         assert set(checks) <= set(IGNORED), f"{name}: {checks}"
         assert all(check.startswith("W") for check in checks), "an error is never ignored"

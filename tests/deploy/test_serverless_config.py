@@ -351,6 +351,24 @@ def test_tracing_permissions_follow_tracing(raw: dict[str, Any], tracing: bool |
     assert resolved["resources"]["Resources"]["TracingPolicy"]["Condition"] == "TracingOn"
 
 
+def test_snap_start_is_off_by_default(config: dict[str, Any]) -> None:
+    assert config["functions"]["slack"]["snapStart"] is False
+
+
+@pytest.mark.parametrize("snap_start", [False, True, "true", "false"])
+def test_snap_start_switches_the_slack_function_and_its_lazy_listeners_target(
+    raw: dict[str, Any], snap_start: bool | str
+) -> None:
+    resolved = Resolver(raw, params={"snapStart": snap_start}).resolve(raw)
+    on = text(snap_start).lower() == "true"
+    assert resolved["functions"]["slack"]["snapStart"] is on  # osls wants a boolean
+    assert "snapStart" not in resolved["functions"]["events"]
+    statement = _statement(resolved["resources"]["Resources"], "SlackRole", "SlackLazyListeners")
+    # With SnapStart the requests, and so Bolt's self-invocations, come to osls's alias.
+    suffix = "-slack:snapstart" if on else "-slack"
+    assert statement["Resource"]["Fn::Sub"].endswith(f":function:sagemaker-chatops-ci{suffix}")
+
+
 # --- the table ---------------------------------------------------------------------------
 
 

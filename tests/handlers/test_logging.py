@@ -24,7 +24,14 @@ logging.getLogger("bot.probe").warning("probe warning")
 
 
 def run_probe(module: str, level: str | None) -> list[dict[str, object]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("POWERTOOLS_", "AWS_LAMBDA"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("POWERTOOLS_", "AWS_LAMBDA", "SLACK_", "CHATOPS_"))
+    }
+    # What the functions are given in Lambda, in the form local runs use: handlers.slack
+    # builds its app at import, and would log that it cannot without them.
+    env.update(SLACK_BOT_TOKEN="xoxb-probe", SLACK_SIGNING_SECRET="probe-signing-secret")
     if level is not None:
         env["POWERTOOLS_LOG_LEVEL"] = level
     out = subprocess.run(
