@@ -155,13 +155,32 @@ class ChatOpsService:
     def runs_later(self, command: Command, user_id: str) -> bool:
         """Whether a command is done after the ack (in a second invocation, in Lambda).
 
-        ``doctor`` only for an admin: anyone else is refused in the ack, and nothing is done
-        on their behalf, not even the second invocation."""
+        Only for someone who may run it: anyone else is refused in the ack, and nothing is
+        done on their behalf, not even the second invocation. Decided from the settings (and
+        Slack's user groups) alone: no AWS call."""
         if is_quick(command):
             return False
-        if isinstance(command, Doctor):
-            return self.authorizer.allowed("doctor", user_id)
+        match command:
+            case Status(target=target) | Inspect(target=target):
+                return self.authorizer.can_read(user_id, target.account)
+            case Doctor() | Approve() | Reject() | Retry() | Stop():
+                return self.authorizer.allowed(_action(command), user_id)
         return True
+
+    def _refuse(self, command: Command, user_id: str) -> None:
+        """Refuse (audited) a slow command its user may not run, as its slow half would."""
+        action = _action(command)
+        match command:
+            case Status(target=target) | Inspect(target=target):
+                self._require_read(action, user_id, target.account, target.text)
+            case Approve(package=package) | Reject(package=package):
+                self._require(action, user_id, str(package))
+            case Retry(execution_arn=arn):
+                self._require(action, user_id, arn)
+            case Stop(target=target):
+                self._require(action, user_id, target.text)
+            case _:
+                self._require(action, user_id, DOCTOR_TARGET)
 
     @staticmethod
     def help(command: Help) -> Reply:
@@ -172,10 +191,10 @@ class ChatOpsService:
         match command:
             case Help():
                 return self.help(command)
-            case Doctor():
+            case Doctor() | Approve() | Reject() | Retry() | Stop() | Status() | Inspect():
                 # Here only for someone who may not (see runs_later): refused, and audited.
-                self._require("doctor", user_id, DOCTOR_TARGET)
-                raise ChatOpsError("You became an admin a moment ago: run it again.")
+                self._refuse(command, user_id)
+                raise ChatOpsError("Your rights changed a moment ago: run it again.")
             case ListSubscriptions():
                 subscriptions = self.store.list_subscriptions(channel)
                 if not subscriptions:
@@ -632,6 +651,19 @@ class ChatOpsService:
     def _subscriptions_changed(self) -> None:
         if self.on_subscriptions_changed:
             self.on_subscriptions_changed()
+
+
+def _action(command: Command) -> str:
+    """The authorization action a slow command is."""
+    return {
+        Doctor: "doctor",
+        Approve: "approve",
+        Reject: "reject",
+        Retry: "retry",
+        Stop: "stop",
+        Status: "status",
+        Inspect: "inspect",
+    }[type(command)]
 
 
 def _region(arn: str) -> str | None:

@@ -232,3 +232,27 @@ def test_doctor_for_an_admin_runs_in_the_second_invocation(
     sections = " ".join(b["text"]["text"] for b in reply["blocks"] if b["type"] == "section")
     assert "Account `123456789012`" in sections
     assert "Allowed: `sagemaker:DescribeTrainingJob`" in sections
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "approve churn-models/3",
+        "reject churn-models/3 not good enough",
+        "stop my-training-job",
+        "retry arn:aws:sagemaker:us-east-1:123456789012:pipeline/p/execution/abc123",
+        # another account's resource: named readers only, and none are named
+        "status arn:aws:sagemaker:us-east-1:999999999999:training-job/theirs",
+        "inspect arn:aws:sagemaker:us-east-1:999999999999:training-job/theirs",
+    ],
+)
+def test_a_refused_command_is_refused_in_the_ack_with_nothing_run_for_it(
+    lambda_env: InvokeSelf, slack_api: SlackStandin, text: str
+) -> None:
+    # WHEN someone who may not runs a command that would call AWS after the ack
+    event = http_api_event(command(slack_api, text, user="U0OUTSIDER"))
+    response = slack_handler.handler(event, LambdaContext())
+    # THEN the ack itself says no, and no second invocation runs on their behalf
+    assert response["statusCode"] == 200
+    assert ":no_entry:" in response["body"]
+    assert lambda_env.invocations == []

@@ -155,6 +155,18 @@ class SlackApp:
     def replies(self) -> list[dict[str, Any]]:
         return self.slack.responses("cmd")
 
+    def answer(self, text: str, user: str = APPROVER) -> dict[str, Any]:
+        """What the user sees of a command: the ack's own answer (a quick command, a refusal:
+        then nothing follows it), else the reply that follows it."""
+        before = len(self.replies())
+        response = self.command(text, user=user)
+        body = json.loads(response.body) if response.body else {}
+        said = str(body.get("text") or "")
+        if said and not said.startswith(":hourglass_flowing_sand:"):
+            assert len(self.replies()) == before, "an answer in the ack, and a reply after it"
+            return dict(body)
+        return self.replies()[-1]
+
 
 def make_slack_app(
     slack_api: SlackStandin, aws_client_factory: AwsClientFactory, **settings: Any

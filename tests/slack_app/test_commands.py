@@ -118,8 +118,7 @@ def test_status_renders_the_resource_like_an_event(slack_app: SlackApp) -> None:
 
 
 def test_status_of_an_unknown_resource_says_so(slack_app: SlackApp) -> None:
-    slack_app.command("status no-such-job-anywhere")
-    [reply] = slack_app.replies()
+    reply = slack_app.answer("status no-such-job-anywhere")
     assert "no-such-job-anywhere" in reply["text"]
     assert "Traceback" not in reply["text"]
 
@@ -128,8 +127,7 @@ def test_outsider_cannot_stop_and_nothing_changes(slack_app: SlackApp) -> None:
     sm = slack_app.service.sagemaker(None)
     name = unique("train")
     create_training_job(sm._sm, name)
-    slack_app.command(f"stop {name}", user=OUTSIDER)
-    [reply] = slack_app.replies()
+    reply = slack_app.answer(f"stop {name}", user=OUTSIDER)
     assert reply["text"].startswith(":no_entry:") and reply["text"].count(":no_entry:") == 1
     assert f"<@{APPROVER}>" in reply["text"]  # says who may
     status = sm._sm.describe_training_job(TrainingJobName=name)["TrainingJobStatus"]
@@ -146,8 +144,7 @@ def test_inspect_answers_the_user_alone_and_offers_to_share_in_the_thread(
     name = unique("train")
     arn = create_training_job(sm, name)
     # no thread yet: the inspection comes back to the user, with nowhere to share it
-    slack_app.command(f"inspect {name}")
-    [reply] = slack_app.replies()
+    reply = slack_app.answer(f"inspect {name}")
     assert reply["response_type"] == "ephemeral"
     assert name in reply["text"]
     assert SHARE not in json.dumps(reply["blocks"])
@@ -157,8 +154,7 @@ def test_inspect_answers_the_user_alone_and_offers_to_share_in_the_thread(
     event["detail"].update(TrainingJobName=name, TrainingJobArn=arn)
     slack_app.runtime.deliverer.deliver_raw(event)
     [parent] = slack_app.slack.messages(CHANNEL)
-    slack_app.command(f"logs {name}")
-    reply = slack_app.replies()[-1]
+    reply = slack_app.answer(f"logs {name}")
     assert reply["response_type"] == "ephemeral"
     [share] = [e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert share["action_id"] == SHARE
@@ -193,8 +189,7 @@ def test_aws_errors_reach_the_user_as_a_sentence(slack_app: SlackApp) -> None:
     execution = "arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn/execution/abc123"
     with Stubber(sm) as stub:
         stub.add_client_error("retry_pipeline_execution", "AccessDeniedException", "no", 400)
-        slack_app.command(f"retry {execution}")
-    [reply] = slack_app.replies()
+        reply = slack_app.answer(f"retry {execution}")
     assert reply["text"].startswith(":warning:")
     assert "Traceback" not in reply["text"]
     [record] = slack_app.runtime.store.list_audit()

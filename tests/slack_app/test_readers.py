@@ -141,9 +141,8 @@ def test_with_viewers_only_they_read_and_a_refusal_asks_aws_nothing(
 
     # WHEN someone who is not among them asks
     aws_requests.mark()
-    app.command(text, user=OUTSIDER)
-    # THEN they are told who may, AWS is asked nothing, and the refusal is audited
-    [refusal] = app.replies()
+    refusal = app.answer(text, user=OUTSIDER)
+    # THEN they are told who may (in the ack), AWS is asked nothing, the refusal is audited
     assert refusal["response_type"] == "ephemeral"
     assert refusal["text"].startswith(":no_entry:")
     assert f"<@{VIEWER}>" in refusal["text"] and f"<!subteam^{VIEWER_GROUP}>" in refusal["text"]
@@ -167,8 +166,7 @@ def test_without_viewers_everyone_reads_the_bots_own_account(
 ) -> None:
     name, arn, _ = failed_job(app, moto_clients, [SECRET_LINE])
     for text in (f"status {name}", f"status {arn}", f"inspect {arn}"):
-        app.command(text, user=OUTSIDER)
-        assert name in json.dumps(app.replies()[-1]["blocks"])
+        assert name in json.dumps(app.answer(text, user=OUTSIDER)["blocks"])
     # and it reads with the bot's own role, not through the cross-account one
     assert "sts:AssumeRole" not in aws_requests.operations()
 
@@ -210,8 +208,7 @@ def test_another_accounts_resource_is_read_only_by_users_named_explicitly(
             app.click(INSPECT, value, user=user, message_ts=parent.ts)
             answer = last_ephemeral(app, user)
             return answer.text + json.dumps(answer.blocks)
-        app.command(f"{how} {arn}", user=user)
-        reply = app.replies()[-1]
+        reply = app.answer(f"{how} {arn}", user=user)
         return reply["text"] + json.dumps(reply.get("blocks") or [])
 
     # WHEN someone not named anywhere reads it
@@ -240,11 +237,9 @@ def test_a_viewer_named_explicitly_reads_another_account(
 ) -> None:
     name, arn, _ = failed_job(app, moto_clients, ["line"], account=OTHER)
     app.readers([VIEWER_GROUP])
-    app.command(f"status {arn}", user=VIEWER_GROUP_MEMBER)
-    assert name in json.dumps(app.replies()[-1]["blocks"])
+    assert name in json.dumps(app.answer(f"status {arn}", user=VIEWER_GROUP_MEMBER)["blocks"])
     aws_requests.mark()
-    app.command(f"status {arn}", user=OUTSIDER)
-    assert app.replies()[-1]["text"].startswith(":no_entry:")
+    assert app.answer(f"status {arn}", user=OUTSIDER)["text"].startswith(":no_entry:")
     assert aws_requests.all() == []
 
 
@@ -255,8 +250,7 @@ def test_nobody_named_means_nobody_reads_other_accounts(
     app.service.authorizer.approvers = []  # an unset list names nobody
     app.readers([])
     aws_requests.mark()
-    app.command(f"inspect {arn}", user=APPROVER)
-    [refusal] = app.replies()
+    refusal = app.answer(f"inspect {arn}", user=APPROVER)
     assert "Nobody may read resources of other accounts here yet" in refusal["text"]
     assert "`CHATOPS_VIEWERS`" in refusal["text"]
     assert aws_requests.all() == []
@@ -270,13 +264,11 @@ def test_when_the_bots_own_account_is_unknown_every_named_account_is_another(
     app.readers([], home=None)
     aws_requests.mark()
     # THEN an ARN, even of its own account, is for named users only (fails closed)…
-    app.command(f"status {arn}", user=OUTSIDER)
-    refusal = app.replies()[-1]["text"]
+    refusal = app.answer(f"status {arn}", user=OUTSIDER)["text"]
     assert refusal.startswith(":no_entry:") and "`CHATOPS_ACCOUNT_ID`" in refusal
     assert aws_requests.all() == []
     # …while a bare name, which is looked up in the bot's own account, is for everyone
-    app.command(f"status {name}", user=OUTSIDER)
-    assert name in json.dumps(app.replies()[-1]["blocks"])
+    assert name in json.dumps(app.answer(f"status {name}", user=OUTSIDER)["blocks"])
 
 
 # --- log tails: to the person who asked, shared only when they click ------------------------
@@ -367,8 +359,7 @@ def test_slash_inspect_can_be_shared_from_its_ephemeral_answer(
     app: SlackApp, moto_clients: Any
 ) -> None:
     name, _, parent = failed_job(app, moto_clients, [SECRET_LINE])
-    app.command(f"logs {name}", user=OUTSIDER)
-    [answer] = app.replies()
+    answer = app.answer(f"logs {name}", user=OUTSIDER)
     assert answer["response_type"] == "ephemeral"
     assert not shown_anywhere(app.slack, SECRET_LINE)
 

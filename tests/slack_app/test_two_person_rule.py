@@ -205,11 +205,10 @@ def test_an_outsider_counts_for_nothing_and_reads_nothing(two_person: SlackApp) 
         "before-call.sagemaker.*", lambda model, **_: reads.append(model.name)
     )
 
-    two_person.command(f"approve {group}/1", user=OUTSIDER)
+    answer = two_person.answer(f"approve {group}/1", user=OUTSIDER)
 
     assert reads == [] and updates.calls == []
     assert two_person.runtime.store.get_approval(arn) is None
-    [answer] = two_person.replies()
     assert answer["text"].startswith(":no_entry:")
 
 

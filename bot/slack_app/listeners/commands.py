@@ -1,7 +1,8 @@
 """``/sagemaker``: quick subcommands are answered in the ack, slow ones (AWS calls) after it.
 
-``doctor`` is slow for an admin and refused in the ack for anyone else, so nothing runs on
-their behalf (see ``ChatOpsService.runs_later``)."""
+A slow command is slow only for someone who may run it (``doctor`` for an admin, ``approve``
+for an approver, ``status`` for a reader…): anyone else is refused in the ack, so nothing runs
+on their behalf (see ``ChatOpsService.runs_later``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, Respond
 
 from bot.slack_app.replies import user_message
-from bot.slash.commands import Command, Doctor, Help, is_quick
+from bot.slash.commands import Command, Help, is_quick
 from bot.slash.grammar import parse_command, slack_unescape
 from bot.slash.help import code, help_text
 
@@ -37,9 +38,8 @@ def register(app: App, get_service: Callable[[], ChatOpsService]) -> None:
         parsed = _parsed(command)
         if parsed is None or is_quick(parsed):
             return False
-        if isinstance(parsed, Doctor):  # for admins only: anyone else is refused in the ack
-            return get_service().runs_later(parsed, str(command.get("user_id") or ""))
-        return True
+        # Anyone who may not run it is refused in the ack: no second invocation on their behalf.
+        return get_service().runs_later(parsed, str(command.get("user_id") or ""))
 
     def is_fast(command: dict[str, Any]) -> bool:
         return not is_slow(command)
