@@ -90,28 +90,30 @@ class Authorizer:
 
     # --- decisions -------------------------------------------------------------------------
 
-    def can_approve(self, user_id: str) -> bool:
+    def can_approve(self, user_id: str, *, offline: bool = False) -> bool:
         """Approve, reject, retry, stop. Nobody may when no approvers are configured."""
-        return self._member(user_id, self.approvers)
+        return self._member(user_id, self.approvers, offline=offline)
 
-    def can_manage_subscriptions(self, user_id: str) -> bool:
+    def can_manage_subscriptions(self, user_id: str, *, offline: bool = False) -> bool:
         """Subscribe, unsubscribe. Anyone may when no admins are configured."""
         if not self.admins:
             return True
-        return self._member(user_id, self.admins)
+        return self._member(user_id, self.admins, offline=offline)
 
-    def can_run_doctor(self, user_id: str) -> bool:
+    def can_run_doctor(self, user_id: str, *, offline: bool = False) -> bool:
         """``doctor``: admins only; nobody when no admins are configured."""
-        return self._member(user_id, self.admins)
+        return self._member(user_id, self.admins, offline=offline)
 
-    def allowed(self, action: str, user_id: str) -> bool:
-        """The decision for an action name (one of the ``*_ACTIONS``)."""
+    def allowed(self, action: str, user_id: str, *, offline: bool = False) -> bool:
+        """The decision for an action name (one of the ``*_ACTIONS``). ``offline``: without
+        asking Slack, a user group not known yet counts as having the user (so a refusal made
+        offline is certain, and an approval only says "ask again, online")."""
         if action in APPROVER_ACTIONS:
-            return self.can_approve(user_id)
+            return self.can_approve(user_id, offline=offline)
         if action in ADMIN_ACTIONS:
-            return self.can_manage_subscriptions(user_id)
+            return self.can_manage_subscriptions(user_id, offline=offline)
         if action in ADMIN_ONLY_ACTIONS:
-            return self.can_run_doctor(user_id)
+            return self.can_run_doctor(user_id, offline=offline)
         raise ValueError(f"unknown action: {action}")
 
     def refusal(self, action: str, user_id: str | None = None) -> str:
@@ -142,13 +144,14 @@ class Authorizer:
         """Whether ``account`` is not the bot's own (an unknown own account matches none)."""
         return account is not None and account != self.home_account
 
-    def can_read(self, user_id: str, account: str | None) -> bool:
+    def can_read(self, user_id: str, account: str | None, *, offline: bool = False) -> bool:
         """Status, inspect, logs and the buttons that read, for a resource in ``account``
-        (None: the bot's own). Decided from the settings and Slack alone: no AWS call."""
+        (None: the bot's own). Decided from the settings and Slack alone: no AWS call.
+        ``offline``: as for :meth:`allowed`."""
         readers = readers_of(account, self.home_account, bool(self.viewers))
         if readers is Readers.EVERYONE:
             return True
-        return self._member(user_id, self._named_readers())
+        return self._member(user_id, self._named_readers(), offline=offline)
 
     def read_refusal(self, account: str | None) -> str:
         """An ephemeral reply (mrkdwn) for a user who may not read in ``account``: who may."""
@@ -179,12 +182,22 @@ class Authorizer:
 
     # --- membership ------------------------------------------------------------------------
 
-    def _member(self, user_id: str, entries: list[str]) -> bool:
+    def _member(self, user_id: str, entries: list[str], *, offline: bool = False) -> bool:
         if not user_id or not entries:
             return False
         if user_id in entries:
             return True
-        return any(user_id in self._members(group) for group in entries if _GROUP.match(group))
+        groups = [group for group in entries if _GROUP.match(group)]
+        if offline:
+            known = [self._cached(group) for group in groups]
+            return any(members is None or user_id in members for members in known)
+        return any(user_id in self._members(group) for group in groups)
+
+    def _cached(self, group: str) -> frozenset[str] | None:
+        """A group's members as last fetched, while fresh; None when Slack must be asked."""
+        with self._lock:
+            cached = self._groups.get(group)
+        return cached[1] if cached is not None and cached[0] > self._clock() else None
 
     def _members(self, group: str) -> frozenset[str]:
         now = self._clock()

@@ -156,15 +156,17 @@ class ChatOpsService:
         """Whether a command is done after the ack (in a second invocation, in Lambda).
 
         Only for someone who may run it: anyone else is refused in the ack, and nothing is
-        done on their behalf, not even the second invocation. Decided from the settings (and
-        Slack's user groups) alone: no AWS call."""
+        done on their behalf, not even the second invocation. Decided from the settings and the
+        user groups already fetched: no AWS call, and no Slack call before the ack."""
         if is_quick(command):
             return False
+        # Offline: no Slack call before the ack. A user group not fetched yet counts as having
+        # the user; the slow half then decides, online, before any AWS call.
         match command:
             case Status(target=target) | Inspect(target=target):
-                return self.authorizer.can_read(user_id, target.account)
+                return self.authorizer.can_read(user_id, target.account, offline=True)
             case Doctor() | Approve() | Reject() | Retry() | Stop():
-                return self.authorizer.allowed(_action(command), user_id)
+                return self.authorizer.allowed(_action(command), user_id, offline=True)
         return True
 
     def _refuse(self, command: Command, user_id: str) -> None:

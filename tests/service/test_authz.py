@@ -288,3 +288,30 @@ def test_unknown_own_account_is_said_and_odd_accounts_are_not_echoed(
     known = readers_authorizer(slack_api, [])
     text = known.read_refusal("<!channel>`*x*")
     assert "<!channel>" not in text and "`channelx`" in text
+
+
+@pytest.mark.slack_api(usergroups=GROUPS)
+def test_offline_a_group_not_fetched_yet_may_have_anyone_and_slack_is_not_asked(
+    slack_api: SlackStandin,
+) -> None:
+    # GIVEN approvers: a user and a group whose members were never fetched
+    authz = authorizer(slack_api, ["U0ALICE", "S0APPROVERS"])
+    # THEN offline (before an ack) nobody is refused for want of the group's members…
+    assert authz.allowed("approve", "U0STRANGER", offline=True)
+    assert authz.allowed("approve", "U0GROUPIE", offline=True)
+    assert lookups(slack_api) == 0
+    # …and once they are known, offline tells them apart, still without asking Slack
+    assert authz.can_approve("U0GROUPIE")  # online: fetches the group
+    assert lookups(slack_api) == 1
+    assert authz.allowed("approve", "U0GROUPIE", offline=True)
+    assert not authz.allowed("approve", "U0STRANGER", offline=True)
+    assert lookups(slack_api) == 1
+
+
+@pytest.mark.slack_api(usergroups=GROUPS)
+def test_offline_user_ids_alone_decide_for_certain(slack_api: SlackStandin) -> None:
+    authz = authorizer(slack_api, ["U0ALICE"], admins=["U0ADMIN"])
+    assert authz.allowed("approve", "U0ALICE", offline=True)
+    assert not authz.allowed("approve", "U0STRANGER", offline=True)
+    assert not authz.allowed("doctor", "U0STRANGER", offline=True)
+    assert lookups(slack_api) == 0

@@ -12,7 +12,7 @@ from bot.slack_app.listeners.actions import SHARE
 from bot.slash.subscriptions import refusal_words
 from tests.aws.resources import create_training_job, unique
 from tests.conftest import load_sample
-from tests.slack_app.conftest import APPROVER, CHANNEL, OUTSIDER, SlackApp
+from tests.slack_app.conftest import APPROVER, CHANNEL, GROUP_MEMBER, OUTSIDER, SlackApp
 
 
 def test_unsigned_or_stale_requests_are_rejected(slack_app: SlackApp) -> None:
@@ -217,3 +217,26 @@ def test_commands_and_clicks_are_authorized_without_auth_test(slack_app: SlackAp
     slack_app.command("list")
     slack_app.click("inspect", "{}", user=APPROVER, message_ts="1.000")
     assert slack_app.slack.calls("auth.test") == []
+
+
+def test_the_ack_asks_slack_nothing_about_a_group_it_has_not_fetched(
+    slack_app: SlackApp,
+) -> None:
+    # GIVEN approvers: a user and a user group whose members the bot has not fetched yet
+    from bot.slash.grammar import parse_command
+
+    lookups = slack_app.slack.calls("usergroups.users.list")
+    # THEN what the ack decides asks Slack nothing, and refuses nobody the group may have
+    command = parse_command("approve churn-models/1")
+    assert slack_app.service.runs_later(command, GROUP_MEMBER)
+    assert slack_app.service.runs_later(command, OUTSIDER)  # the slow half refuses them
+    assert slack_app.slack.calls("usergroups.users.list") == lookups
+    # WHEN a member of the group approves by command
+    answer = slack_app.command("approve churn-models/1", user=GROUP_MEMBER)
+    # THEN the ack does not refuse them (the group may have them) and asked Slack nothing;
+    # the slow half asks, and finds them in it (its answer is about the package, not them)
+    assert ":no_entry:" not in answer.body
+    assert ":hourglass_flowing_sand:" in answer.body
+    reply = slack_app.replies()[-1]["text"]
+    assert "You may not" not in reply
+    assert len(slack_app.slack.calls("usergroups.users.list")) == len(lookups) + 1
