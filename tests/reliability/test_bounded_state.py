@@ -5,9 +5,9 @@ Issue 12: a run's thread kept every step inside its one item, so 300 failed step
 reasons made a 497 KB item (DynamoDB refuses 400 KB) and each step's event cost more than the
 one before. Now each child is a record of its own and the thread keeps a bounded summary.
 
-Driven the way Lambda drives the events function (SQS batches of 10, a context with a
-deadline) against the Slack stand-in; the store is measured through a proxy that counts its
-calls and the bytes of every record read or written, the figures DynamoDB bills by.
+Driven the way Lambda drives the events function (SQS batches, a context with a deadline)
+against the Slack stand-in; the store is measured through a proxy that counts its calls and
+the bytes of every record read or written, the figures DynamoDB bills by.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from bot.store.dynamodb import THREAD_SK, DynamoDBStore, thread_pk
 from bot.store.sqlite import SqliteStore
 from tests.delivery.conftest import gateway
 from tests.delivery.test_run_threads import EXECUTION, PIPELINE, envelope, execution
+from tests.handlers.test_events_handler import sqs_batch
 from tests.reliability.test_deadlines import LambdaContext
 from tests.standins.slack_api import SlackStandin
 
@@ -130,43 +131,25 @@ def metered(
     store.close()
 
 
-def sqs_record(index: int, raw: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "messageId": f"msg-{index}",
-        "receiptHandle": f"rh-{index}",
-        "body": json.dumps(raw),
-        "attributes": {"ApproximateReceiveCount": "1"},
-        "messageAttributes": {},
-        "md5OfBody": "",
-        "eventSource": "aws:sqs",
-        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:sagemaker-events",
-        "awsRegion": "us-east-1",
-    }
-
-
 def test_a_300_step_run_keeps_a_small_thread_and_a_flat_cost_per_event(
     metered: tuple[MeteredStore, SqliteStore], slack_api: SlackStandin
 ) -> None:
     proxy, store = metered
     events = run_events()
-    # WHEN a run of 300 steps, each failing with a long reason, arrives in SQS batches of 10,
-    # one record at a time measured
+    # WHEN a run of 300 steps, each failing with a long reason, reaches the handler, each
+    # record in an SQS batch of its own so that its cost is measured alone
     costs: list[tuple[int, int, int]] = []  # store calls, store bytes, Slack calls
-    for start in range(0, len(events), 10):
-        batch = events[start : start + 10]
-        for offset, raw in enumerate(batch):
-            before = (proxy.calls, proxy.bytes, len(slack_api.calls()))
-            result = events_handler.handler(
-                {"Records": [sqs_record(start + offset, raw)]}, LambdaContext(60_000)
+    for raw in events:
+        before = (proxy.calls, proxy.bytes, len(slack_api.calls()))
+        result = events_handler.handler(sqs_batch(json.dumps(raw)), LambdaContext(60_000))
+        assert result["batchItemFailures"] == []
+        costs.append(
+            (
+                proxy.calls - before[0],
+                proxy.bytes - before[1],
+                len(slack_api.calls()) - before[2],
             )
-            assert result["batchItemFailures"] == []
-            costs.append(
-                (
-                    proxy.calls - before[0],
-                    proxy.bytes - before[1],
-                    len(slack_api.calls()) - before[2],
-                )
-            )
+        )
 
     # THEN the run's thread stays far under DynamoDB's 400 KB (it was 497 KB)
     key = st.run_link(parse_event(events[0])).run.key  # type: ignore[union-attr]
