@@ -38,9 +38,14 @@ logger = logging.getLogger(__name__)
 
 APPROVER_ACTIONS = ("approve", "reject", "retry", "stop")
 ADMIN_ACTIONS = ("subscribe", "unsubscribe")  # anyone, when no admins are configured
-ADMIN_ONLY_ACTIONS = ("doctor",)  # nobody, when no admins are configured
+# Nobody, when no admins are configured: what reaches beyond the channel typed in.
+ADMIN_ONLY_ACTIONS = ("doctor", "list_all", "unsubscribe_elsewhere")
 # How a refusal names an action that is not a verb.
-_ACTION_WORDS = {"doctor": "run `doctor`"}
+_ACTION_WORDS = {
+    "doctor": "run `doctor`",
+    "list_all": "list every channel's subscriptions",
+    "unsubscribe_elsewhere": "remove another channel's subscriptions",
+}
 
 _GROUP = re.compile(r"^S[A-Z0-9]+$")
 

@@ -55,7 +55,9 @@ from bot.slash.commands import (
 from bot.slash.help import help_text
 from bot.slash.subscriptions import (
     BOT_NAME,
+    channel_mention,
     describe,
+    format_everywhere,
     format_list,
     refusal_words,
     subscription_from,
@@ -197,6 +199,12 @@ class ChatOpsService:
                 # Here only for someone who may not (see runs_later): refused, and audited.
                 self._refuse(command, user_id)
                 raise ChatOpsError("Your rights changed a moment ago: run it again.")
+            case ListSubscriptions(everywhere=True):
+                self._require("list_all", user_id, "*")
+                failures = {
+                    c: f for c, f in self.store.list_channel_failures().items() if is_broken(f)
+                }
+                return Reply(format_everywhere(self.store.list_subscriptions(), failures))
             case ListSubscriptions():
                 subscriptions = self.store.list_subscriptions(channel)
                 if not subscriptions:
@@ -235,7 +243,11 @@ class ChatOpsService:
                     [s.id for s in self.store.list_subscriptions(channel)] if everything else ids
                 )
                 removed = [i for i in targets if self.store.remove_subscription(channel, i)]
-                missing = [i for i in targets if i not in removed]
+                elsewhere, not_here = self._unsubscribe_elsewhere(
+                    [i for i in targets if i not in removed], user_id
+                )
+                gone = {*removed, *elsewhere, *not_here}
+                missing = [i for i in targets if i not in gone]
                 self._subscriptions_changed()
                 self.auditor.record(
                     user_id, "unsubscribe", channel, "ok", {"removed": removed, "missing": missing}
@@ -243,6 +255,13 @@ class ChatOpsService:
                 parts = []
                 if removed:
                     parts.append(f"Removed {', '.join(code(i) for i in removed)}.")
+                for i, other in elsewhere.items():
+                    parts.append(f"Removed {code(i)} from {channel_mention(other)}.")
+                if not_here:
+                    parts.append(
+                        f"{', '.join(code(i) for i in not_here)}: another channel's; only an"
+                        " admin may remove it from here."
+                    )
                 if missing:
                     parts.append(
                         f"No subscription {', '.join(code(i) for i in missing)} in this channel "
@@ -626,6 +645,25 @@ class ChatOpsService:
             self.auditor.record(user_id, action, target, f"error: {type(exc).__name__}")
             raise
         self.auditor.record(user_id, action, target, "ok")
+
+    def _unsubscribe_elsewhere(
+        self, ids: list[str], user_id: str
+    ) -> tuple[dict[str, str], list[str]]:
+        """For an admin, remove the subscriptions of other channels named by id (a channel
+        nobody can type in any more: archived, deleted): those removed, with their channels,
+        and those of other channels this user may not remove (the refusal audited)."""
+        others = {s.id: s.channel for s in self.store.list_subscriptions() if s.id in ids}
+        if not others:
+            return {}, []
+        if not self.authorizer.allowed("unsubscribe_elsewhere", user_id):
+            self.auditor.record(user_id, "unsubscribe_elsewhere", ",".join(others), "denied")
+            return {}, sorted(others)
+        removed = {i: c for i, c in others.items() if self.store.remove_subscription(c, i)}
+        for i, c in removed.items():
+            self.auditor.record(user_id, "unsubscribe", c, "ok", {"removed": [i]})
+            if not self.store.list_subscriptions(c):
+                self.store.clear_channel_failing(c)  # nothing is routed there any more
+        return removed, []
 
     def _require_read(self, action: str, user_id: str, account: str | None, target: str) -> None:
         """Refuse (audited) a read by someone who may not read in ``account``: before any AWS

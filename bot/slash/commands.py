@@ -40,7 +40,8 @@ class Subscribe:
 
 @dataclass(frozen=True, slots=True)
 class Unsubscribe:
-    """Remove subscriptions of this channel by id (lower case), or all of them."""
+    """Remove subscriptions of this channel by id (lower case), or all of them. An admin may
+    name another channel's by id (ids are unique across channels)."""
 
     ids: tuple[str, ...] = ()
     all: bool = False
@@ -48,7 +49,10 @@ class Unsubscribe:
 
 @dataclass(frozen=True, slots=True)
 class ListSubscriptions:
-    """``list``: this channel's subscriptions."""
+    """``list``: this channel's subscriptions; ``list all``: every channel's (admins), so a
+    channel nobody can type in any more (archived, deleted) is seen and cleaned up."""
+
+    everywhere: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ Grammar (keys may repeat; a key's values are comma-separated and OR'ed; keys are
     help [COMMAND]
     subscribe [TYPES…] [name=GLOB] [status=S1,S2] [account=ID] [region=R] [exclude=GLOB]
     unsubscribe ID…|all
-    list
+    list [all]
     status NAME|ARN
     inspect NAME|ARN                      (alias: logs)
     approve GROUP/VERSION|ARN [comment…]  (the comment is the rest of the text, verbatim)
@@ -214,6 +214,8 @@ def parse_command(text: str) -> Command:
         case "unsubscribe":
             return _parse_unsubscribe(tokens)
         case "list":
+            if [t.lower() for t in tokens] == [ALL_KINDS]:
+                return ListSubscriptions(everywhere=True)
             _no_arguments(tokens, "list")
             return ListSubscriptions()
         case "doctor":

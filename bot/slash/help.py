@@ -48,7 +48,9 @@ _USAGE: dict[str, _Usage] = {
         "subscribe training processing status=failed,stopped name=churn-* exclude=*-test",
     ),
     "unsubscribe": _Usage("unsubscribe ID|all", "remove a subscription", "unsubscribe k3x7pq"),
-    "list": _Usage("list", "this channel's subscriptions", "list"),
+    "list": _Usage(
+        "list [all]", "this channel's subscriptions; `all`: every channel's (admins)", "list"
+    ),
     "status": _Usage("status NAME|ARN", "a resource's current state", "status churn-train-0412"),
     "inspect": _Usage(
         "inspect NAME|ARN",

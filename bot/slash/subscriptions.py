@@ -232,3 +232,44 @@ def format_list(subscriptions: Sequence[Subscription], broken: ChannelFailure | 
         lines.append(f"…and {count - MAX_LISTED} more.")
     lines.append(f"Remove one with `{SLASH_COMMAND} unsubscribe ID`.")
     return "\n".join(lines)
+
+
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]+$")
+
+
+def channel_mention(channel: str) -> str:
+    """``<#C…>`` for a channel id (Slack shows its name to those who may see it)."""
+    return f"<#{channel}>" if _CHANNEL_ID.match(channel) else code(channel)
+
+
+def format_everywhere(
+    subscriptions: Sequence[Subscription], failures: dict[str, ChannelFailure]
+) -> str:
+    """The reply to ``list all`` (mrkdwn): every channel's subscriptions, a channel Slack keeps
+    refusing first, with why; its subscriptions can be removed from here by id."""
+    if not subscriptions:
+        return "No channel has subscriptions."
+    by_channel: dict[str, list[Subscription]] = {}
+    for s in subscriptions:
+        by_channel.setdefault(s.channel, []).append(s)
+    order = sorted(by_channel, key=lambda c: (c not in failures, c))
+    lines = [f"*{len(subscriptions)} subscriptions in {len(by_channel)} channels*"]
+    listed = 0
+    for channel in order:
+        failure = failures.get(channel)
+        header = f"*{channel_mention(channel)}*"
+        if failure is not None:
+            header += (
+                f" ⚠ not delivered: {refusal_words(failure.reason)}"
+                f" (Slack refused the last {failure.failures} messages)"
+            )
+        lines.append(header)
+        for s in by_channel[channel]:
+            if listed == MAX_LISTED:
+                break
+            lines.append(f"• {code(s.id)} {describe(s)}{_added(s)}")
+            listed += 1
+    if len(subscriptions) > listed:
+        lines.append(f"…and {len(subscriptions) - listed} more.")
+    lines.append(f"Remove any of them from here with `{SLASH_COMMAND} unsubscribe ID`.")
+    return "\n".join(lines)

@@ -240,3 +240,58 @@ def test_the_ack_asks_slack_nothing_about_a_group_it_has_not_fetched(
     reply = slack_app.replies()[-1]["text"]
     assert "You may not" not in reply
     assert len(slack_app.slack.calls("usergroups.users.list")) == len(lookups) + 1
+
+
+def test_an_admin_sees_every_channel_and_cleans_up_one_nobody_can_type_in(
+    slack_app: SlackApp,
+) -> None:
+    from bot.service.authz import Authorizer
+    from bot.store import Subscription
+
+    # GIVEN admins, and a subscription in a channel since archived: Slack refuses it, and
+    # nobody can run /sagemaker there any more
+    slack_app.service.authorizer = Authorizer(
+        approvers=[APPROVER], admins=[APPROVER], client=slack_app.app.client
+    )
+    store = slack_app.runtime.store
+    store.add_subscription(Subscription(id="gonex1", channel="C0ARCHIVED", kinds=["training"]))
+    store.add_subscription(Subscription(id="herex2", channel=CHANNEL))
+    for _ in range(5):
+        store.mark_channel_failing("C0ARCHIVED", "is_archived", time.time())
+
+    # WHEN an outsider asks for every channel's, or to remove it from here
+    assert ":no_entry:" in slack_app.answer("list all", user=OUTSIDER)["text"]
+    assert ":no_entry:" in slack_app.answer("unsubscribe gonex1", user=OUTSIDER)["text"]
+    # THEN they are refused, and it stays
+    assert [s.id for s in store.list_subscriptions("C0ARCHIVED")] == ["gonex1"]
+
+    # WHEN an admin lists them all
+    listed = slack_app.answer("list all", user=APPROVER)["text"]
+    # THEN the refused channel comes first, with why, and every subscription has its id
+    assert listed.index("<#C0ARCHIVED>") < listed.index(f"<#{CHANNEL}>")
+    assert "⚠ not delivered" in listed and "archived" in listed
+    assert "`gonex1`" in listed and "`herex2`" in listed
+    # WHEN the admin removes it from this channel by its id
+    removed = slack_app.answer("unsubscribe gonex1", user=APPROVER)["text"]
+    # THEN it is gone from its channel, the channel's refusals are forgotten, and it is audited
+    assert "Removed `gonex1` from <#C0ARCHIVED>" in removed
+    assert store.list_subscriptions("C0ARCHIVED") == []
+    assert "C0ARCHIVED" not in store.list_channel_failures()
+    assert ("unsubscribe", "C0ARCHIVED", "ok") in [
+        (r.action, r.target, r.result) for r in store.list_audit()
+    ]
+    assert [s.id for s in store.list_subscriptions(CHANNEL)] == ["herex2"]
+
+
+def test_without_admins_nobody_removes_another_channels_subscription(slack_app: SlackApp) -> None:
+    from bot.store import Subscription
+
+    # GIVEN no admins: anyone may change this channel's subscriptions, but not another's
+    store = slack_app.runtime.store
+    store.add_subscription(Subscription(id="gonex1", channel="C0ARCHIVED"))
+    store.add_subscription(Subscription(id="herex2", channel=CHANNEL))
+    answer = slack_app.answer("unsubscribe gonex1 herex2", user=OUTSIDER)["text"]
+    assert "Removed `herex2`." in answer
+    assert "`gonex1`: another channel's; only an admin may remove it from here." in answer
+    assert [s.id for s in store.list_subscriptions("C0ARCHIVED")] == ["gonex1"]
+    assert ":no_entry:" in slack_app.answer("list all", user=OUTSIDER)["text"]

@@ -484,3 +484,10 @@ def test_unknown_command_suggests_one(typo: str, meant: str) -> None:
 
 def test_unknown_command_far_from_any() -> None:
     assert error_of("deploy model").problem == "Unknown command `deploy`."
+
+
+def test_list_all_is_every_channels_and_nothing_else_follows_list() -> None:
+    assert parse_command("list all") == ListSubscriptions(everywhere=True)
+    assert parse_command("ls ALL") == ListSubscriptions(everywhere=True)
+    with pytest.raises(CommandSyntaxError):
+        parse_command("list everything")
