@@ -20,7 +20,7 @@ from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent
 from bot.events.severity import Attention
 from bot.events.status import ALERTS, STYLES, StatusClass
-from bot.render import compiled, escape, formatting
+from bot.render import compiled, escape, formatting, hints
 from bot.render.context import Message, RenderContext
 from bot.render.limits import enforce_message
 from bot.render.links import resource_links
@@ -137,6 +137,7 @@ class Renderer:
 
     def __init__(self, override_dir: Path | None = None) -> None:
         self._env = _environment(override_dir)
+        self._hints = hints.load(override_dir)
 
     def render(self, event: SageMakerEvent, context: RenderContext | None = None) -> Message:
         """Render an event; falls back to the generic template if its own template fails."""
@@ -174,7 +175,7 @@ class Renderer:
 
     def _render_template(self, name: str, event: SageMakerEvent, context: RenderContext) -> Message:
         try:
-            variables = _variables(event, context, name)
+            variables = _variables(event, context, name, self._hints)
         except Exception as exc:  # a view meets a value it cannot show: the event must survive
             raise TemplateError(f"view {name} failed: {exc!r}") from exc
         return self.render_template(name, variables)
@@ -223,7 +224,12 @@ def section_message(mrkdwn: str) -> Message:
     )
 
 
-def _variables(event: SageMakerEvent, context: RenderContext, template: str) -> dict[str, Any]:
+def _variables(
+    event: SageMakerEvent,
+    context: RenderContext,
+    template: str,
+    known_hints: tuple[hints.Hint, ...] = hints.BUILTIN,
+) -> dict[str, Any]:
     detail = event.detail
     pipeline_execution = detail.field("pipelineExecutionArn")
     resource = event.resource
@@ -253,6 +259,13 @@ def _variables(event: SageMakerEvent, context: RenderContext, template: str) -> 
         or (ATTENTION_WORDS.get(event.attention) if event.attention else None),
         "reply": context.mode == "reply",
         "failure_reason": event.failure_reason,
+        # What to do about an alert, for well-known causes; and where a job was when it failed.
+        "hint": hints.hint_for(event.failure_reason, known_hints)
+        if status_class in ALERTS
+        else None,
+        "failure_phase": hints.failure_phase(detail.field("SecondaryStatusTransitions"))
+        if status_class in ALERTS and event.failure_reason
+        else None,
         # The Inspect button of a failed (or warning) job, pipeline or endpoint: what its
         # handler needs.
         "inspect_value": formatting.button_value(
