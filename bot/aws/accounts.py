@@ -181,7 +181,8 @@ class SageMakers:
             return service
 
 
-def _boto3_client(service: str, **options: Any) -> Any:
+def boto3_client(service: str, **options: Any) -> Any:
+    """``boto3.client``, imported on first use."""
     import boto3
 
     return boto3.client(service, **options)  # type: ignore[call-overload]
@@ -193,15 +194,12 @@ def boto3_sagemakers(
     *,
     home_account: str | None = None,
     clients: Mapping[str, Mapping[str, Any]] = COMMAND_CLIENTS,
-    make_client: Callable[..., Any] | None = None,
+    make_client: Callable[..., Any] = boto3_client,
 ) -> SageMakers:
     """SageMaker services per region and account on boto3 clients (``make_client``:
     ``boto3.client``'s signature), made on first use and kept. With ``cross_account_role``,
     other accounts are reached through that role; the bot's own account is ``home_account``
     when known, else asked of STS once."""
-    if make_client is None:
-        make_client = _boto3_client
-
     access = None
     if cross_account_role:
         access = AccountAccess(

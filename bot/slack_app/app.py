@@ -24,45 +24,24 @@ logger = logging.getLogger(__name__)
 BOLT_APP_NAME = "sagemaker-chatops-bolt"
 
 
-def boto3_client(service: str, **options: Any) -> Any:
-    """``boto3.client``, imported on first use."""
-    import boto3
-
-    return boto3.client(service, **options)  # type: ignore[call-overload]
-
-
-def boto3_sagemaker(
-    default_region: str | None = None,
-    cross_account_role: str | None = None,
-    home_account: str | None = None,
-    make_client: Callable[..., Any] = boto3_client,
-) -> SageMakerFactory:
-    """SageMaker services per region and account, their boto3 clients made on first use and
-    kept. With ``cross_account_role``, other accounts are reached through that role; the
-    bot's own account is ``home_account`` when known, else asked of STS once."""
-    from bot.aws.accounts import boto3_sagemakers
-
-    return boto3_sagemakers(
-        default_region, cross_account_role, home_account=home_account, make_client=make_client
-    )
-
-
 def build_service(
     runtime: Runtime,
     client: WebClient,
     sagemaker: SageMakerFactory | None = None,
-    aws_client: Callable[..., Any] = boto3_client,
+    aws_client: Callable[..., Any] | None = None,
 ) -> ChatOpsService:
     """The service over the runtime's parts. ``aws_client`` (``boto3.client``'s signature)
     makes the other AWS clients: SageMaker's unless ``sagemaker`` is given, and the ones
-    ``doctor`` reads the secrets and the bot's identity with."""
+    ``doctor`` reads the secrets and the bot's identity with (default: boto3's)."""
+    from bot.aws.accounts import boto3_client, boto3_sagemakers
     from bot.service.audit import Auditor
     from bot.service.authz import Authorizer
     from bot.service.chatops import ChatOpsService
     from bot.service.doctor import Checkup
 
     settings = runtime.settings
-    sagemaker = sagemaker or boto3_sagemaker(
+    aws_client = aws_client or boto3_client
+    sagemaker = sagemaker or boto3_sagemakers(
         cross_account_role=settings.cross_account_role,
         home_account=settings.account_id,
         make_client=aws_client,
