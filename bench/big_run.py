@@ -39,6 +39,7 @@ from bot.events.parse import parse_event
 from bot.gateway import WebApiGateway, make_web_client
 from bot.render.renderer import Renderer
 from bot.store.dynamodb import THREAD_SK, DynamoDBStore, create_table, thread_pk
+from tests.standins.aws import dynamodb_item_size
 from tests.standins.slack_api import slack_standin
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -110,21 +111,6 @@ class Meter:
         self.bytes += len(http_response.content or b"")
 
 
-def item_size(item: dict[str, Any]) -> int:
-    """DynamoDB's size of an item: names and values in UTF-8, a few bytes per map, list and
-    element (numbers taken as their text: an upper bound)."""
-
-    def value(v: dict[str, Any]) -> int:
-        ((kind, inner),) = v.items()
-        if kind == "M":
-            return 3 + sum(len(k.encode()) + 1 + value(x) for k, x in inner.items())
-        if kind == "L":
-            return 3 + sum(1 + value(x) for x in inner)
-        return len(str(inner).encode()) if kind in ("S", "N") else 1
-
-    return sum(len(name.encode()) + value(v) for name, v in item.items())
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=100)
@@ -162,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             TableName="big-run",
             Key={"pk": {"S": thread_pk(CHANNEL, key)}, "sk": {"S": THREAD_SK}},
         )["Item"]
-        size = item_size(item)
+        size = dynamodb_item_size(item)
 
     steps = costs[1:]
     first, last = steps[:WINDOW], steps[-WINDOW:]

@@ -489,7 +489,7 @@ def signed_help_request() -> dict[str, Any]:
     """API Gateway's HTTP API event for ``/sagemaker help``, signed as Slack signs it."""
     from urllib.parse import urlencode
 
-    from slack_sdk.signature import SignatureVerifier
+    from tests.standins.slack_api import http_api_event
 
     body = urlencode(
         {
@@ -502,21 +502,7 @@ def signed_help_request() -> dict[str, Any]:
             "trigger_id": "trigger-bench",
         }
     )
-    timestamp = str(int(time.time()))
-    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=timestamp, body=body)
-    return {
-        "version": "2.0",
-        "routeKey": "POST /slack/events",
-        "rawPath": "/slack/events",
-        "headers": {
-            "content-type": "application/x-www-form-urlencoded",
-            "x-slack-request-timestamp": timestamp,
-            "x-slack-signature": signature,
-        },
-        "body": body,
-        "isBase64Encoded": False,
-        "requestContext": {"http": {"method": "POST", "path": "/slack/events"}},
-    }
+    return http_api_event(body, secret=SIGNING_SECRET)
 
 
 def run_slack(code: str, env: dict[str, str], samples: Samples) -> None:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from slack_sdk.signature import SignatureVerifier
 
 import handlers.slack as slack_handler
 from bot.settings import get_settings
@@ -20,6 +18,7 @@ from tests.aws.resources import create_training_job, unique
 from tests.handlers.test_events_handler import LambdaContext
 from tests.standins.aws import AwsClientFactory, AwsRequests
 from tests.standins.slack_api import SlackStandin
+from tests.standins.slack_api import http_api_event as signed_http_api_event
 
 SECRET = "test-signing-secret"
 
@@ -62,21 +61,7 @@ def lambda_env(
 
 
 def http_api_event(body: str, *, secret: str = SECRET) -> dict[str, Any]:
-    timestamp = str(int(time.time()))
-    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
-    return {
-        "version": "2.0",
-        "routeKey": "POST /slack/events",
-        "rawPath": "/slack/events",
-        "headers": {
-            "content-type": "application/x-www-form-urlencoded",
-            "x-slack-request-timestamp": timestamp,
-            "x-slack-signature": signature,
-        },
-        "body": body,
-        "isBase64Encoded": False,
-        "requestContext": {"http": {"method": "POST", "path": "/slack/events"}},
-    }
+    return signed_http_api_event(body, secret=secret)
 
 
 def command(slack_api: SlackStandin, text: str, user: str = "U0APPROVER") -> str:

@@ -32,6 +32,7 @@ from tests.delivery.conftest import gateway
 from tests.delivery.test_run_threads import EXECUTION, PIPELINE, envelope, execution
 from tests.handlers.test_events_handler import sqs_batch
 from tests.reliability.test_deadlines import LambdaContext
+from tests.standins.aws import dynamodb_item_size
 from tests.standins.slack_api import SlackStandin
 
 CHANNEL = "C0BOUNDED"
@@ -172,23 +173,6 @@ def test_a_300_step_run_keeps_a_small_thread_and_a_flat_cost_per_event(
     # and the parent says what the steps without a line did
     parent = slack_api.messages(CHANNEL)[0]
     assert f"and {STEPS - 25} more steps ({STEPS - 25} failed)" in json.dumps(parent.blocks)
-
-
-def dynamodb_item_size(item: dict[str, Any]) -> int:
-    """An item's size as DynamoDB counts it, rounded up: names and values in UTF-8 (numbers
-    taken as their text), and a few bytes for each map, list and element."""
-
-    def value_size(value: dict[str, Any]) -> int:
-        ((kind, inner),) = value.items()
-        if kind in ("S", "N"):
-            return len(str(inner).encode())
-        if kind == "M":
-            return 3 + sum(len(k.encode()) + 1 + value_size(v) for k, v in inner.items())
-        if kind == "L":
-            return 3 + sum(1 + value_size(v) for v in inner)
-        return 1
-
-    return sum(len(name.encode()) + value_size(value) for name, value in item.items())
 
 
 @pytest.mark.parametrize("store", ["dynamodb"], indirect=True)

@@ -172,6 +172,24 @@ def denying(make_client: Callable[..., Any], service: str, operation: str) -> Ca
     return make
 
 
+def dynamodb_item_size(item: dict[str, Any]) -> int:
+    """An item's size as DynamoDB counts it (its 400 KB limit), from its wire form: names and
+    values in UTF-8 (numbers taken as their text: an upper bound), and a few bytes for each
+    map, list and element."""
+
+    def value_size(value: dict[str, Any]) -> int:
+        ((kind, inner),) = value.items()
+        if kind in ("S", "N"):
+            return len(str(inner).encode())
+        if kind == "M":
+            return 3 + sum(len(k.encode()) + 1 + value_size(v) for k, v in inner.items())
+        if kind == "L":
+            return 3 + sum(1 + value_size(v) for v in inner)
+        return 1
+
+    return sum(len(name.encode()) + value_size(value) for name, value in item.items())
+
+
 @contextlib.contextmanager
 def moto_endpoint() -> Iterator[str]:
     """moto's threaded server on a free loopback port, DynamoDB writes made atomic, every

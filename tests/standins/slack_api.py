@@ -1505,3 +1505,25 @@ def slack_standin(**kwargs: Any) -> Iterator[SlackStandin]:
         yield standin
     finally:
         standin.stop()
+
+
+def http_api_event(body: str, *, secret: str) -> dict[str, Any]:
+    """A request to the Slack function as API Gateway's HTTP API hands it to Lambda (payload
+    2.0), signed with ``secret`` as Slack signs it."""
+    from slack_sdk.signature import SignatureVerifier
+
+    timestamp = str(int(time.time()))
+    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
+    return {
+        "version": "2.0",
+        "routeKey": "POST /slack/events",
+        "rawPath": "/slack/events",
+        "headers": {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-slack-request-timestamp": timestamp,
+            "x-slack-signature": signature,
+        },
+        "body": body,
+        "isBase64Encoded": False,
+        "requestContext": {"http": {"method": "POST", "path": "/slack/events"}},
+    }
