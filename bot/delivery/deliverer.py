@@ -580,9 +580,7 @@ class Deliverer:
             # The store decides, in one atomic write, whether this is the child's newest
             # state (or a retry of it): a concurrent older event can never overwrite it.
             merged = self._merge_child(channel, thread.resource_key, event, key)
-            known = st.known_child(thread.state, key, merged.old)
-            if isinstance(known, dict):
-                previous = st.previous_status(known, event, known.get("status"))
+            _, previous = st.child_before(event, key, merged.old, thread.state)
             current = merged.written
             if current:
                 # Parent first, reply second: a retry repeats the update, never the reply.

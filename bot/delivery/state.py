@@ -427,18 +427,22 @@ def children_summary(state: dict[str, Any]) -> dict[str, Any]:
     return summary if isinstance(summary, dict) else ch.from_entries(state)
 
 
-def known_child(state: dict[str, Any], key: str, stored: dict[str, Any] | None) -> Any:
-    """A child's entry: its own record, else where a thread of schema 1 or 2 kept it."""
-    return stored if stored is not None else state.get(key)
+def child_before(
+    event: SageMakerEvent, key: str, stored: dict[str, Any] | None, state: dict[str, Any]
+) -> tuple[dict[str, Any] | None, str | None]:
+    """A child's entry before ``event`` (its record, else where schema 1 or 2 kept it), and
+    the status shown before ``event``: None for a child seen for the first time."""
+    known = stored if stored is not None else state.get(key)
+    if not isinstance(known, dict):
+        return None, None
+    return known, previous_status(known, event, known.get("status"))
 
 
 def fold_child(
     event: SageMakerEvent, key: str, old: dict[str, Any] | None, state: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A child's new entry, and its thread's new summary: what the store writes together."""
-    known = known_child(state, key, old)
-    known = known if isinstance(known, dict) else None
-    previous = previous_status(known, event, known.get("status") if known else None)
+    known, previous = child_before(event, key, old, state)
     entry = {**child_entry(event), **previous_entry(event, previous)}
     return entry, ch.fold(children_summary(state), key, known, entry)
 

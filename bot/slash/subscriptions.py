@@ -176,6 +176,11 @@ def describe(subscription: Subscription) -> str:
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
+def _line(subscription: Subscription) -> str:
+    """One subscription in a list: its id, what it takes, who added it and when."""
+    return f"{code(subscription.id)} {describe(subscription)}{_added(subscription)}"
+
+
 def _added(subscription: Subscription) -> str:
     parts = []
     if subscription.created_by and _USER_ID.match(subscription.created_by):
@@ -227,7 +232,7 @@ def format_list(subscriptions: Sequence[Subscription], broken: ChannelFailure | 
         lines.append(_broken(broken))
     mark = "⚠ " if broken is not None else ""
     for s in subscriptions[:MAX_LISTED]:
-        lines.append(f"• {mark}{code(s.id)} {describe(s)}{_added(s)}")
+        lines.append(f"• {mark}{_line(s)}")
     if count > MAX_LISTED:
         lines.append(f"…and {count - MAX_LISTED} more.")
     lines.append(f"Remove one with `{SLASH_COMMAND} unsubscribe ID`.")
@@ -267,7 +272,7 @@ def format_everywhere(
         for s in by_channel[channel]:
             if listed == MAX_LISTED:
                 break
-            lines.append(f"• {code(s.id)} {describe(s)}{_added(s)}")
+            lines.append(f"• {_line(s)}")
             listed += 1
     if len(subscriptions) > listed:
         lines.append(f"…and {len(subscriptions) - listed} more.")
