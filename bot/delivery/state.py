@@ -44,6 +44,11 @@ LONG_LIVED = {
     ResourceKind.MODEL,
     ResourceKind.MODEL_PACKAGE,
     ResourceKind.MODEL_CARD,
+    ResourceKind.NOTEBOOK,
+    ResourceKind.LIFECYCLE_CONFIG,
+    ResourceKind.ENDPOINT_CONFIG,
+    ResourceKind.ALGORITHM,
+    ResourceKind.CLUSTER,
     ResourceKind.OTHER,
 }
 EVENT_KEY = "event"

@@ -24,6 +24,12 @@ class ResourceKind(StrEnum):
     IMAGE = "image"
     IMAGE_VERSION = "image-version"
     MODEL_CARD = "model-card"
+    NOTEBOOK = "notebook"
+    LIFECYCLE_CONFIG = "lifecycle-config"
+    ENDPOINT_CONFIG = "endpoint-config"
+    ALGORITHM = "algorithm"
+    LABELING = "labeling"
+    CLUSTER = "hyperpod"
     OTHER = "other"
 
     @property
@@ -46,6 +52,12 @@ _TITLES = {
     ResourceKind.IMAGE: "Image",
     ResourceKind.IMAGE_VERSION: "Image version",
     ResourceKind.MODEL_CARD: "Model card",
+    ResourceKind.NOTEBOOK: "Notebook instance",
+    ResourceKind.LIFECYCLE_CONFIG: "Notebook lifecycle config",
+    ResourceKind.ENDPOINT_CONFIG: "Endpoint config",
+    ResourceKind.ALGORITHM: "Algorithm",
+    ResourceKind.LABELING: "Labeling job",
+    ResourceKind.CLUSTER: "HyperPod cluster",
     ResourceKind.OTHER: "SageMaker resource",
 }
 
@@ -64,6 +76,12 @@ ARN_KINDS: dict[str, ResourceKind] = {
     "image": ResourceKind.IMAGE,
     "image-version": ResourceKind.IMAGE_VERSION,
     "model-card": ResourceKind.MODEL_CARD,
+    "notebook-instance": ResourceKind.NOTEBOOK,
+    "notebook-instance-lifecycle-config": ResourceKind.LIFECYCLE_CONFIG,
+    "endpoint-config": ResourceKind.ENDPOINT_CONFIG,
+    "algorithm": ResourceKind.ALGORITHM,
+    "labeling-job": ResourceKind.LABELING,
+    "cluster": ResourceKind.CLUSTER,
 }
 
 

@@ -115,6 +115,18 @@ _aliases("feature-group", "feature-groups")
 _aliases("image", "images")
 _aliases("image-version", "image-versions")
 _aliases("model-card", "model-cards")
+_aliases("notebook", "notebooks", "notebook-instance", "notebook-instances")
+_aliases(
+    "lifecycle-config",
+    "lifecycle-configs",
+    "notebook-lifecycle-config",
+    "notebook-lifecycle-configs",
+    "notebook-instance-lifecycle-config",
+)
+_aliases("endpoint-config", "endpoint-configs", "endpoint-configuration", "endpoint-configurations")
+_aliases("algorithm", "algorithms")
+_aliases("labeling", "labeling-job", "labeling-jobs", "ground-truth", "labelling")
+_aliases("hyperpod", "hyperpod-cluster", "hyperpod-clusters", "cluster", "clusters")
 _aliases(ALL_KINDS, "everything", "*")
 
 FILTER_KEYS = ["name", "status", "account", "region", "exclude", "type"]

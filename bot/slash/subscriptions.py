@@ -72,7 +72,7 @@ def subscription_from(
 
 # --- describe ----------------------------------------------------------------------------------
 
-_JOB_KINDS = ("training", "tuning", "processing", "transform")
+_JOB_KINDS = ("training", "tuning", "processing", "transform", "labeling")
 _NOUNS = {
     "endpoint": "*endpoints* (with their deployments)",
     "deployment": "*endpoint deployments*",
@@ -84,6 +84,11 @@ _NOUNS = {
     "image": "*images* (with their versions)",
     "image-version": "*image versions*",
     "model-card": "*model cards*",
+    "notebook": "*notebook instances*",
+    "lifecycle-config": "*notebook lifecycle configs*",
+    "endpoint-config": "*endpoint configs*",
+    "algorithm": "*algorithms*",
+    "hyperpod": "*HyperPod clusters* (with their nodes)",
 }
 _ORDER = {kind: i for i, kind in enumerate([*_JOB_KINDS, *_NOUNS])}
 _CLASS_WORDS = {
