@@ -65,7 +65,7 @@ class Runtime:
     def renderer(self) -> Renderer:
         from bot.render.renderer import Renderer
 
-        return Renderer(self.settings.templates_dir)
+        return Renderer(self.settings.templates_dir, studio=self.settings.studio_domains)
 
     @cached_property
     def deliverer(self) -> Deliverer:

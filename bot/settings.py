@@ -18,9 +18,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+)
 
 from bot.evidence.locations import is_entry
+from bot.render.studio import NO_STUDIO, StudioDomains, parse_studio_domains
 
 PREFIX = "CHATOPS_"
 # An IAM role name, optionally under a path (``ops/chatops``).
@@ -62,6 +70,11 @@ class Settings(BaseModel):
     # without a call, so a read is authorized before any AWS call. None: every account id a
     # resource names counts as another account.
     account_id: str | None = None
+
+    # Studio domains (``[ACCOUNT:]REGION=DOMAIN, …``; no account: the bot's own): pipelines, the
+    # model registry and feature groups of that account and region link to Studio there, the
+    # rest to the console; none: everything links to the console (bot/render/studio.py).
+    studio_domains: StudioDomains = NO_STUDIO
 
     # Approvals. How many different approvers a decision taken in Slack needs (2: the
     # two-person rule; a rejection always needs one). Anyone with UpdateModelPackage can still
@@ -133,6 +146,13 @@ class Settings(BaseModel):
     def _account_id(cls, value: str | None) -> str | None:
         if value is not None and not _ACCOUNT_ID.match(value):
             raise ValueError(f"not an AWS account id (12 digits): {value!r}")
+        return value
+
+    @field_validator("studio_domains", mode="before")
+    @classmethod
+    def _studio_domains(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str):
+            return parse_studio_domains(value, info.data.get("account_id"))
         return value
 
     @field_validator("slack_api_url")

@@ -22,6 +22,7 @@ from bot.errors import ConfigurationError, EventInputError
 if TYPE_CHECKING:
     from bot.render.renderer import Renderer
     from bot.runtime import Runtime
+    from bot.settings import Settings
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -77,20 +78,21 @@ def make_renderer(templates: Path | None) -> Renderer:
     """A renderer with ``templates`` (or the configured directory) over the built-in templates."""
     from bot.render.renderer import Renderer
 
+    settings = _settings()
     if templates is None:
-        templates = _configured_templates_dir()
+        templates = settings.templates_dir
     if templates is not None and not templates.is_dir():
         raise ConfigurationError(f"templates directory {templates}: not a directory")
-    return Renderer(override_dir=templates)
+    return Renderer(override_dir=templates, studio=settings.studio_domains)
 
 
-def _configured_templates_dir() -> Path | None:
+def _settings() -> Settings:
     from pydantic import ValidationError
 
     from bot.settings import get_settings
 
     try:
-        return get_settings().templates_dir
+        return get_settings()
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"

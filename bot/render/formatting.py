@@ -11,14 +11,9 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
-from bot.events.identity import ARN_KINDS, Arn, ResourceKind, ResourceRef
+from bot.events.identity import ARN_KINDS, Arn, ResourceRef
 from bot.render.escape import Trusted, link, mrkdwn_escape, url_component
-from bot.render.links import (
-    pipeline_execution_url,
-    resource_links,
-    sagemaker_console,
-    valid_region,
-)
+from bot.render.links import resource_links, valid_region
 
 
 def dig(obj: Any, *path: str | int) -> Any:
@@ -231,15 +226,10 @@ def arn_info(value: Any) -> ArnInfo | None:
     # The region becomes part of a URL's host: only a real region name may get there.
     if valid_region(arn.region) and arn.service == "sagemaker":
         kind = ARN_KINDS.get(arn.resource_type)
-        if kind is ResourceKind.PIPELINE:
-            # The ARN may name an execution or only its pipeline: each has its own page.
-            console = pipeline_execution_url(arn.region, str(value)) or sagemaker_console(
-                arn.region, f"pipelines/{url_component(arn.resource.split('/', 1)[0])}"
-            )
-        elif kind is not None:
+        if kind is not None:
+            # A pipeline's ARN may name an execution or only its pipeline: each has its page.
             ref = ResourceRef(kind, name, str(value), arn.account, arn.region)
-            group = arn.resource.split("/", 1)[0] if kind is ResourceKind.MODEL_PACKAGE else None
-            found = resource_links(ref, model_package_group=group)
+            found = resource_links(ref)
             console, logs = found.console, found.logs
     return ArnInfo(arn.resource_type, arn.resource, name, console, logs)
 

@@ -27,6 +27,7 @@ from bot.render.formatting import button_value, mention
 from bot.render.limits import BUTTON_VALUE, enforce_message
 from bot.render.links import resource_links
 from bot.render.renderer import Renderer, section_message
+from bot.render.studio import NO_STUDIO, StudioDomains
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,9 @@ def log_chunks(
     return ordered, len(lines) - kept
 
 
-def inspection_variables(inspection: Inspection) -> dict[str, Any]:
+def inspection_variables(
+    inspection: Inspection, studio: StudioDomains = NO_STUDIO
+) -> dict[str, Any]:
     """The template's variables; names mirror the event templates' (``r``, ``links``, …)."""
     ref = inspection.ref
     status_class = inspection.status_class
@@ -90,7 +93,7 @@ def inspection_variables(inspection: Inspection) -> dict[str, Any]:
         "style": STYLES[status_class],
         "failed": inspection.failed,
         "kind_title": ref.kind.title,
-        "links": resource_links(ref),
+        "links": resource_links(ref, studio=studio),
         "timeline": list(inspection.transitions[-TIMELINE_ENTRIES:]),
         "timeline_omitted": max(len(inspection.transitions) - TIMELINE_ENTRIES, 0),
         "failed_steps": list(inspection.failed_steps[:FAILED_STEPS]),
@@ -113,7 +116,9 @@ def render_inspection(
     ``share``: the value of a *Share in thread* button at its end (see :func:`share_value`);
     ``shared_by``: the user who shared it, said under its heading."""
     try:
-        message = renderer.render_template(TEMPLATE, inspection_variables(inspection))
+        message = renderer.render_template(
+            TEMPLATE, inspection_variables(inspection, renderer.studio)
+        )
     except TemplateError:
         # A broken override of inspection.json.j2 must not leave the user with nothing.
         logger.exception("inspection template failed; sending a minimal message")

@@ -23,7 +23,8 @@ from bot.events.status import ALERTS, STYLES, StatusClass
 from bot.render import compiled, escape, formatting, hints
 from bot.render.context import Message, RenderContext
 from bot.render.limits import enforce_message
-from bot.render.links import resource_links
+from bot.render.links import resource_links, using_studio
+from bot.render.studio import NO_STUDIO, StudioDomains
 from bot.render.views import replies, view_variables
 
 logger = logging.getLogger(__name__)
@@ -133,15 +134,25 @@ def compile_builtin_templates() -> Path:
 
 
 class Renderer:
-    """Renders events with the built-in templates, overridden by those in ``override_dir``."""
+    """Renders events with the built-in templates, overridden by those in ``override_dir``.
 
-    def __init__(self, override_dir: Path | None = None) -> None:
+    ``studio``: the Studio domains links may open (the ``studio_domains`` setting); none: every
+    link goes to the console.
+    """
+
+    def __init__(
+        self, override_dir: Path | None = None, *, studio: StudioDomains = NO_STUDIO
+    ) -> None:
         self._env = _environment(override_dir)
         self._hints = hints.load(override_dir)
+        self.studio = studio
 
     def render(self, event: SageMakerEvent, context: RenderContext | None = None) -> Message:
         """Render an event; falls back to the generic template if its own template fails."""
-        context = context or RenderContext()
+        with using_studio(self.studio):
+            return self._render(event, context or RenderContext())
+
+    def _render(self, event: SageMakerEvent, context: RenderContext) -> Message:
         if context.mode == "reply":
             return self._render_reply(event, context)
         if event.spec.template != "generic":
@@ -184,7 +195,8 @@ class Renderer:
         """Render any template with the given variables (e.g. an inspection, not an event)."""
         try:
             template = self._env.get_template(name + TEMPLATE_SUFFIX)
-            text = template.render(variables)
+            with using_studio(self.studio):  # the arn_info filter makes links
+                text = template.render(variables)
         except Exception as exc:  # a user template can raise anything; the event must survive
             raise TemplateError(f"template {name} failed: {exc!r}") from exc
         try:
@@ -288,7 +300,9 @@ def _variables(
         or kind_title,
         "links_text": formatting.join_trusted(
             [
-                escape.link(links.console, "Console") if links.console else None,
+                escape.link(links.console, "Studio" if links.studio else "Console")
+                if links.console
+                else None,
                 escape.link(links.logs, "CloudWatch logs") if links.logs else None,
                 escape.link(links.pipeline, "Pipeline execution") if links.pipeline else None,
             ]
