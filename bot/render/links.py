@@ -259,7 +259,9 @@ def _names(
         group = model_package_group or (arn.resource.partition("/")[0] if arn else "")
         if group and (model_package_group or (arn and "/" in arn.resource)):
             names["group"] = group
-    elif kind is ResourceKind.IMAGE_VERSION and arn:
+    elif kind is ResourceKind.IMAGE_VERSION and arn and "/" in arn.resource:
+        # ``…:image-version/IMAGE/VERSION``; AWS's sample event names the version by an id
+        # alone, which says nothing of its image: no link then.
         names["image"] = arn.resource.split("/", 1)[0]
     elif kind is ResourceKind.PIPELINE:
         execution = Arn.parse(execution_arn)

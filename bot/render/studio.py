@@ -14,9 +14,7 @@ the domain of the resource's own account and region, or get none.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from dataclasses import dataclass
 
 # DescribeDomain's and CreatePresignedDomainUrl's DomainId: "Pattern: ^d-(-*[a-z0-9]){1,61}",
 # at most 63 characters.
@@ -36,16 +34,19 @@ def valid_domain_id(value: object) -> bool:
 class StudioDomains:
     """The Studio domain of each (account, region); empty: every link goes to the console."""
 
-    by_place: Mapping[tuple[str, str], str] = field(default_factory=lambda: MappingProxyType({}))
+    # (account, region, domain id), each checked by ``parse_studio_domains``. A tuple, not a
+    # mapping: the settings copy their defaults, and a handful of entries need no index.
+    entries: tuple[tuple[str, str, str], ...] = ()
 
     def domain_for(self, account: str | None, region: str | None) -> str | None:
         """The domain of exactly this account and region; None for any other place."""
-        if not account or not region:
-            return None
-        return self.by_place.get((account, region))
+        for entry_account, entry_region, domain in self.entries:
+            if entry_account == account and entry_region == region:
+                return domain
+        return None
 
     def __bool__(self) -> bool:
-        return bool(self.by_place)
+        return bool(self.entries)
 
 
 NO_STUDIO = StudioDomains()
@@ -87,4 +88,4 @@ def parse_studio_domains(text: str, own_account: str | None) -> StudioDomains:
         if places.get((account, region), domain) != domain:
             raise ValueError(f"{account}:{region} is given two Studio domains")
         places[(account, region)] = domain
-    return StudioDomains(MappingProxyType(places))
+    return StudioDomains(tuple((a, r, d) for (a, r), d in places.items()))
