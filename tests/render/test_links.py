@@ -298,5 +298,5 @@ def test_a_domain_of_another_region_leaves_a_card_on_the_console() -> None:
 def test_an_inspection_of_a_run_links_studio() -> None:
     ref = place(ResourceRef(ResourceKind.PIPELINE, "p/x1", arn("pipeline/p/execution/x1")))
     message = render_inspection(Renderer(studio=DOMAINS), Inspection(ref, "Failed"))
-    assert STUDIO + "pipelines/view/p/executions/x1/graph" in str(message)
+    assert f"<{STUDIO}pipelines/view/p/executions/x1/graph|Studio>" in str(message)
     assert STUDIO not in str(render_inspection(Renderer(), Inspection(ref, "Failed")))
