@@ -144,10 +144,11 @@ def console_host(region: str) -> str:
     return f"https://{region}.console.aws.amazon.com"
 
 
-def studio_host(domain: str, region: str) -> str:
-    """A Studio domain's host; both checked again here, since they make the host name."""
+def studio_host(domain: str, region: str) -> str | None:
+    """A Studio domain's host. Both are checked again here, since they make the host name
+    (the settings refuse a bad domain; this guards a ``StudioDomains`` made by hand)."""
     if not valid_domain_id(domain) or not valid_region(region):
-        raise ValueError(f"not a Studio domain and region: {domain!r}, {region!r}")
+        return None
     return f"https://studio-{domain}.studio.{region}.sagemaker.aws"
 
 
@@ -203,13 +204,14 @@ def page_url(
         return None, False
     values = {key: enc(value) for key, value in names.items()}
     domain = (_STUDIO.get() if studio is None else studio).domain_for(account, region)
-    if domain and formats.studio is not None:
+    host = studio_host(domain, region) if domain else None
+    if host and formats.studio is not None:
         try:
             path = formats.studio.format(**values)
         except KeyError:  # a name this event does not give: try the console
             pass
         else:
-            return f"{studio_host(domain, region)}/{path}", True
+            return f"{host}/{path}", True
     if formats.console is None:
         return None, False
     try:
@@ -219,18 +221,25 @@ def page_url(
     return f"{console_host(region)}/{path}", False
 
 
+def _pipeline_page(arn_text: str | None) -> tuple[Formats, dict[str, str]]:
+    """A pipeline's or a run's page and its names, from ``…:pipeline/P[/execution/X]``."""
+    arn = Arn.parse(arn_text)
+    if arn is None or arn.resource_type != "pipeline" or not arn.resource:
+        return PAGES[ResourceKind.PIPELINE], {}  # no names: the console's page
+    pipeline, _, execution = arn.resource.partition("/execution/")
+    if not execution:
+        return PIPELINE_PAGE, {"pipeline": pipeline.rstrip("/")}
+    return PAGES[ResourceKind.PIPELINE], {"pipeline": pipeline, "execution": execution}
+
+
 def pipeline_url(
     arn_text: str, account: str | None = None, studio: StudioDomains | None = None
 ) -> str | None:
     """The page of a pipeline execution (or of a pipeline, for an ARN without an execution)."""
     arn = Arn.parse(arn_text)
-    if arn is None or arn.resource_type != "pipeline" or not arn.resource:
+    if arn is None or arn.resource_type != "pipeline":
         return None
-    pipeline, _, execution = arn.resource.partition("/execution/")
-    names = {"pipeline": pipeline.rstrip("/")}
-    if execution:
-        names["execution"] = execution
-    formats = PAGES[ResourceKind.PIPELINE] if execution else PIPELINE_PAGE
+    formats, names = _pipeline_page(arn_text)
     return page_url(formats, arn.region, arn.account or account, names, studio)[0]
 
 
@@ -242,9 +251,7 @@ class ResourceLinks(NamedTuple):
     studio: bool = False
 
 
-def _names(
-    resource: ResourceRef, model_package_group: str | None, execution_arn: str | None
-) -> dict[str, str]:
+def _names(resource: ResourceRef, model_package_group: str | None) -> dict[str, str]:
     """The names a kind's formats use, from the resource's name and ARN."""
     kind = resource.kind
     arn = Arn.parse(resource.arn)
@@ -255,19 +262,14 @@ def _names(
             arn.resource.split("/", 1)[0] if arn else resource.name.split(" → ", 1)[0]
         )
     elif kind is ResourceKind.MODEL_PACKAGE:
-        # ``…:model-package/GROUP/VERSION`` (an unversioned package has no group).
-        group = model_package_group or (arn.resource.partition("/")[0] if arn else "")
-        if group and (model_package_group or (arn and "/" in arn.resource)):
-            names["group"] = group
+        # ``…:model-package/GROUP/VERSION``; an unversioned package's ARN names no group.
+        group, versioned, _ = arn.resource.partition("/") if arn else ("", "", "")
+        if model_package_group or versioned:
+            names["group"] = model_package_group or group
     elif kind is ResourceKind.IMAGE_VERSION and arn and "/" in arn.resource:
         # ``…:image-version/IMAGE/VERSION``; AWS's sample event names the version by an id
         # alone, which says nothing of its image: no link then.
         names["image"] = arn.resource.split("/", 1)[0]
-    elif kind is ResourceKind.PIPELINE:
-        execution = Arn.parse(execution_arn)
-        if execution and "/execution/" in execution.resource:
-            pipeline, _, run = execution.resource.partition("/execution/")
-            names.update(pipeline=pipeline, execution=run)
     return names
 
 
@@ -285,13 +287,10 @@ def resource_links(
         return ResourceLinks()
     kind = resource.kind
     execution = pipeline_execution_arn or (resource.arn if kind is ResourceKind.PIPELINE else None)
-    formats = PAGES[kind]
-    if kind is ResourceKind.PIPELINE and resource.arn and "/execution/" not in resource.arn:
-        formats = PIPELINE_PAGE  # a pipeline named without a run: its own page
-        arn = Arn.parse(resource.arn)
-        names = {"pipeline": arn.resource if arn else resource.name}
+    if kind is ResourceKind.PIPELINE:
+        formats, names = _pipeline_page(resource.arn or execution)
     else:
-        names = _names(resource, model_package_group, execution)
+        formats, names = PAGES[kind], _names(resource, model_package_group)
     console, in_studio = page_url(formats, region, resource.account, names, studio)
     logs = None
     if kind in _LOG_GROUPS:

@@ -15,7 +15,7 @@ from bot.inspection import Inspection
 from bot.render.inspection import render_inspection
 from bot.render.links import PAGES, ResourceLinks, resource_links
 from bot.render.renderer import Renderer
-from bot.render.studio import parse_studio_domains
+from bot.render.studio import StudioDomains, parse_studio_domains
 from tests.conftest import load_sample
 
 ACCOUNT = "123456789012"
@@ -300,3 +300,11 @@ def test_an_inspection_of_a_run_links_studio() -> None:
     message = render_inspection(Renderer(studio=DOMAINS), Inspection(ref, "Failed"))
     assert f"<{STUDIO}pipelines/view/p/executions/x1/graph|Studio>" in str(message)
     assert STUDIO not in str(render_inspection(Renderer(), Inspection(ref, "Failed")))
+
+
+def test_a_domain_made_by_hand_never_reaches_a_host() -> None:
+    # The settings refuse such a domain; a StudioDomains built in code is checked again.
+    forged = StudioDomains(((ACCOUNT, REGION, "d-x.evil.example/"),))
+    ref, console = REFS[ResourceKind.PIPELINE]
+    links = resource_links(place(ref), studio=forged)
+    assert links.console == console and not links.studio
