@@ -301,8 +301,9 @@ def resource_links(
     elif kind is ResourceKind.CLUSTER:
         cluster = Arn.parse(resource.arn)
         if cluster and re.fullmatch(r"[a-z0-9]{12}", cluster.resource):
-            # "/aws/sagemaker/Clusters/[ClusterName]/[ClusterID]", the ID being the ARN's.
-            # https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-hyperpod-cluster-management-slurm.html
+            # Lifecycle scripts log to /aws/sagemaker/Clusters/<name>/<id>, the id being the
+            # ARN's (DescribeCluster: "cluster/[a-z0-9]{12}"), as AWS's HyperPod tools read it.
+            # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeCluster.html
             logs = log_group_url(
                 region, f"/aws/sagemaker/Clusters/{resource.name}/{cluster.resource}"
             )
