@@ -74,6 +74,7 @@ class Settings(BaseModel):
     # Studio domains (``[ACCOUNT:]REGION=DOMAIN, …``; no account: the bot's own): pipelines, the
     # model registry and feature groups of that account and region link to Studio there, the
     # rest to the console; none: everything links to the console (bot/render/studio.py).
+    # After account_id: its validator reads the account (fields are validated in order).
     studio_domains: StudioDomains = NO_STUDIO
 
     # Approvals. How many different approvers a decision taken in Slack needs (2: the
