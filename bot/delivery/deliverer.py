@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from bot import approvals as ap
 from bot.delivery import state as st
+from bot.delivery import throttle
 from bot.delivery.routing import BROKEN_AFTER_FAILURES, route, skipped_channels, wants_run
 from bot.errors import ChatOpsError, SlackDeliveryError
 from bot.events.identity import ResourceKind
@@ -488,16 +489,29 @@ class Deliverer:
 
     def _merge_child(
         self, channel: str, thread_key: str, event: SageMakerEvent, key: str
-    ) -> ChildMerge:
-        """Store a child's new state and its thread's summary, unless a newer one is stored."""
-        return self.store.merge_child(
+    ) -> tuple[ChildMerge, bool]:
+        """Store a child's new state and its thread's summary, unless a newer one is stored;
+        and whether the summary written took its turn to refresh the parent (throttled
+        children only)."""
+        now = self._clock()
+        written: list[dict[str, Any]] = []
+
+        def build(
+            old: dict[str, Any] | None, state: dict[str, Any]
+        ) -> tuple[dict[str, Any], dict[str, Any]]:
+            entry, summary = st.fold_child(event, key, old, state, now=now)
+            written[:] = [summary]  # the store writes what the last call built
+            return entry, summary
+
+        merged = self.store.merge_child(
             channel,
             thread_key,
             key,
             event.order_key,
-            lambda old, state: st.fold_child(event, key, old, state),
+            build,
             ttl_seconds=self.options.child_seconds,
         )
+        return merged, merged.written and throttle.refreshes(written[-1], now)
 
     def _after_post(self, *writes: Callable[[], object]) -> None:
         """The store writes that record a parent just posted. Each is tried a few times: if
@@ -579,10 +593,12 @@ class Deliverer:
         if not parent_fresh:
             # The store decides, in one atomic write, whether this is the child's newest
             # state (or a retry of it): a concurrent older event can never overwrite it.
-            merged = self._merge_child(channel, thread.resource_key, event, key)
+            merged, turn = self._merge_child(channel, thread.resource_key, event, key)
             _, previous = st.child_before(event, key, merged.old, thread.state)
             current = merged.written
-            if current:
+            # A flood's child (a labeling task, a cluster's Info event) edits the parent only
+            # when its fold took the refresh turn (bot/delivery/throttle.py).
+            if current and (turn or not throttle.throttled(event)):
                 # Parent first, reply second: a retry repeats the update, never the reply.
                 self.refresh_parent(channel, thread.resource_key, thread.ts)
         card = None
