@@ -598,9 +598,11 @@ class Deliverer:
             current = merged.written
             # A flood's child (a labeling task, a cluster's Info event) edits the parent only
             # when its fold took the refresh turn (bot/delivery/throttle.py).
-            if current and (turn or not throttle.throttled(event)):
+            flood = throttle.throttled(event)
+            if current and (turn or not flood):
                 # Parent first, reply second: a retry repeats the update, never the reply.
-                self.refresh_parent(channel, thread.resource_key, thread.ts)
+                # A flood's turn is one update: what changes meanwhile shows at the next turn.
+                self.refresh_parent(channel, thread.resource_key, thread.ts, settle=not flood)
         card = None
         if root.run is not None and event.kind is ResourceKind.MODEL_PACKAGE:
             card = self.store.get_thread(channel, event.resource.key)
@@ -783,13 +785,14 @@ class Deliverer:
         message = self._render(root, st.render_context(root, thread.state))
         self.store.set_thread_ts(channel, key, self._post(channel, message, root))
 
-    def refresh_parent(self, channel: str, key: str, ts: str) -> None:
+    def refresh_parent(self, channel: str, key: str, ts: str, *, settle: bool = True) -> None:
         """Re-render the parent from the store's newest state and update it in place.
 
         Another worker may update the same parent meanwhile, and Slack may apply the two
         updates in either order (a 429 wait in between). So after updating, the state is read
         again: if it moved on, the parent is rendered and updated again, until what Slack
-        shows is what the store holds.
+        shows is what the store holds. ``settle=False``: one update only (a flood's turn,
+        whose state moves on with every child).
         """
         thread = self.store.get_thread(channel, key)
         for _ in range(self.MAX_REFRESHES):
@@ -806,6 +809,8 @@ class Deliverer:
                     raise
                 self._invalid_blocks(channel, root, exc)
                 self.slack.update_message(channel, ts, minimal_message(root))
+            if not settle:
+                return
             after = self.store.get_thread(channel, key)
             if after is None or after.state == thread.state:
                 return

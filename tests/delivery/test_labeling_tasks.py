@@ -208,3 +208,28 @@ def test_a_task_before_its_job_starts_the_jobs_thread(
     assert shown_tasks(parent(slack_api)) == {"Failed": 2}
     # AND the job's own event took the same thread
     assert len([m for m in slack_api.messages(CHANNEL) if not m.is_reply]) == 1
+
+
+class BusyStore(CountingStore):
+    """A store other Lambda instances keep writing to: the thread changes at every read."""
+
+    def get_thread(self, channel: str, key: str) -> Any:
+        self.counts["noise"] += 1
+        self.inner.update_thread_state(channel, key, {"noise": self.counts["noise"]})
+        return self.inner.get_thread(channel, key)
+
+
+def test_a_tasks_turn_is_one_update_while_other_instances_write(
+    store: Store, slack_api: SlackStandin
+) -> None:
+    clock = Clock()
+    deliverer(store, slack_api, clock).deliver_raw(job("InProgress", START))
+    bot = deliverer(BusyStore(store), slack_api, clock)  # type: ignore[arg-type]
+    updates = len(slack_api.calls("chat.update"))
+    # WHEN a task takes its turn while the thread's state keeps moving on
+    bot.deliver_raw(task(1, "Completed", START + 1))
+    # THEN the parent is updated once, not until the state holds still
+    assert len(slack_api.calls("chat.update")) == updates + 1
+    # WHILE the job's own event settles the parent as before (up to MAX_REFRESHES)
+    bot.deliver_raw(job("InProgress", START + 2, LastModifiedTime=int((START + 2) * 1000)))
+    assert len(slack_api.calls("chat.update")) == updates + 1 + Deliverer.MAX_REFRESHES
