@@ -217,3 +217,38 @@ def test_messy_values_still_render_their_own_card(
     raw["detail"].update(change)
     render(raw)
     assert "failed" not in caplog.text  # no fall back to the generic card
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("Initializing", StatusClass.IN_PROGRESS),
+        ("InProgress", StatusClass.IN_PROGRESS),
+        ("Stopping", StatusClass.IN_PROGRESS),
+        ("Stopped", StatusClass.STOPPED),
+        ("COMPLETED", StatusClass.SUCCEEDED),
+        ("Failed", StatusClass.FAILED),
+    ],
+)
+def test_every_labeling_job_status_has_its_class(status: str, expected: StatusClass) -> None:
+    raw = copy.deepcopy(load_sample("labeling_job_state_change_minimal"))
+    raw["detail"]["LabelingJobStatus"] = status
+    assert parse_event(raw).status_class is expected
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("Creating", StatusClass.IN_PROGRESS),
+        ("Updating", StatusClass.IN_PROGRESS),
+        ("SystemUpdating", StatusClass.IN_PROGRESS),
+        ("RollingBack", StatusClass.WARNING),  # an update that failed is being undone
+        ("InService", StatusClass.SUCCEEDED),
+        ("Deleting", StatusClass.DELETED),
+        ("Failed", StatusClass.FAILED),
+    ],
+)
+def test_every_cluster_status_has_its_class(status: str, expected: StatusClass) -> None:
+    raw = copy.deepcopy(load_sample("hyperpod_cluster_state_change_inservice"))
+    raw["detail"]["ClusterStatus"] = status
+    assert parse_event(raw).status_class is expected
