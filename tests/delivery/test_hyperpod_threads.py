@@ -8,6 +8,8 @@ import copy
 import json
 from typing import Any
 
+import pytest
+
 from bot.delivery import throttle
 from bot.delivery.deliverer import Deliverer, DeliveryOptions, Outcome
 from bot.store import Store
@@ -46,6 +48,7 @@ def info(number: int, description: str) -> dict[str, Any]:
     return raw
 
 
+@pytest.mark.parametrize("store", ["sqlite", "dynamodb"], indirect=True)
 def test_cluster_events_and_nodes_go_to_the_clusters_thread(
     store: Store, slack_api: SlackStandin
 ) -> None:

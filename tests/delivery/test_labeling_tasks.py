@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from bot.delivery import throttle
 from bot.delivery.deliverer import Deliverer, DeliveryOptions, Outcome
 from bot.store import Store
@@ -113,6 +115,7 @@ def test_tasks_count_in_the_parent_and_never_post(store: Store, slack_api: Slack
     assert not slack_api.thread(CHANNEL, parent(slack_api).ts)
 
 
+@pytest.mark.parametrize("store", ["sqlite", "dynamodb"], indirect=True)
 def test_a_task_counts_once_per_status_redelivered_or_out_of_order(
     store: Store, slack_api: SlackStandin
 ) -> None:
