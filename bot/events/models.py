@@ -190,7 +190,7 @@ class Detail(Lax):
         return None
 
 
-def existence_status(detail: Detail, described_by: tuple[str, ...]) -> str | None:
+def existence_status(detail: Detail, described_by: tuple[str, ...]) -> str:
     """Created or Deleted, for the resources whose events carry no status (models, endpoint
     configs, lifecycle configs: AWS's schemas name none, and its guide says a model's event
     comes when it "is either created or deleted"). A status field, when one is there, wins.
@@ -201,8 +201,6 @@ def existence_status(detail: Detail, described_by: tuple[str, ...]) -> str | Non
     explicit = detail.status_field and normalize_status(detail.field(detail.status_field))
     if explicit:
         return explicit
-    if not (detail.name or detail.arn):
-        return None  # not even a name: nothing to say it was created or deleted
     described = any(detail.field(name) not in (None, "", [], {}) for name in described_by)
     return "Created" if described else "Deleted"
 
