@@ -9,6 +9,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.status import ALERTS, StatusClass
@@ -397,3 +399,50 @@ def test_event_values_are_escaped_on_every_new_card(name: str, detail: dict[str,
     text = visible(message)
     assert "<!channel>" not in text and "<@U123>" not in text
     assert "&lt;!channel&gt;" in text
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+NEW_SAMPLES = [
+    "notebook_instance_state_change",
+    "notebook_instance_state_change_failed",
+    "notebook_lifecycle_config_state_change",
+    "endpoint_config_state_change",
+    "endpoint_config_state_change_serverless",
+    "algorithm_state_change",
+    "algorithm_state_change_failed",
+    "model_state_change",
+    "model_state_change_deleted",
+]
+odd_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=30),
+    st.lists(st.one_of(st.none(), st.integers(), st.text(max_size=5)), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.one_of(st.none(), st.text(max_size=5)), max_size=3),
+)
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    name=st.sampled_from(NEW_SAMPLES),
+    overrides=st.lists(st.tuples(st.integers(0, 40), odd_values), min_size=1, max_size=6),
+)
+def test_odd_values_still_render_the_cards_own_template(
+    name: str, overrides: list[tuple[int, Any]], caplog: pytest.LogCaptureFixture
+) -> None:
+    # GIVEN a sample whose fields (the nested ones included) hold values of any odd shape
+    raw = load_sample(name)
+    keys = list(raw["detail"])
+    for index, value in overrides:
+        raw["detail"][keys[index % len(keys)]] = value
+    caplog.clear()
+    # WHEN it is rendered, THEN its own view and template take it: no fall back to generic
+    event, message = render(raw)
+    assert "failed" not in caplog.text
+    assert event.resource.kind.title in header(message)
