@@ -68,6 +68,7 @@ KNOWN_STATUSES = (
     "Rollingback",
     "SystemFailed",
     "CompletedWithViolations",
+    "NotStarted",  # an algorithm's or a model package's check not begun yet
     "Initializing",  # a labeling job
     "Healthy",  # a HyperPod node
     "Unhealthy",
@@ -145,7 +146,7 @@ _IN_PROGRESS = {
     "RollingBack", "Rollingback", "Pending", "LaunchingMLInstances", "PreparingTrainingStack",
     "Downloading", "DownloadingTrainingImage", "Training", "Uploading", "Restarting",
     "ActivatingTraffic", "Baking", "Draft", "Running", "Scheduled", "PendingMaintenance",
-    "InMaintenance", "Initializing",
+    "InMaintenance", "NotStarted", "Initializing",
 }  # fmt: skip
 _SUCCEEDED = {
     "Completed", "Succeeded", "InService", "Created", "Active", "Approved", "Ready", "Healthy",
