@@ -130,6 +130,9 @@ class Detail(Lax):
     status_field: ClassVar[str] = ""
     failure_field: ClassVar[str] = "FailureReason"
     previous_status_field: ClassVar[str] = ""
+    # The envelope's ``resources`` name this resource when the detail has no ARN (a labeling
+    # job's event often carries its status alone).
+    arn_in_resources: ClassVar[bool] = False
 
     Tags: TagMap = None
     CreationTime: Timestamp = None
@@ -190,16 +193,147 @@ class Detail(Lax):
         return None
 
 
+def existence_status(detail: Detail, described_by: tuple[str, ...]) -> str:
+    """Created or Deleted, for the resources whose events carry no status (models, endpoint
+    configs, lifecycle configs: AWS's schemas name none, and its guide says a model's event
+    comes when it "is either created or deleted"). A status field, when one is there, wins.
+    Otherwise an event that describes the resource (its containers, variants, scripts or
+    creation time) is its creation; one that only names it is its deletion: a deleted
+    resource has nothing left to describe, and its tags are gone too (awslabs/mlspace reads a
+    model's or an endpoint config's event without tags as its deletion)."""
+    explicit = detail.status_field and normalize_status(detail.field(detail.status_field))
+    if explicit:
+        return explicit
+    described = any(detail.field(name) not in (None, "", [], {}) for name in described_by)
+    return "Created" if described else "Deleted"
+
+
 class ModelDetail(Detail):
     kind = ResourceKind.MODEL
     name_field = "ModelName"
     arn_field = "ModelArn"
     status_field = "ModelStatus"
+    describing_fields: ClassVar[tuple[str, ...]] = (
+        "PrimaryContainer",
+        "Containers",
+        "ExecutionRoleArn",
+        "CreationTime",
+        "InferenceExecutionConfig",
+    )
     ModelName: Text = None
     ModelArn: Text = None
     PrimaryContainer: Obj = None
     Containers: Objs = None
     ExecutionRoleArn: Text = None
+    EnableNetworkIsolation: Lenient[bool | None] = None
+
+    @property
+    def status(self) -> str | None:
+        return existence_status(self, self.describing_fields)
+
+
+class NotebookInstanceDetail(Detail):
+    kind = ResourceKind.NOTEBOOK
+    name_field = "NotebookInstanceName"
+    arn_field = "NotebookInstanceArn"
+    status_field = "NotebookInstanceStatus"
+    NotebookInstanceName: Text = None
+    NotebookInstanceArn: Text = None
+    NotebookInstanceStatus: StatusText = None
+    FailureReason: Text = None
+    InstanceType: Text = None
+    VolumeSizeInGB: Number = None
+    NotebookInstanceLifecycleConfigName: Text = None
+    PlatformIdentifier: Text = None
+    RootAccess: Text = None
+    DirectInternetAccess: Text = None
+    AcceleratorTypes: Objs = None
+    RoleArn: Text = None
+    SubnetId: Text = None
+    SecurityGroups: Objs = None
+    KmsKeyId: Text = None
+    DefaultCodeRepository: Text = None
+    AdditionalCodeRepositories: Objs = None
+
+
+class LifecycleConfigDetail(Detail):
+    kind = ResourceKind.LIFECYCLE_CONFIG
+    name_field = "NotebookInstanceLifecycleConfigName"
+    arn_field = "NotebookInstanceLifecycleConfigArn"
+    status_field = "NotebookInstanceLifecycleConfigStatus"
+    NotebookInstanceLifecycleConfigName: Text = None
+    NotebookInstanceLifecycleConfigArn: Text = None
+    OnCreate: Objs = None
+    OnStart: Objs = None
+
+    @property
+    def status(self) -> str | None:
+        return existence_status(self, ("OnCreate", "OnStart", "CreationTime"))
+
+
+class EndpointConfigDetail(Detail):
+    kind = ResourceKind.ENDPOINT_CONFIG
+    name_field = "EndpointConfigName"
+    arn_field = "EndpointConfigArn"
+    status_field = "EndpointConfigStatus"
+    EndpointConfigName: Text = None
+    EndpointConfigArn: Text = None
+    ProductionVariants: Objs = None
+    ShadowProductionVariants: Objs = None
+    DataCaptureConfig: Obj = None
+    KmsKeyId: Text = None
+    AsyncInferenceConfig: Obj = None
+    ExplainerConfig: Obj = None
+
+    @property
+    def status(self) -> str | None:
+        return existence_status(self, ("ProductionVariants", "CreationTime"))
+
+
+class AlgorithmDetail(Detail):
+    kind = ResourceKind.ALGORITHM
+    name_field = "AlgorithmName"
+    arn_field = "AlgorithmArn"
+    status_field = "AlgorithmStatus"
+    AlgorithmName: Text = None
+    AlgorithmArn: Text = None
+    AlgorithmDescription: Text = None
+    AlgorithmStatus: StatusText = None
+    AlgorithmStatusDetails: Obj = None
+    FailureReason: Text = None
+    TrainingSpecification: Obj = None
+    InferenceSpecification: Obj = None
+    ValidationSpecification: Obj = None
+    CertifyForMarketplace: Lenient[bool | None] = None
+    ProductId: Text = None
+
+    def checks(self) -> list[dict[str, Any]]:
+        """Its validation and image scan checks (``AlgorithmStatusDetails``), each with the
+        group it is in."""
+        details = self.AlgorithmStatusDetails
+        found = []
+        for group in ("ValidationStatuses", "ImageScanStatuses"):
+            items = details.get(group) if isinstance(details, dict) else None
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict):
+                    found.append({**item, "group": group})
+        return found
+
+    @property
+    def failure_reason(self) -> str | None:
+        # DescribeAlgorithm keeps why it failed on the check that failed, not at the top.
+        reason = super().failure_reason
+        if reason:
+            return reason
+        for check in self.checks():
+            if normalize_status(check.get("Status")) == "Failed" and check.get("FailureReason"):
+                name = check.get("Name")
+                return (
+                    f"{name}: {_text(check['FailureReason'])}"
+                    if name
+                    else _text(check["FailureReason"])
+                )
+        return None
 
 
 class TrainingJobDetail(Detail):
@@ -601,6 +735,280 @@ class ModelCardDetail(Detail):
     CreatedBy: Obj = None
     LastModifiedBy: Obj = None
     AccountId: Text = None
+
+
+class LabelCountersModel(Lax):
+    TotalLabeled: Number = None
+    HumanLabeled: Number = None
+    MachineLabeled: Number = None
+    FailedNonRetryableError: Number = None
+    Unlabeled: Number = None
+
+
+class LabelingJobDetail(Detail):
+    """A Ground Truth labeling job. Real events often carry ``LabelingJobStatus`` alone (the
+    name comes from ``resources``); the rest follows DescribeLabelingJob when present."""
+
+    kind = ResourceKind.LABELING
+    name_field = "LabelingJobName"
+    arn_field = "LabelingJobArn"
+    arn_in_resources = True
+    status_field = "LabelingJobStatus"
+    LabelingJobName: Text = None
+    LabelingJobArn: Text = None
+    LabelingJobStatus: StatusText = None
+    FailureReason: Text = None
+    LabelCounters: Lenient[LabelCountersModel | None] = None
+    LabelingJobOutput: Obj = None
+    OutputConfig: Obj = None
+    InputConfig: Obj = None
+    HumanTaskConfig: Obj = None
+    LabelAttributeName: Text = None
+    JobReferenceCode: Text = None
+
+
+# Where a labeling task event may name its task: the schema registry's
+# (``aws.sagemaker@SageMakerGroundTruthLabelingJobTaskStatusChange``) has none, so the event's
+# own id stands in when none of these is there (see ``bot/delivery/state.py``).
+TASK_ID_FIELDS = ("task-id", "TaskId", "taskId", "HumanTaskId", "task-arn", "TaskArn")
+
+
+class LabelingTaskDetail(Detail):
+    """A task of a labeling job changed status: ``State``, ``labeling-job-arn`` and
+    ``workteam-team-arn``, as the schema registry spells them. It belongs to its job."""
+
+    kind = ResourceKind.LABELING
+    status_field = "State"
+    State: StatusText = None
+    labeling_job_arn: Text = Field(default=None, alias="labeling-job-arn")
+    workteam_arn: Text = Field(default=None, alias="workteam-team-arn")
+
+    @property
+    def task_id(self) -> str | None:
+        for name in TASK_ID_FIELDS:
+            value = self.field(name)
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+                return str(value)
+        return None
+
+    @property
+    def job_name(self) -> str | None:
+        arn = Arn.parse(self.labeling_job_arn)
+        return arn.resource if arn and arn.resource else None
+
+    @property
+    def name(self) -> str | None:
+        job = self.job_name
+        if job is None:
+            return None
+        return f"{job}/task/{self.task_id}" if self.task_id else f"{job}/task"
+
+    @property
+    def arn(self) -> str | None:
+        if self.labeling_job_arn and self.task_id:
+            return f"{self.labeling_job_arn}/task/{self.task_id}"
+        return None
+
+    def parent(self) -> ResourceRef | None:
+        arn = Arn.parse(self.labeling_job_arn)
+        if arn is None or not arn.resource:
+            return None
+        return ResourceRef(
+            ResourceKind.LABELING, arn.resource, self.labeling_job_arn, arn.account, arn.region
+        )
+
+
+class InstanceGroupModel(Lax):
+    InstanceGroupName: Text = None
+    InstanceType: Text = None
+    CurrentCount: Number = None
+    TargetCount: Number = None
+    Status: StatusText = None
+
+
+class ClusterDetail(Detail):
+    """A HyperPod cluster's state (DescribeCluster's shape): the parent of its thread."""
+
+    kind = ResourceKind.CLUSTER
+    name_field = "ClusterName"
+    arn_field = "ClusterArn"
+    arn_in_resources = True
+    status_field = "ClusterStatus"
+    failure_field = "FailureMessage"
+    ClusterName: Text = None
+    ClusterArn: Text = None
+    ClusterStatus: StatusText = None
+    FailureMessage: Text = None
+    InstanceGroups: Lenient[list[InstanceGroupModel] | None] = None
+    NodeRecovery: Text = None
+    Orchestrator: Obj = None
+
+
+def _cluster_ref(cluster_arn: object, cluster_name: object) -> ResourceRef | None:
+    """The cluster a HyperPod event or node is about: the parent of its thread."""
+    arn = Arn.parse(cluster_arn)
+    name = cluster_name if isinstance(cluster_name, str) and cluster_name else None
+    name = name or (arn.resource if arn and arn.resource else None)
+    if name is None:
+        return None
+    return ResourceRef(
+        ResourceKind.CLUSTER,
+        name,
+        cluster_arn if isinstance(cluster_arn, str) and arn else None,
+        arn.account if arn else None,
+        arn.region if arn else None,
+    )
+
+
+# HyperPod's documentation spells the middle level ``Warn``; the brief's and some samples'
+# ``Warning`` is the same level.
+EVENT_LEVELS = {"info": "Info", "warn": "Warning", "warning": "Warning", "error": "Error"}
+
+
+class ClusterEventDetail(Detail):
+    """An event of a HyperPod cluster, an instance group or an instance. EventBridge nests the
+    record in ``detail.EventDetails`` (its own ``EventDetails.EventMetadata`` holds the
+    ``FailureMessage``); a flat record is read the same way."""
+
+    kind = ResourceKind.CLUSTER
+    EventDetails: Obj = None
+
+    @property
+    def record(self) -> dict[str, Any]:
+        nested = self.EventDetails if isinstance(self.EventDetails, dict) else {}
+        flat = {k: v for k, v in (self.model_extra or {}).items() if k != "EventDetails"}
+        return {**flat, **nested}
+
+    def field(self, name: str) -> Any:
+        value = super().field(name)
+        return self.record.get(name) if value is None else value
+
+    @property
+    def cluster_name(self) -> str | None:
+        ref = _cluster_ref(self.field("ClusterArn"), self.field("ClusterName"))
+        return ref.name if ref else None
+
+    @property
+    def event_id(self) -> str | None:
+        value = self.field("EventId")
+        return str(value) if isinstance(value, str | int) and str(value) else None
+
+    @property
+    def level(self) -> str | None:
+        raw = self.field("EventLevel")
+        if not isinstance(raw, str) or not raw.strip():
+            return None
+        return EVENT_LEVELS.get(raw.strip().lower(), normalize_status(raw))
+
+    @property
+    def status(self) -> str | None:
+        return self.level
+
+    @property
+    def description(self) -> str | None:
+        value = self.field("Description")
+        return _text(value) if value not in (None, "") else None
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """``EventMetadata``'s entry for the event's scope (Instance, InstanceGroup, Cluster),
+        or the first entry there is."""
+        details = self.field("EventDetails")
+        inner = details.get("EventDetails") if isinstance(details, dict) else None
+        meta = (inner if isinstance(inner, dict) else {}).get("EventMetadata")
+        if not isinstance(meta, dict):
+            return {}
+        scope = meta.get(str(self.field("ResourceType") or ""))
+        if isinstance(scope, dict):
+            return scope
+        return next((v for v in meta.values() if isinstance(v, dict)), {})
+
+    @property
+    def failure_reason(self) -> str | None:
+        message = self.metadata.get("FailureMessage")
+        if message not in (None, ""):
+            return str(_text(message))
+        # An Error without a FailureMessage: its description is what went wrong.
+        return self.description if self.level == "Error" else None
+
+    @property
+    def name(self) -> str | None:
+        return self.cluster_name
+
+    @property
+    def arn(self) -> str | None:
+        cluster = self.field("ClusterArn")
+        if isinstance(cluster, str) and cluster and self.event_id:
+            return f"{cluster}/event/{self.event_id}"
+        return None
+
+    @property
+    def last_modified(self) -> datetime | None:
+        value = _try(parse_timestamp)(self.field("EventTime"))
+        return value if isinstance(value, datetime) else None
+
+    def label(self) -> str | None:
+        """Where in the cluster: ``sample-cluster · p5Inst · i-0391…``."""
+        parts = [self.cluster_name, self.field("InstanceGroupName"), self.field("InstanceId")]
+        shown = [str(p) for p in parts if isinstance(p, str) and p]
+        return " · ".join(shown) if len(shown) > 1 else None
+
+    def parent(self) -> ResourceRef | None:
+        return _cluster_ref(self.field("ClusterArn"), self.field("ClusterName"))
+
+
+class HealthSummaryModel(Lax):
+    HealthStatus: StatusText = None
+    HealthStatusReason: Text = None
+    RepairAction: Text = None
+    Recommendation: Text = None
+
+
+class ClusterNodeHealthDetail(Detail):
+    """A HyperPod node's health (its Health Monitoring Agent): one node of a cluster."""
+
+    kind = ResourceKind.CLUSTER
+    ClusterName: Text = None
+    ClusterArn: Text = None
+    InstanceId: Text = None
+    InstanceGroupName: Text = None
+    HealthSummary: Lenient[HealthSummaryModel | None] = None
+
+    @property
+    def health(self) -> HealthSummaryModel:
+        summary = self.HealthSummary
+        return summary if isinstance(summary, HealthSummaryModel) else HealthSummaryModel()
+
+    @property
+    def status(self) -> str | None:
+        return self.health.HealthStatus
+
+    @property
+    def failure_reason(self) -> str | None:
+        return self.health.HealthStatusReason or None
+
+    @property
+    def name(self) -> str | None:
+        cluster = _cluster_ref(self.ClusterArn, self.ClusterName)
+        if cluster is None:
+            return self.InstanceId
+        return f"{cluster.name}/{self.InstanceId}" if self.InstanceId else cluster.name
+
+    @property
+    def arn(self) -> str | None:
+        if self.ClusterArn and self.InstanceId:
+            return f"{self.ClusterArn}/node/{self.InstanceId}"
+        return None
+
+    def label(self) -> str | None:
+        """``sample-cluster node i-0123…``: after the kind's title, a node of that cluster."""
+        cluster = _cluster_ref(self.ClusterArn, self.ClusterName)
+        if not self.InstanceId:
+            return None
+        return f"{cluster.name} node {self.InstanceId}" if cluster else f"node {self.InstanceId}"
+
+    def parent(self) -> ResourceRef | None:
+        return _cluster_ref(self.ClusterArn, self.ClusterName)
 
 
 class GenericDetail(Detail):

@@ -52,7 +52,7 @@ class SageMakerEvent:
     @property
     def failure_reason(self) -> str | None:
         """The FailureReason, unless it is left over on a healthy resource."""
-        if not shows_failure_reason(self.status_class):
+        if not shows_failure_reason(self.status_class, self.kind):
             return None
         return self.detail.failure_reason
 
@@ -164,7 +164,7 @@ def parse_event(raw: dict[str, Any]) -> SageMakerEvent:
 def _resource(spec: EventSpec, detail: Detail, envelope: EventEnvelope) -> ResourceRef:
     resources = envelope.resources if isinstance(envelope.resources, list) else []
     arn_text = detail.arn
-    if arn_text is None and spec is GENERIC:
+    if arn_text is None and (spec is GENERIC or spec.model.arn_in_resources):
         arn_text = next((r for r in reversed(resources) if isinstance(r, str)), None)
     arn = Arn.parse(arn_text) or Arn.parse(next(iter(resources), None))
     kind = spec.kind

@@ -22,6 +22,18 @@ class EventSpec:
 
 SPECS: tuple[EventSpec, ...] = (
     EventSpec("SageMaker Model State Change", models.ModelDetail, "model"),
+    EventSpec(
+        "SageMaker Notebook Instance State Change", models.NotebookInstanceDetail, "notebook"
+    ),
+    EventSpec(
+        "SageMaker Notebook Lifecycle Config State Change",
+        models.LifecycleConfigDetail,
+        "lifecycle_config",
+    ),
+    EventSpec(
+        "SageMaker Endpoint Config State Change", models.EndpointConfigDetail, "endpoint_config"
+    ),
+    EventSpec("SageMaker Algorithm State Change", models.AlgorithmDetail, "algorithm"),
     EventSpec("SageMaker Training Job State Change", models.TrainingJobDetail, "training_job"),
     EventSpec(
         "SageMaker HyperParameter Tuning Job State Change", models.TuningJobDetail, "tuning_job"
@@ -51,6 +63,24 @@ SPECS: tuple[EventSpec, ...] = (
         "endpoint_deployment",
     ),
     EventSpec("SageMaker Model Card State Change", models.ModelCardDetail, "model_card"),
+    # The first spec of a kind is its parent's (a placeholder parent is made of it).
+    EventSpec(
+        "SageMaker Ground Truth Labeling Job State Change",
+        models.LabelingJobDetail,
+        "labeling_job",
+    ),
+    EventSpec(
+        "SageMaker Ground Truth Labeling Job Task Status Change",
+        models.LabelingTaskDetail,
+        "labeling_task",
+    ),
+    EventSpec("SageMaker HyperPod Cluster State Change", models.ClusterDetail, "cluster"),
+    EventSpec("SageMaker HyperPod Cluster Event", models.ClusterEventDetail, "cluster_event"),
+    EventSpec(
+        "SageMaker HyperPod Cluster Node Health Event",
+        models.ClusterNodeHealthDetail,
+        "cluster_node_health",
+    ),
 )
 GENERIC = EventSpec("", models.GenericDetail, "generic")
 

@@ -256,7 +256,12 @@ def _names(resource: ResourceRef, model_package_group: str | None) -> dict[str, 
     kind = resource.kind
     arn = Arn.parse(resource.arn)
     names = {"name": resource.name}
-    if kind is ResourceKind.DEPLOYMENT:
+    if kind in (ResourceKind.LABELING, ResourceKind.CLUSTER):
+        # A labeling task (``JOB/task/ID``) or a HyperPod node (``CLUSTER/i-…``) is shown on
+        # its job's or cluster's page; neither name may hold a "/" (CreateLabelingJob's and
+        # CreateCluster's name patterns), so the first part is the parent's name.
+        names["name"] = resource.name.split("/", 1)[0]
+    elif kind is ResourceKind.DEPLOYMENT:
         # ``…:endpoint/E/deployment/C``; the name reads ``E → C``.
         names["endpoint"] = (
             arn.resource.split("/", 1)[0] if arn else resource.name.split(" → ", 1)[0]
@@ -299,14 +304,13 @@ def resource_links(
         endpoint_name = resource.name.split(" → ", 1)[0]
         logs = log_group_url(region, f"/aws/sagemaker/Endpoints/{endpoint_name}")
     elif kind is ResourceKind.CLUSTER:
-        cluster = Arn.parse(resource.arn)
-        if cluster and re.fullmatch(r"[a-z0-9]{12}", cluster.resource):
+        cluster = Arn.parse(resource.arn)  # ``cluster/ID``, a node's ``cluster/ID/node/i-…``
+        cluster_id = cluster.resource.split("/", 1)[0] if cluster else ""
+        if re.fullmatch(r"[a-z0-9]{12}", cluster_id):
             # Lifecycle scripts log to /aws/sagemaker/Clusters/<name>/<id>, the id being the
             # ARN's (DescribeCluster: "cluster/[a-z0-9]{12}"), as AWS's HyperPod tools read it.
             # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeCluster.html
-            logs = log_group_url(
-                region, f"/aws/sagemaker/Clusters/{resource.name}/{cluster.resource}"
-            )
+            logs = log_group_url(region, f"/aws/sagemaker/Clusters/{names['name']}/{cluster_id}")
     # The run a job, model or step belongs to; a pipeline's own run is its console link.
     pipeline = None
     if kind is not ResourceKind.PIPELINE and execution:

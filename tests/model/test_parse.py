@@ -44,7 +44,31 @@ EXPECTED = {
         StatusClass.IN_PROGRESS,
     ),
     "model_card_state_change": (ResourceKind.MODEL_CARD, "Draft", StatusClass.IN_PROGRESS),
-    "model_state_change": (ResourceKind.MODEL, None, StatusClass.UNKNOWN),
+    "model_state_change": (ResourceKind.MODEL, "Created", StatusClass.SUCCEEDED),
+    "model_state_change_deleted": (ResourceKind.MODEL, "Deleted", StatusClass.DELETED),
+    "notebook_instance_state_change": (ResourceKind.NOTEBOOK, "InService", StatusClass.SUCCEEDED),
+    "notebook_instance_state_change_failed": (
+        ResourceKind.NOTEBOOK,
+        "Failed",
+        StatusClass.FAILED,
+    ),
+    "notebook_lifecycle_config_state_change": (
+        ResourceKind.LIFECYCLE_CONFIG,
+        "Created",
+        StatusClass.SUCCEEDED,
+    ),
+    "endpoint_config_state_change": (
+        ResourceKind.ENDPOINT_CONFIG,
+        "Created",
+        StatusClass.SUCCEEDED,
+    ),
+    "endpoint_config_state_change_serverless": (
+        ResourceKind.ENDPOINT_CONFIG,
+        "Created",
+        StatusClass.SUCCEEDED,
+    ),
+    "algorithm_state_change": (ResourceKind.ALGORITHM, "Completed", StatusClass.SUCCEEDED),
+    "algorithm_state_change_failed": (ResourceKind.ALGORITHM, "Failed", StatusClass.FAILED),
     "training_job_state_change_max_runtime": (
         ResourceKind.TRAINING,
         "Stopped",
@@ -59,6 +83,46 @@ EXPECTED = {
         ResourceKind.DEPLOYMENT,
         "Updating",
         StatusClass.WARNING,
+    ),
+    "labeling_job_state_change_minimal": (
+        ResourceKind.LABELING,
+        "InProgress",
+        StatusClass.IN_PROGRESS,
+    ),
+    "labeling_job_state_change_completed": (
+        ResourceKind.LABELING,
+        "Completed",
+        StatusClass.SUCCEEDED,
+    ),
+    "labeling_job_state_change_failed": (ResourceKind.LABELING, "Failed", StatusClass.FAILED),
+    "labeling_job_task_status_change_completed": (
+        ResourceKind.LABELING,
+        "Completed",
+        StatusClass.SUCCEEDED,
+    ),
+    "labeling_job_task_status_change_failed": (
+        ResourceKind.LABELING,
+        "Failed",
+        StatusClass.FAILED,
+    ),
+    "hyperpod_cluster_state_change_inservice": (
+        ResourceKind.CLUSTER,
+        "InService",
+        StatusClass.SUCCEEDED,
+    ),
+    "hyperpod_cluster_state_change_failed": (ResourceKind.CLUSTER, "Failed", StatusClass.FAILED),
+    "hyperpod_cluster_event_error": (ResourceKind.CLUSTER, "Error", StatusClass.FAILED),
+    "hyperpod_cluster_event_warn": (ResourceKind.CLUSTER, "Warning", StatusClass.WARNING),
+    "hyperpod_cluster_event_info": (ResourceKind.CLUSTER, "Info", StatusClass.IN_PROGRESS),
+    "hyperpod_cluster_node_health_event_unhealthy": (
+        ResourceKind.CLUSTER,
+        "Unhealthy",
+        StatusClass.FAILED,
+    ),
+    "hyperpod_cluster_node_health_event_healthy": (
+        ResourceKind.CLUSTER,
+        "Healthy",
+        StatusClass.SUCCEEDED,
     ),
 }
 
@@ -245,7 +309,8 @@ def test_anything_object_shaped_parses(raw: dict[str, Any]) -> None:
 def test_unknown_sagemaker_type_uses_generic_model_with_guessed_identity() -> None:
     event = parse_event(
         {
-            "detail-type": "SageMaker HyperPod Cluster State Change",
+            # A detail-type with no card of its own (HyperPod's state change has one now).
+            "detail-type": "SageMaker HyperPod Cluster Widget Change",
             "source": "aws.sagemaker",
             "region": "eu-west-1",
             "account": "111122223333",

@@ -216,6 +216,17 @@ def test_logs_of_the_new_kinds() -> None:
     )
 
 
+def test_a_labeling_task_and_a_hyperpod_node_open_their_parents_page() -> None:
+    job = arn("labeling-job/label-1")
+    task = place(ResourceRef(ResourceKind.LABELING, "label-1/task/t-9", f"{job}/task/t-9"))
+    assert resource_links(task).console == REFS[ResourceKind.LABELING][1]
+    cluster = arn("cluster/abcdef123456")
+    node = place(ResourceRef(ResourceKind.CLUSTER, "hp-1/i-0abc", f"{cluster}/node/i-0abc"))
+    links = resource_links(node)
+    assert links.console == REFS[ResourceKind.CLUSTER][1]
+    assert links.logs == resource_links(place(REFS[ResourceKind.CLUSTER][0])).logs
+
+
 @pytest.mark.parametrize(
     ("region", "host"),
     [
@@ -251,7 +262,7 @@ def test_a_region_that_is_not_one_gets_no_link(region: str | None) -> None:
 
 @given(name=st.text(min_size=1, max_size=40))
 def test_no_name_changes_the_host_or_leaves_the_path(name: str) -> None:
-    for kind in (ResourceKind.TRAINING, ResourceKind.LABELING, ResourceKind.MODEL_PACKAGE):
+    for kind in (ResourceKind.TRAINING, ResourceKind.ALGORITHM, ResourceKind.MODEL_PACKAGE):
         links = resource_links(
             place(ResourceRef(kind, name, None)), model_package_group=name, studio=DOMAINS
         )
