@@ -245,7 +245,7 @@ def test_anything_object_shaped_parses(raw: dict[str, Any]) -> None:
 def test_unknown_sagemaker_type_uses_generic_model_with_guessed_identity() -> None:
     event = parse_event(
         {
-            "detail-type": "SageMaker HyperPod Cluster State Change",
+            "detail-type": "SageMaker HyperPod Cluster Capacity Change",  # not a type (yet)
             "source": "aws.sagemaker",
             "region": "eu-west-1",
             "account": "111122223333",
@@ -254,7 +254,7 @@ def test_unknown_sagemaker_type_uses_generic_model_with_guessed_identity() -> No
         }
     )
     assert not event.is_known_type
-    assert event.kind is ResourceKind.OTHER
+    assert event.kind is ResourceKind.CLUSTER  # the ARN's type names a kind we know
     assert event.resource.name == "hp-1"
     assert event.resource.arn == "arn:aws:sagemaker:eu-west-1:111122223333:cluster/abc"
     assert event.status == "InService"
