@@ -163,6 +163,11 @@ def parse_event(raw: dict[str, Any]) -> SageMakerEvent:
     )
 
 
+# ARN types whose resource is a path of its own: a package's group/version, a pipeline's
+# P/execution/X, an image's image/version.
+_PATHS = frozenset({"model-package", "pipeline", "image-version"})
+
+
 def _resource(spec: EventSpec, detail: Detail, envelope: EventEnvelope) -> ResourceRef:
     resources = envelope.resources if isinstance(envelope.resources, list) else []
     arn_text = detail.arn
@@ -174,8 +179,9 @@ def _resource(spec: EventSpec, detail: Detail, envelope: EventEnvelope) -> Resou
     if kind is ResourceKind.OTHER and arn and arn.resource_type:
         name = name or arn.resource
         # A type without a model of its own is still a kind of resource that subscriptions
-        # and threads know, when its ARN says so.
-        if arn.service == "sagemaker":
+        # and threads know, when its ARN names one (not something under one, such as a
+        # model card's export job: …:model-card/card/export-job/job).
+        if arn.service == "sagemaker" and ("/" not in arn.resource or arn.resource_type in _PATHS):
             kind = ARN_KINDS.get(arn.resource_type, kind)
     return ResourceRef(
         kind=kind,

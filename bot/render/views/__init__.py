@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.render.views import catalog, endpoints, jobs, pipelines, replies
+from bot.render.views import catalog, endpoints, generic, jobs, pipelines, replies
 
 if TYPE_CHECKING:
     from bot.events.parse import SageMakerEvent
@@ -39,6 +39,8 @@ VIEWS: dict[str, View] = {
     "image": catalog.image,
     "image_version": catalog.image_version,
     "feature_group": catalog.feature_group,
+    # Unknown detail-types, and any event whose own template failed (never fails itself).
+    "generic": generic.generic,
     # Every thread reply, whatever the event type (templates/_reply.json.j2).
     "_reply": replies.reply,
 }
