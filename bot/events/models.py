@@ -224,7 +224,9 @@ class TrainingJobDetail(Detail):
     StoppingCondition: Obj = None
     TrainingStartTime: Timestamp = None
     TrainingEndTime: Timestamp = None
+    TrainingTimeInSeconds: Number = None
     BillableTimeInSeconds: Number = None
+    EnableManagedSpotTraining: Lenient[bool | None] = None
     TuningJobArn: Text = None
     ModelArtifacts: Obj = None
     FinalMetricDataList: Objs = None
