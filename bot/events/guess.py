@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.events.status import StatusClass, normalize_status
+from bot.events.status import StatusClass, classify, normalize_status
 
 # Fields whose text says what went wrong, best first; and fields that say how it went.
 FAILURE_KEYS = ("failurereason", "failuremessage", "errormessage", "errorreason", "error")
@@ -42,7 +42,8 @@ _LEVELS = {
 # Progress", "… Expired". "… State Change", "… Event" and "… Creating Run" name no state.
 _TYPE_STATE = re.compile(
     r"(?:\b(Create|Update|Delete|Start|Stop|Maintenance|Export|Import)\s+)?"
-    r"\b(Failed|Complete|In\s+Progress|[A-Z][a-z]+(?:ed|ing))\s*$"
+    r"\b(Failed|Complete|In\s+Progress|[A-Z][a-z]+(?:ed|ing))\s*$",
+    re.IGNORECASE,  # detail-types match whatever their case (bot/events/registry.py)
 )
 # What a detail-type ends with after its subject, when it names no state.
 _TYPE_TAIL = re.compile(r"\s+(?:State\s+Change|Status\s+Change|Health\s+Event|Event)\s*$", re.I)
@@ -68,6 +69,7 @@ class Guess:
     name: Found | None = None
     arn: Found | None = None
     status: Found | None = None
+    status_is_subjects: bool = False  # the status field names the subject, or is a bare Status
     previous_status: Found | None = None
     failure: Found | None = None
     message: Found | None = None
@@ -128,10 +130,12 @@ def guess(detail: object, detail_type: object = None) -> Guess:
         return Guess()
     subject = _subject_keys(subject_of(detail_type))
     fields = list(_fields(detail))
+    status = _best(fields, subject, _is_status, _known_status)
     return Guess(
         name=_best(fields, subject, _is_name),
         arn=_best(fields, subject, _is_arn),
-        status=_best(fields, subject, _is_status),
+        status=status,
+        status_is_subjects=status is not None and _is_status(status) in (*subject, ""),
         previous_status=_best(fields, subject, _is_previous_status),
         failure=_first(fields, FAILURE_KEYS),
         message=_first(fields, MESSAGE_KEYS),
@@ -171,19 +175,29 @@ def _subject_keys(subject: str) -> tuple[str, ...]:
     return tuple("".join(words[i:]) for i in range(len(words)))
 
 
-def _best(fields: list[Found], subject: tuple[str, ...], test: Any) -> Found | None:
+def _best(
+    fields: list[Found], subject: tuple[str, ...], test: Any, known: Any = None
+) -> Found | None:
     """The field that passes ``test`` and names the subject best (its key's prefix is the
-    longest tail of the subject); else the first, top level before nested."""
+    longest tail of the subject), then whose value is ``known``; else the first, top level
+    before nested."""
     best: Found | None = None
-    best_score = -1
+    best_score: tuple[float, bool] = (-1, False)
     for found in fields:
         prefix = test(found)
         if prefix is None:
             continue
-        score = len(subject) - subject.index(prefix) if prefix in subject else 0
+        # A bare "Status" (or "currentStatus") is the subject's, below one its key names.
+        named = len(subject) - subject.index(prefix) if prefix in subject else 0.5 * (not prefix)
+        score = (named, bool(known and known(found.value)))
         if score > best_score:
             best, best_score = found, score
     return best
+
+
+def _known_status(value: Any) -> bool:
+    """A status word whose class is known: it beats a word nobody knows in a tie."""
+    return classify(normalize_status(value)) is not StatusClass.UNKNOWN
 
 
 def _first(fields: list[Found], keys: tuple[str, ...]) -> Found | None:

@@ -27,7 +27,7 @@ from pydantic_core import core_schema
 from bot.events.coerce import first_string, parse_number, parse_tags, parse_timestamp
 from bot.events.guess import Guess, guess, status_from_detail_type
 from bot.events.identity import Arn, ResourceKind, ResourceRef
-from bot.events.status import StatusClass, normalize_status
+from bot.events.status import StatusClass, classify, normalize_status
 
 T = TypeVar("T")
 
@@ -644,9 +644,13 @@ class GenericDetail(Detail):
     @property
     def status(self) -> str | None:
         found = self.found.status
-        if found is not None:
-            return normalize_status(found.value)
-        return status_from_detail_type(self._detail_type)
+        status = normalize_status(found.value) if found is not None else None
+        unknown = status is None or classify(status) is StatusClass.UNKNOWN
+        if unknown or not self.found.status_is_subjects:
+            # The state the detail-type names ("… Create Failed") beats a word nobody knows
+            # and the status of something else the detail mentions.
+            return status_from_detail_type(self._detail_type) or status
+        return status
 
     @property
     def previous_status(self) -> str | None:
