@@ -8,7 +8,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.events.parse import parse_event
-from bot.render.context import RenderContext
 from bot.render.renderer import Renderer
 from bot.render.views import generic
 from tests.conftest import load_sample
@@ -187,11 +186,10 @@ def test_an_event_whose_own_card_fails_gets_the_generic_card(
     assert any(s.startswith(":rotating_light: *Failure reason*") for s in sections(message))
 
 
-def test_a_reply_is_short() -> None:
-    raw = load_sample("generic_monitoring_schedule")
-    message = RENDERER.render(parse_event(raw), RenderContext(mode="reply"))
-    assert_valid_message(message)
-    assert message["blocks"][0]["type"] == "section"
+def test_a_status_message_in_an_unknown_state_is_a_message() -> None:
+    message = render("SageMaker Example Event", {"ThingName": "t", "StatusMessage": "Queued"})
+    assert "*Message*\nQueued" in sections(message)
+    assert not any("Failure reason" in s for s in sections(message))
 
 
 # --- properties: detail-types and details the card has never seen ----------------------------

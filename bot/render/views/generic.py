@@ -83,7 +83,7 @@ def _view(event: SageMakerEvent) -> dict[str, Any]:
     detail = raw if isinstance(raw, Mapping) else {}
     found = guess(detail, detail_type)
     subject = subject_of(detail_type)
-    failure_label = _failure_label(event.status_class) if event.failure_reason else None
+    failure_label = _failure_label(event.status_class, found) if event.failure_reason else None
     title = " ".join(detail_type.split()) if isinstance(detail_type, str) else ""
     facts = _facts(event, detail, found)
     source = event.envelope.source
@@ -95,7 +95,7 @@ def _view(event: SageMakerEvent) -> dict[str, Any]:
         else event.resource.kind.title,
         "level": one_line(found.level.value, 40) if found.level else None,
         "failure_label": failure_label,
-        "texts": _texts(found, event.failure_reason),
+        "texts": _texts(found, event.failure_reason if failure_label else None),
         "facts": [(fact.label, fact.value) for fact in facts],
         "more": _more(detail, found, facts, _shown_values(event, found, facts)),
         "resources": [
@@ -107,10 +107,12 @@ def _view(event: SageMakerEvent) -> dict[str, Any]:
     }
 
 
-def _failure_label(status_class: StatusClass) -> str | None:
+def _failure_label(status_class: StatusClass, found: Guess) -> str | None:
+    """How the failure reason is introduced; ``None``: it is not shown as one (a status
+    message of a resource in an unknown state is a message)."""
     if status_class is StatusClass.WARNING:
         return ":warning: *Reason*"
-    if status_class in ALERTS or status_class is StatusClass.UNKNOWN:
+    if status_class in ALERTS or (status_class is StatusClass.UNKNOWN and found.failure):
         return ":rotating_light: *Failure reason*"
     return None
 
