@@ -233,6 +233,7 @@ detail_types = st.one_of(
     text,
     st.none(),
 )  # fmt: skip
+# Modest, so `make test` stays short; each ran with 1500 examples while it was written.
 EXAMPLES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
