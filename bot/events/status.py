@@ -215,6 +215,8 @@ _ENDINGS: tuple[tuple[tuple[str, ...], StatusClass], ...] = (
 
 
 def _by_ending(status: str) -> StatusClass:
+    if status.startswith(("Not", "Un")) and not status.endswith(("Unhealthy", "Unavailable")):
+        return StatusClass.UNKNOWN  # "NotStarted", "Uncompleted": the ending says the opposite
     for endings, cls in _ENDINGS:
         if status.endswith(endings):
             return cls

@@ -64,6 +64,8 @@ def test_the_detail_type_names_a_subject_and_maybe_a_state(
         ("Cancelled", StatusClass.STOPPED),
         ("Deleted", StatusClass.DELETED),
         ("Nonsense", StatusClass.UNKNOWN),
+        ("NotCompleted", StatusClass.UNKNOWN),  # an ending after "Not" says the opposite
+        ("Unfinished", StatusClass.UNKNOWN),
         # The words already known keep their class: an ending never overrides them.
         ("Scheduled", StatusClass.IN_PROGRESS),
         ("OutOfService", StatusClass.FAILED),
