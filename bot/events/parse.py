@@ -171,7 +171,7 @@ _PATHS = frozenset({"model-package", "pipeline", "image-version"})
 def _resource(spec: EventSpec, detail: Detail, envelope: EventEnvelope) -> ResourceRef:
     resources = envelope.resources if isinstance(envelope.resources, list) else []
     arn_text = detail.arn
-    if arn_text is None and spec is GENERIC:
+    if arn_text is None and (spec is GENERIC or spec.model.arn_in_resources):
         arn_text = next((r for r in reversed(resources) if isinstance(r, str)), None)
     arn = Arn.parse(arn_text) or Arn.parse(next(iter(resources), None))
     kind = spec.kind
