@@ -17,13 +17,17 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     PlainValidator,
+    PrivateAttr,
     ValidationError,
+    ValidationInfo,
+    model_validator,
 )
 from pydantic_core import core_schema
 
 from bot.events.coerce import first_string, parse_number, parse_tags, parse_timestamp
+from bot.events.guess import Guess, guess, status_from_detail_type
 from bot.events.identity import Arn, ResourceKind, ResourceRef
-from bot.events.status import normalize_status
+from bot.events.status import StatusClass, classify, normalize_status
 
 T = TypeVar("T")
 
@@ -354,7 +358,9 @@ class TrainingJobDetail(Detail):
     StoppingCondition: Obj = None
     TrainingStartTime: Timestamp = None
     TrainingEndTime: Timestamp = None
+    TrainingTimeInSeconds: Number = None
     BillableTimeInSeconds: Number = None
+    EnableManagedSpotTraining: Lenient[bool | None] = None
     TuningJobArn: Text = None
     ModelArtifacts: Obj = None
     FinalMetricDataList: Objs = None
@@ -1012,39 +1018,63 @@ class ClusterNodeHealthDetail(Detail):
 
 
 class GenericDetail(Detail):
-    """Any other detail-type: identity and status are guessed from the usual field names."""
+    """Any other detail-type: identity, status, failure and level are found by the usual
+    field names, at the top or one level down, and the status also in the detail-type
+    (``bot/events/guess.py``); ``parse_event`` passes the detail-type as validation context."""
+
+    _detail_type: str | None = PrivateAttr(default=None)
+    _guess: Guess | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _remember_detail_type(self, info: ValidationInfo) -> GenericDetail:
+        context = info.context
+        if isinstance(context, dict) and isinstance(context.get("detail_type"), str):
+            self._detail_type = context["detail_type"]
+        return self
+
+    @property
+    def found(self) -> Guess:
+        """What the detail says about itself (computed once: every property reads it)."""
+        if self._guess is None:
+            self._guess = guess(self.model_extra or {}, self._detail_type)
+        return self._guess
 
     @property
     def arn(self) -> str | None:
-        for key, value in (self.model_extra or {}).items():
-            if key.lower().endswith("arn") and isinstance(value, str) and value.startswith("arn:"):
-                return value
-        return None
+        found = self.found.arn
+        return found.value if found else None
 
     @property
     def name(self) -> str | None:
-        for key, value in (self.model_extra or {}).items():
-            if key.lower().endswith("name") and isinstance(value, str) and value:
-                return value
-        return super().name
+        found = self.found.name
+        return found.value if found else super().name
 
     @property
     def status(self) -> str | None:
-        extra = self.model_extra or {}
-        for key, value in extra.items():
-            if key.lower().endswith("status") and isinstance(value, str | int):
-                return normalize_status(value)
-        for key in ("currentStatus", "State", "state"):
-            if isinstance(extra.get(key), str):
-                return normalize_status(extra[key])
-        return None
+        found = self.found.status
+        status = normalize_status(found.value) if found is not None else None
+        unknown = status is None or classify(status) is StatusClass.UNKNOWN
+        if unknown or not self.found.status_is_subjects:
+            # The state the detail-type names ("… Create Failed") beats a word nobody knows
+            # and the status of something else the detail mentions.
+            return status_from_detail_type(self._detail_type) or status
+        return status
+
+    @property
+    def previous_status(self) -> str | None:
+        found = self.found.previous_status
+        return normalize_status(found.value) if found else None
 
     @property
     def failure_reason(self) -> str | None:
-        for key, value in (self.model_extra or {}).items():
-            if key.lower() in ("failurereason", "failure_reason") and value:
-                return str(_text(value))
-        return None
+        found = self.found.failure or self.found.message
+        return str(found.value) if found else None
+
+    @property
+    def implied_class(self) -> StatusClass | None:
+        """How it went when no status word says: an ``Error``/``Warn`` level, else an error
+        message (a detail that carries one failed)."""
+        return self.found.level_class or (StatusClass.FAILED if self.found.failure else None)
 
 
 def execution_name(execution_arn: object) -> str | None:

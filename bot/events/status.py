@@ -194,6 +194,44 @@ def classify(status: str | None, kind: str | None = None) -> StatusClass:
     ):
         if status in members:
             return cls
+    return _by_ending(status)
+
+
+# Words SageMaker adds with new resources (a tracking server's "StartFailed", "Updated",
+# "MaintenanceComplete", a human task's "Expired") read by how they end, so a new word is not
+# a ❔ when its ending says how it went.
+_ENDINGS: tuple[tuple[tuple[str, ...], StatusClass], ...] = (
+    (("Failed", "Failure", "Error", "Unhealthy", "Unavailable"), StatusClass.FAILED),
+    # Ran out of time, like a job at its maximum runtime.
+    (("Expired", "TimedOut", "Timeout", "Warning"), StatusClass.WARNING),
+    (("Deleted",), StatusClass.DELETED),
+    (("Stopped", "Cancelled", "Canceled"), StatusClass.STOPPED),
+    (
+        (
+            "Complete",
+            "Completed",
+            "Created",
+            "Updated",
+            "Started",
+            "Succeeded",
+            "Finished",
+            "Submitted",
+            "Available",
+            "Healthy",
+        ),
+        StatusClass.SUCCEEDED,
+    ),
+    # A task a worker accepted, returned or declined is still open.
+    (("InProgress", "ing", "Accepted", "Returned", "Declined"), StatusClass.IN_PROGRESS),
+)
+
+
+def _by_ending(status: str) -> StatusClass:
+    if status.startswith(("Not", "Un")) and not status.endswith(("Unhealthy", "Unavailable")):
+        return StatusClass.UNKNOWN  # "NotStarted", "Uncompleted": the ending says the opposite
+    for endings, cls in _ENDINGS:
+        if status.endswith(endings):
+            return cls
     return StatusClass.UNKNOWN
 
 

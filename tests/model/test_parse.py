@@ -124,6 +124,20 @@ EXPECTED = {
         "Healthy",
         StatusClass.SUCCEEDED,
     ),
+    # Types without a card of their own (generic_*): status found by field name, or in the
+    # detail-type; the kind from the ARN when it names one we know.
+    "generic_monitoring_schedule": (ResourceKind.OTHER, "Failed", StatusClass.FAILED),
+    "generic_tracking_server_create_failed": (
+        ResourceKind.OTHER,
+        "CreateFailed",
+        StatusClass.FAILED,
+    ),
+    "generic_model_card_export_job": (ResourceKind.OTHER, "Completed", StatusClass.SUCCEEDED),
+    "training_job_state_change_completed_spot": (
+        ResourceKind.TRAINING,
+        "Completed",
+        StatusClass.SUCCEEDED,
+    ),
 }
 
 
@@ -138,7 +152,7 @@ def test_samples_resolve_kind_status_and_class(name: str) -> None:
     assert event.kind is kind
     assert event.status == status
     assert event.status_class is status_class
-    assert event.is_known_type
+    assert event.is_known_type is not name.startswith("generic_")
     assert event.resource.name
 
 
@@ -319,7 +333,7 @@ def test_unknown_sagemaker_type_uses_generic_model_with_guessed_identity() -> No
         }
     )
     assert not event.is_known_type
-    assert event.kind is ResourceKind.OTHER
+    assert event.kind is ResourceKind.CLUSTER  # the ARN's type names a kind we know
     assert event.resource.name == "hp-1"
     assert event.resource.arn == "arn:aws:sagemaker:eu-west-1:111122223333:cluster/abc"
     assert event.status == "InService"

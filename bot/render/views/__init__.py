@@ -20,6 +20,7 @@ from bot.render.views import (
     catalog,
     endpoint_configs,
     endpoints,
+    generic,
     hyperpod,
     jobs,
     labeling,
@@ -54,6 +55,8 @@ VIEWS: dict[str, View] = {
     "lifecycle_config": notebooks.lifecycle_config,
     "endpoint_config": endpoint_configs.endpoint_config,
     "algorithm": algorithms.algorithm,
+    # Unknown detail-types, and any event whose own template failed (never fails itself).
+    "generic": generic.generic,
     "labeling_job": labeling.labeling_job,
     "labeling_task": labeling.labeling_task,
     "cluster": hyperpod.cluster,
