@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
     from bot.delivery.deliverer import Deliverer, DeliveryMetrics, EvidenceSource
+    from bot.delivery.owner_lookup import OwnerResolver
     from bot.delivery.reminders import ReminderSender
     from bot.render.renderer import Renderer
     from bot.store import Store
@@ -79,7 +80,19 @@ class Runtime:
             options,
             metrics=self._metrics,
             evidence=self.evidence,
+            owners=self.owners,
         )
+
+    @cached_property
+    def owners(self) -> OwnerResolver | None:
+        """Whom an alert mentions, from the resource's tags (``owner_tags``); None: nobody."""
+        if not self.settings.owner_tags:
+            return None
+        from bot.delivery.owner_lookup import OwnerResolver
+        from bot.gateway import UserDirectory
+
+        directory = self.slack if isinstance(self.slack, UserDirectory) else None
+        return OwnerResolver(self.store, directory, self.settings.owner_tags, metrics=self._metrics)
 
     @cached_property
     def evidence(self) -> EvidenceSource | None:
