@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from bot import approvals as ap
 from bot.delivery import owners as ow
 from bot.delivery import state as st
+from bot.delivery.log_lines import FailureLogs, wants_log_lines
 from bot.delivery.owner_lookup import OwnerResolver
 from bot.delivery.routing import BROKEN_AFTER_FAILURES, route, skipped_channels, wants_run
 from bot.errors import ChatOpsError, SlackDeliveryError
@@ -29,6 +30,7 @@ from bot.gateway import SlackGateway
 from bot.render.context import RenderContext
 from bot.render.escape import Trusted
 from bot.render.formatting import configured_mentions
+from bot.render.log_lines import with_log_lines
 from bot.render.renderer import Renderer, minimal_message, section_message
 from bot.settings import Settings
 from bot.store import (
@@ -106,6 +108,8 @@ class DeliveryOptions:
     approvers: tuple[str, ...] = ()
     # A package still waiting this long after it started gets a reminder; 0: none.
     reminder_seconds: float = 0.0
+    # A failed job's reply gets this many of its last log lines, by an edit; 0: none.
+    failure_log_lines: int = 0
 
     @property
     def child_seconds(self) -> float:
@@ -130,6 +134,7 @@ class DeliveryOptions:
             finished_ttl_seconds=settings.finished_ttl_days * 86400,
             approvers=tuple(settings.approvers) if settings.mention_approvers else (),
             reminder_seconds=settings.approval_reminder_hours * 3600,
+            failure_log_lines=settings.failure_log_lines,
         )
 
 
@@ -149,12 +154,14 @@ class Deliverer:
         metrics: DeliveryMetrics | None = None,
         evidence: EvidenceSource | None = None,
         owners: OwnerResolver | None = None,
+        failure_logs: FailureLogs | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.store = store
         self.evidence = evidence
         self.owners = owners
+        self.failure_logs = failure_logs
         self.slack = slack
         self.renderer = renderer
         self.options = options or DeliveryOptions()
@@ -721,16 +728,42 @@ class Deliverer:
                 )
         owner = self._owner_mention(event) if st.is_alert(event) else None
         context = RenderContext(mode="reply", previous_status=previous, owner=owner)
-        ts = self._post(
-            channel,
-            self._render(event, context),
-            event,
-            thread_ts=thread.ts,
-            reply_broadcast=broadcast,
-        )
+        message = self._render(event, context)
+        ts = self._post(channel, message, event, thread_ts=thread.ts, reply_broadcast=broadcast)
         if self.owners is not None and st.is_alert(event):
             self._owner_noted(channel, thread.resource_key, event, mentioned=owner is not None)
+        self._add_log_lines(channel, ts, message, event)
         return ts
+
+    def _add_log_lines(
+        self, channel: str, ts: str, message: dict[str, Any], event: SageMakerEvent
+    ) -> None:
+        """A failed job's reply, once posted, gets the job's last log lines by an edit. Any
+        failure (logs unreadable, too slow, the edit refused) leaves the reply as it is."""
+        limit = self.options.failure_log_lines
+        if self.failure_logs is None or not wants_log_lines(event, limit):
+            return
+        key = event.resource.key
+        try:
+            tail = self.failure_logs.last_lines(event, limit)
+        except Exception:  # never raises by contract; a bug must not cost the reply
+            logger.exception("reading the last log lines of %s failed", key)
+            tail = None
+        if tail is None or not tail.lines:
+            logger.warning(
+                "the last log lines of %s are not in its reply: %s",
+                key,
+                tail.note if tail is not None else "a bug",
+            )
+            self.metrics.count("FailureLogsUnread")
+            return
+        try:
+            self.slack.update_message(channel, ts, with_log_lines(message, tuple(tail.lines)))
+        except Exception as exc:
+            logger.warning("adding the log lines of %s to its reply failed: %s", key, exc)
+            self.metrics.count("FailureLogsNotAdded")
+            return
+        self.metrics.count("FailureLogsAdded")
 
     def _post(
         self,
