@@ -37,11 +37,13 @@ EVERYTHING = {
     "OrganizationId": "o-a1b2c3d4e5",
     "CrossAccountRoleName": "sagemaker-chatops-access",
     "MetricsBuckets": "ml-artifacts/churn/,metrics-bucket/",
+    "FailureLogLines": "20",
 }
 OPTIONAL = {
     "CrossAccountPolicy",
     "MetricsPolicy",
     "CrossAccountMetricsPolicy",
+    "FailureLogsPolicy",
     "SecretsManagerPolicy",
     "TracingPolicy",
     "CentralEventBus",
@@ -298,9 +300,27 @@ def test_metrics_documents_are_readable_under_the_entries_only(everything: Stack
 def test_without_metrics_buckets_the_events_function_reads_nothing(stack: Stack) -> None:
     events = actions_of(role_statements(stack.resources(), "EventsRole"))
     assert not {a for a in events if a.split(":")[0] in ("sagemaker", "s3", "sts")}
+    assert not {"logs:GetLogEvents", "logs:DescribeLogStreams"} & events  # failureLogLines 0
     env = stack.resource("EventsLambdaFunction")["Properties"]["Environment"]["Variables"]
     settings = Settings.from_env(env)
     assert settings.metrics_buckets == [] and settings.cross_account_role is None
+    assert settings.failure_log_lines == 0
+
+
+def test_failure_log_lines_let_the_events_function_read_the_job_log_groups_only(
+    everything: Stack,
+) -> None:
+    statements = role_statements(everything.resources(), "EventsRole")
+    reads = [s for s in statements if "logs:GetLogEvents" in as_list(s["Action"])]
+    [statement] = reads
+    assert set(statement["Action"]) == {"logs:DescribeLogStreams", "logs:GetLogEvents"}
+    assert [r.rsplit(":log-group:", 1)[1] for r in statement["Resource"]] == [
+        "/aws/sagemaker/TrainingJobs:*",
+        "/aws/sagemaker/ProcessingJobs:*",
+        "/aws/sagemaker/TransformJobs:*",
+    ]
+    env = everything.resource("EventsLambdaFunction")["Properties"]["Environment"]["Variables"]
+    assert Settings.from_env(env).failure_log_lines == 20
 
 
 def test_cross_account_role_is_assumable_by_name_only(template: dict[str, Any]) -> None:
