@@ -3,6 +3,7 @@ its pictures are in the repository."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -59,3 +60,23 @@ def test_pictures_exist_and_are_pngs() -> None:
 def test_quickstart_is_the_two_commands() -> None:
     quickstart = _section("Quickstart")
     assert "make demo" in quickstart and "make test" in quickstart
+
+
+def test_every_event_type_with_a_card_is_listed_and_has_a_sample() -> None:
+    from bot.events.registry import SPECS
+
+    table = _section("Supported events")
+    samples = {
+        json.loads(path.read_text()).get("detail-type")
+        for path in (ROOT / "tests" / "events").glob("*.json")
+    }
+    for spec in SPECS:
+        assert f"| {spec.detail_type} |" in table, f"{spec.detail_type} missing from the README"
+        assert spec.detail_type in samples, f"no sample of {spec.detail_type} in tests/events"
+    sources = (ROOT / "tests" / "events" / "SOURCES.md").read_text()
+    for path in (ROOT / "tests" / "events").glob("*.json"):
+        stem = path.name
+        assert any(
+            re.fullmatch(pattern.replace("*", ".*"), stem)
+            for pattern in re.findall(r"`([\w*.-]+\.json)`", sources)
+        ), f"{stem} has no row in tests/events/SOURCES.md"

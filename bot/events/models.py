@@ -190,16 +190,147 @@ class Detail(Lax):
         return None
 
 
+def existence_status(detail: Detail, described_by: tuple[str, ...]) -> str:
+    """Created or Deleted, for the resources whose events carry no status (models, endpoint
+    configs, lifecycle configs: AWS's schemas name none, and its guide says a model's event
+    comes when it "is either created or deleted"). A status field, when one is there, wins.
+    Otherwise an event that describes the resource (its containers, variants, scripts or
+    creation time) is its creation; one that only names it is its deletion: a deleted
+    resource has nothing left to describe, and its tags are gone too (awslabs/mlspace reads a
+    model's or an endpoint config's event without tags as its deletion)."""
+    explicit = detail.status_field and normalize_status(detail.field(detail.status_field))
+    if explicit:
+        return explicit
+    described = any(detail.field(name) not in (None, "", [], {}) for name in described_by)
+    return "Created" if described else "Deleted"
+
+
 class ModelDetail(Detail):
     kind = ResourceKind.MODEL
     name_field = "ModelName"
     arn_field = "ModelArn"
     status_field = "ModelStatus"
+    describing_fields: ClassVar[tuple[str, ...]] = (
+        "PrimaryContainer",
+        "Containers",
+        "ExecutionRoleArn",
+        "CreationTime",
+        "InferenceExecutionConfig",
+    )
     ModelName: Text = None
     ModelArn: Text = None
     PrimaryContainer: Obj = None
     Containers: Objs = None
     ExecutionRoleArn: Text = None
+    EnableNetworkIsolation: Lenient[bool | None] = None
+
+    @property
+    def status(self) -> str | None:
+        return existence_status(self, self.describing_fields)
+
+
+class NotebookInstanceDetail(Detail):
+    kind = ResourceKind.NOTEBOOK
+    name_field = "NotebookInstanceName"
+    arn_field = "NotebookInstanceArn"
+    status_field = "NotebookInstanceStatus"
+    NotebookInstanceName: Text = None
+    NotebookInstanceArn: Text = None
+    NotebookInstanceStatus: StatusText = None
+    FailureReason: Text = None
+    InstanceType: Text = None
+    VolumeSizeInGB: Number = None
+    NotebookInstanceLifecycleConfigName: Text = None
+    PlatformIdentifier: Text = None
+    RootAccess: Text = None
+    DirectInternetAccess: Text = None
+    AcceleratorTypes: Objs = None
+    RoleArn: Text = None
+    SubnetId: Text = None
+    SecurityGroups: Objs = None
+    KmsKeyId: Text = None
+    DefaultCodeRepository: Text = None
+    AdditionalCodeRepositories: Objs = None
+
+
+class LifecycleConfigDetail(Detail):
+    kind = ResourceKind.LIFECYCLE_CONFIG
+    name_field = "NotebookInstanceLifecycleConfigName"
+    arn_field = "NotebookInstanceLifecycleConfigArn"
+    status_field = "NotebookInstanceLifecycleConfigStatus"
+    NotebookInstanceLifecycleConfigName: Text = None
+    NotebookInstanceLifecycleConfigArn: Text = None
+    OnCreate: Objs = None
+    OnStart: Objs = None
+
+    @property
+    def status(self) -> str | None:
+        return existence_status(self, ("OnCreate", "OnStart", "CreationTime"))
+
+
+class EndpointConfigDetail(Detail):
+    kind = ResourceKind.ENDPOINT_CONFIG
+    name_field = "EndpointConfigName"
+    arn_field = "EndpointConfigArn"
+    status_field = "EndpointConfigStatus"
+    EndpointConfigName: Text = None
+    EndpointConfigArn: Text = None
+    ProductionVariants: Objs = None
+    ShadowProductionVariants: Objs = None
+    DataCaptureConfig: Obj = None
+    KmsKeyId: Text = None
+    AsyncInferenceConfig: Obj = None
+    ExplainerConfig: Obj = None
+
+    @property
+    def status(self) -> str | None:
+        return existence_status(self, ("ProductionVariants", "CreationTime"))
+
+
+class AlgorithmDetail(Detail):
+    kind = ResourceKind.ALGORITHM
+    name_field = "AlgorithmName"
+    arn_field = "AlgorithmArn"
+    status_field = "AlgorithmStatus"
+    AlgorithmName: Text = None
+    AlgorithmArn: Text = None
+    AlgorithmDescription: Text = None
+    AlgorithmStatus: StatusText = None
+    AlgorithmStatusDetails: Obj = None
+    FailureReason: Text = None
+    TrainingSpecification: Obj = None
+    InferenceSpecification: Obj = None
+    ValidationSpecification: Obj = None
+    CertifyForMarketplace: Lenient[bool | None] = None
+    ProductId: Text = None
+
+    def checks(self) -> list[dict[str, Any]]:
+        """Its validation and image scan checks (``AlgorithmStatusDetails``), each with the
+        group it is in."""
+        details = self.AlgorithmStatusDetails
+        found = []
+        for group in ("ValidationStatuses", "ImageScanStatuses"):
+            items = details.get(group) if isinstance(details, dict) else None
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict):
+                    found.append({**item, "group": group})
+        return found
+
+    @property
+    def failure_reason(self) -> str | None:
+        # DescribeAlgorithm keeps why it failed on the check that failed, not at the top.
+        reason = super().failure_reason
+        if reason:
+            return reason
+        for check in self.checks():
+            if normalize_status(check.get("Status")) == "Failed" and check.get("FailureReason"):
+                name = check.get("Name")
+                return (
+                    f"{name}: {_text(check['FailureReason'])}"
+                    if name
+                    else _text(check["FailureReason"])
+                )
+        return None
 
 
 class TrainingJobDetail(Detail):

@@ -52,7 +52,7 @@ class SageMakerEvent:
     @property
     def failure_reason(self) -> str | None:
         """The FailureReason, unless it is left over on a healthy resource."""
-        if not shows_failure_reason(self.status_class):
+        if not shows_failure_reason(self.status_class, self.kind):
             return None
         return self.detail.failure_reason
 

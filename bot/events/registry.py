@@ -22,6 +22,18 @@ class EventSpec:
 
 SPECS: tuple[EventSpec, ...] = (
     EventSpec("SageMaker Model State Change", models.ModelDetail, "model"),
+    EventSpec(
+        "SageMaker Notebook Instance State Change", models.NotebookInstanceDetail, "notebook"
+    ),
+    EventSpec(
+        "SageMaker Notebook Lifecycle Config State Change",
+        models.LifecycleConfigDetail,
+        "lifecycle_config",
+    ),
+    EventSpec(
+        "SageMaker Endpoint Config State Change", models.EndpointConfigDetail, "endpoint_config"
+    ),
+    EventSpec("SageMaker Algorithm State Change", models.AlgorithmDetail, "algorithm"),
     EventSpec("SageMaker Training Job State Change", models.TrainingJobDetail, "training_job"),
     EventSpec(
         "SageMaker HyperParameter Tuning Job State Change", models.TuningJobDetail, "tuning_job"

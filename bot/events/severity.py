@@ -46,6 +46,9 @@ _TIMEOUT_TEXT = re.compile(
 )
 _VIOLATIONS_TEXT = re.compile(r"Completed\s*With\s*Violations", re.IGNORECASE)
 _ROLLING_BACK = {"RollingBack", "UpdateRollbackFailed"}
+# Kinds for which Stopped is a resting state someone chose (a notebook stopped for the night),
+# not a run cut short: a notebook's events keep the FailureReason of an earlier failed start.
+RESTING_WHEN_STOPPED = frozenset({K.NOTEBOOK})
 # States in which a FailureReason is left over from an earlier failure, not news.
 _HEALTHY = {
     StatusClass.SUCCEEDED,
@@ -103,9 +106,12 @@ def rolling_back(detail: Detail, base: StatusClass) -> bool:
     return base is StatusClass.WARNING or _variants_rolling_back(detail)
 
 
-def shows_failure_reason(status_class: StatusClass) -> bool:
+def shows_failure_reason(status_class: StatusClass, kind: ResourceKind | None = None) -> bool:
     """Whether an event's FailureReason is news: not on a healthy resource (an InService
-    endpoint, a Completed job), where it is left over from an earlier failure."""
+    endpoint, a Completed job, a notebook someone stopped), where it is left over from an
+    earlier failure."""
+    if status_class is StatusClass.STOPPED and kind in RESTING_WHEN_STOPPED:
+        return False
     return status_class not in _HEALTHY
 
 

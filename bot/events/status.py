@@ -68,6 +68,7 @@ KNOWN_STATUSES = (
     "Rollingback",
     "SystemFailed",
     "CompletedWithViolations",
+    "NotStarted",  # an algorithm's or a model package's check not begun yet
 )
 # The first spelling of a key wins: ``RollingBack`` (endpoints) over ``Rollingback``.
 _BY_KEY: dict[str, str] = {}
@@ -139,7 +140,7 @@ _IN_PROGRESS = {
     "RollingBack", "Rollingback", "Pending", "LaunchingMLInstances", "PreparingTrainingStack",
     "Downloading", "DownloadingTrainingImage", "Training", "Uploading", "Restarting",
     "ActivatingTraffic", "Baking", "Draft", "Running", "Scheduled", "PendingMaintenance",
-    "InMaintenance",
+    "InMaintenance", "NotStarted",
 }  # fmt: skip
 _SUCCEEDED = {"Completed", "Succeeded", "InService", "Created", "Active", "Approved", "Ready"}
 _FAILED = {

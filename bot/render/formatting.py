@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel
 
 from bot.events.identity import ARN_KINDS, Arn, ResourceKind, ResourceRef
-from bot.render.escape import Trusted, link, mrkdwn_escape, url_component
+from bot.render.escape import Trusted, code, link, mrkdwn_escape, url_component
 from bot.render.links import (
     pipeline_execution_url,
     resource_links,
@@ -271,3 +271,14 @@ def model_console(model: str, region: str | None, account: str | None) -> str | 
     else:
         return None
     return info.console if info else None
+
+
+def code_list(value: Any, limit: int) -> Trusted | None:
+    """The text items of a list as code, at most ``limit`` of them and then how many more were
+    left out; ``None`` when there are none."""
+    items = [item for item in as_list(value) if isinstance(item, str) and item]
+    if not items:
+        return None
+    more = len(items) - limit
+    shown = join_trusted((code(i) for i in items[:limit]), ", ")
+    return join_trusted([shown, f"+{more} more" if more > 0 else None], " ")

@@ -44,7 +44,31 @@ EXPECTED = {
         StatusClass.IN_PROGRESS,
     ),
     "model_card_state_change": (ResourceKind.MODEL_CARD, "Draft", StatusClass.IN_PROGRESS),
-    "model_state_change": (ResourceKind.MODEL, None, StatusClass.UNKNOWN),
+    "model_state_change": (ResourceKind.MODEL, "Created", StatusClass.SUCCEEDED),
+    "model_state_change_deleted": (ResourceKind.MODEL, "Deleted", StatusClass.DELETED),
+    "notebook_instance_state_change": (ResourceKind.NOTEBOOK, "InService", StatusClass.SUCCEEDED),
+    "notebook_instance_state_change_failed": (
+        ResourceKind.NOTEBOOK,
+        "Failed",
+        StatusClass.FAILED,
+    ),
+    "notebook_lifecycle_config_state_change": (
+        ResourceKind.LIFECYCLE_CONFIG,
+        "Created",
+        StatusClass.SUCCEEDED,
+    ),
+    "endpoint_config_state_change": (
+        ResourceKind.ENDPOINT_CONFIG,
+        "Created",
+        StatusClass.SUCCEEDED,
+    ),
+    "endpoint_config_state_change_serverless": (
+        ResourceKind.ENDPOINT_CONFIG,
+        "Created",
+        StatusClass.SUCCEEDED,
+    ),
+    "algorithm_state_change": (ResourceKind.ALGORITHM, "Completed", StatusClass.SUCCEEDED),
+    "algorithm_state_change_failed": (ResourceKind.ALGORITHM, "Failed", StatusClass.FAILED),
     "training_job_state_change_max_runtime": (
         ResourceKind.TRAINING,
         "Stopped",

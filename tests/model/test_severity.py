@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
+from bot.events.identity import ResourceKind
 from bot.events.parse import SageMakerEvent, parse_event
-from bot.events.severity import Attention
+from bot.events.severity import Attention, shows_failure_reason
 from bot.events.status import StatusClass
 from tests.conftest import load_sample
 
@@ -118,3 +119,19 @@ def test_a_failure_reason_left_on_a_healthy_resource_is_not_news(
     assert event.status_class is StatusClass.SUCCEEDED
     assert event.detail.failure_reason  # still in the detail, for whoever digs
     assert event.failure_reason is None
+
+
+@pytest.mark.parametrize(
+    ("status_class", "kind", "shown"),
+    [
+        (StatusClass.STOPPED, ResourceKind.NOTEBOOK, False),  # stopped for the night
+        (StatusClass.SUCCEEDED, ResourceKind.NOTEBOOK, False),  # InService again
+        (StatusClass.FAILED, ResourceKind.NOTEBOOK, True),
+        (StatusClass.STOPPED, ResourceKind.TRAINING, True),  # a job cut short may say why
+        (StatusClass.STOPPED, None, True),
+    ],
+)
+def test_a_failure_reason_is_news_unless_the_resource_is_healthy_or_resting(
+    status_class: StatusClass, kind: ResourceKind | None, shown: bool
+) -> None:
+    assert shows_failure_reason(status_class, kind) is shown

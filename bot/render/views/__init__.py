@@ -15,7 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.render.views import catalog, endpoints, jobs, pipelines, replies
+from bot.render.views import (
+    algorithms,
+    catalog,
+    endpoint_configs,
+    endpoints,
+    jobs,
+    notebooks,
+    pipelines,
+    replies,
+)
 
 if TYPE_CHECKING:
     from bot.events.parse import SageMakerEvent
@@ -39,6 +48,10 @@ VIEWS: dict[str, View] = {
     "image": catalog.image,
     "image_version": catalog.image_version,
     "feature_group": catalog.feature_group,
+    "notebook": notebooks.notebook,
+    "lifecycle_config": notebooks.lifecycle_config,
+    "endpoint_config": endpoint_configs.endpoint_config,
+    "algorithm": algorithms.algorithm,
     # Every thread reply, whatever the event type (templates/_reply.json.j2).
     "_reply": replies.reply,
 }

@@ -35,6 +35,9 @@ MAX_CONTAINERS = 10
 MAX_METRICS = 12
 MAX_CHECKS = 10
 MAX_FEATURES = 15
+DELETED_MODEL = (
+    "Running endpoints keep serving it; endpoint configs that name it start no new ones."
+)
 
 
 class ContainerLine(NamedTuple):
@@ -73,6 +76,7 @@ def model(event: SageMakerEvent, context: RenderContext, links: ResourceLinks) -
     image = dig(main, "Image")
     model_data = dig(main, "ModelDataUrl") or dig(main, "ModelDataSource", "S3DataSource", "S3Uri")
     role = arn_info(d.ExecutionRoleArn)
+    isolation = d.EnableNetworkIsolation
     facts = [
         ("Image", code(image) if image else None),
         ("Model data", s3(model_data)),
@@ -82,7 +86,10 @@ def model(event: SageMakerEvent, context: RenderContext, links: ResourceLinks) -
             "Execution role",
             code(role.name) if role else (code(d.ExecutionRoleArn) if d.ExecutionRoleArn else None),
         ),
-        ("Network isolation", "Enabled" if dig(d, "EnableNetworkIsolation") is True else None),
+        (
+            "Network isolation",
+            ("Enabled" if isolation else "Disabled") if isinstance(isolation, bool) else None,
+        ),
         ("Inference mode", dig(d, "InferenceExecutionConfig", "Mode")),
         ("Created", when(d.CreationTime)),
     ]
@@ -95,6 +102,8 @@ def model(event: SageMakerEvent, context: RenderContext, links: ResourceLinks) -
     tags = pairs(d.Tags, 10)
     return {
         "facts": facts,
+        # A deleted model's event names it only: say so rather than show an empty card.
+        "summary": DELETED_MODEL if event.status == "Deleted" else None,
         "containers": lines,
         "more_containers": max(len(containers) - MAX_CONTAINERS, 0) if lines else 0,
         "tags": join_trusted(f"{k}={v}" for k, v in tags) if tags else None,

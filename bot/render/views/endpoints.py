@@ -128,7 +128,7 @@ def _variant(v: Any, index: int) -> VariantLine:
                 lambda c, d: f"{number(c)} → {number(d)} instances",
                 lambda d: f"desired {number(d)}{' instance' if d == 1 else ' instances'}",
             ),
-            _serverless(serverless) if isinstance(serverless, Mapping) else None,
+            serverless_text(serverless) if isinstance(serverless, Mapping) else None,
             _changing(
                 dig(v, "CurrentWeight"),
                 dig(v, "DesiredWeight"),
@@ -153,12 +153,15 @@ def _changing(current: Any, desired: Any, now: Any, change: Any, wanted: Any) ->
     return None
 
 
-def _serverless(config: Mapping[str, Any]) -> str:
+def serverless_text(config: Mapping[str, Any]) -> str:
+    """A serverless config (an endpoint's variant, an endpoint config's) in a few words."""
     memory = dig(config, "MemorySizeInMB")
     concurrency = dig(config, "MaxConcurrency")
+    provisioned = dig(config, "ProvisionedConcurrency")
     parts = [
         f"{number(memory)} MB" if memory is not None else "",
         f"max concurrency {number(concurrency)}" if concurrency is not None else "",
+        f"provisioned concurrency {number(provisioned)}" if provisioned is not None else "",
     ]
     return "serverless " + ", ".join(p for p in parts if p)
 
