@@ -330,7 +330,7 @@ class Deliverer:
         self.store.complete_delivery(
             channel, root.key, state_key, reply_ts, ttl_seconds=self.options.dedup_seconds
         )
-        self._owner_after(channel, root, event, outcome)
+        self._owner_after(channel, root, event, outcome, thread)
         return outcome
 
     def _with_pipeline_name(self, link: RunLink, subscriptions: list[Subscription]) -> RunLink:
@@ -878,25 +878,36 @@ class Deliverer:
             logger.warning("noting the owner of %s failed", event.resource.key, exc_info=True)
 
     def _owner_after(
-        self, channel: str, root: st.Root, event: SageMakerEvent, outcome: Outcome
+        self,
+        channel: str,
+        root: st.Root,
+        event: SageMakerEvent,
+        outcome: Outcome,
+        before: ThreadRecord | None = None,
     ) -> None:
         """After a delivery: a new parent that is an alert, or any later event of a resource
         whose alert went out without its owner, tells the owner in one short reply (once per
-        resource and thread), when this event's tags name them."""
+        resource and thread), when this event's tags name them; a new parent whose owner is
+        not known yet is noted, for such a later event. ``before``: the thread as read before
+        this delivery (what alerts wait for their owner: no read again)."""
         if self.owners is None or outcome is Outcome.DUPLICATE:
             return
         alert = st.is_alert(event)
         if alert and outcome is Outcome.REPLIED:
             return  # the reply itself mentioned them, or noted that it could not
-        if self.owners.owner(event) is None:
+        shown = alert and outcome is Outcome.POSTED
+        if not shown and self.owners.owner(event) is None:
             return  # no read, no call: the tags name nobody
+        if not shown and before is not None:
+            waiting = ow.wanted_entries(before.state)
+            if all(e["key"] != event.resource.key for e in waiting):
+                return  # no alert of it waits for its owner here: no read, no lookup
         try:
             thread = self.store.get_thread(channel, root.key)
             if thread is None or thread.ts is None:
                 return
             wanted = ow.wanted_entries(thread.state)
             mine = next((e for e in wanted if e["key"] == event.resource.key), None)
-            shown = alert and outcome is Outcome.POSTED
             if not shown and mine is None:
                 return  # no alert of it waits for its owner here: no lookup
             who = self._owner_mention(event)

@@ -322,3 +322,25 @@ def test_a_malicious_tag_value_is_ignored_never_rendered(
         assert token not in text
     assert "tag slack-owner of" in caplog.text
     assert slack_api.calls("users.lookupByEmail") == []
+
+
+def test_a_failure_that_opens_its_thread_without_tags_waits_for_its_owner(
+    slack_api: SlackStandin, store: Store
+) -> None:
+    bot = deliverer(slack_api, store)
+    assert bot.deliver_raw(failed(30)).outcomes[CHANNEL] is Outcome.POSTED
+    assert thread(slack_api)[1] == []
+    bot.deliver_raw(started(1, Tags={"owner": "U0ADA"}))  # late, with the tags
+    _, [told] = thread(slack_api)
+    assert told.text.startswith(":bust_in_silhouette: <@U0ADA>: Training job *bert-finetune-7*")
+    assert "(Failed)" in told.text
+
+
+def test_events_that_are_no_alert_look_nobody_up(slack_api: SlackStandin, store: Store) -> None:
+    counts = Counts()
+    tags = {"Tags": {"owner": "nobody@example.com"}}
+    bot = deliverer(slack_api, store, counts)
+    bot.deliver_raw(started(1, **tags))
+    bot.deliver_raw(job_event("InProgress", "Training", 5, **tags))
+    bot.deliver_raw(job_event("Completed", "Completed", 40, **tags))
+    assert slack_api.calls("users.lookupByEmail") == []  # no alert: nobody asked
