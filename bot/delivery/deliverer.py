@@ -17,10 +17,11 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot import approvals as ap
-from bot.delivery import owners as ow
 from bot.delivery import state as st
-from bot.delivery.log_lines import FailureLogs, wants_log_lines
+from bot.delivery.log_follow_up import LogLinesFollowUp
+from bot.delivery.log_lines import FailureLogs
 from bot.delivery.owner_lookup import OwnerResolver
+from bot.delivery.owner_pings import OwnerPings
 from bot.delivery.routing import BROKEN_AFTER_FAILURES, route, skipped_channels, wants_run
 from bot.errors import ChatOpsError, SlackDeliveryError
 from bot.events.identity import ResourceKind
@@ -28,10 +29,8 @@ from bot.events.parse import SageMakerEvent, parse_event
 from bot.events.workflow import RunLink, step_jobs
 from bot.gateway import SlackGateway
 from bot.render.context import RenderContext
-from bot.render.escape import Trusted
 from bot.render.formatting import configured_mentions
-from bot.render.log_lines import with_log_lines
-from bot.render.renderer import Renderer, minimal_message, section_message
+from bot.render.renderer import Renderer, minimal_message
 from bot.settings import Settings
 from bot.store import (
     CHILDREN_KEY,
@@ -160,12 +159,30 @@ class Deliverer:
     ) -> None:
         self.store = store
         self.evidence = evidence
-        self.owners = owners
-        self.failure_logs = failure_logs
         self.slack = slack
         self.renderer = renderer
         self.options = options or DeliveryOptions()
         self.metrics = metrics or _NoMetrics()
+        # Alerts mention their owner (bot/delivery/owner_pings.py); failed jobs' replies get
+        # their last log lines (bot/delivery/log_follow_up.py). None: off.
+        self.owners = (
+            OwnerPings(
+                owners,
+                store,
+                slack,
+                self.metrics,
+                lease_seconds=self.options.lease_seconds,
+                dedup_seconds=self.options.dedup_seconds,
+                clock=clock,
+            )
+            if owners is not None
+            else None
+        )
+        self.log_lines = (
+            LogLinesFollowUp(failure_logs, slack, self.options.failure_log_lines, self.metrics)
+            if failure_logs is not None and self.options.failure_log_lines > 0
+            else None
+        )
         self._clock = clock
         self._sleep = sleep
         self._subscriptions: tuple[float, list[Subscription]] | None = None
@@ -306,7 +323,7 @@ class Deliverer:
         if thread is None or thread.ts is None:
             created = self._create_thread(channel, root, event, state_key)
             if created is not None:
-                self._owner_after(channel, root, event, created)
+                self._delivered(channel, root, event, created)
                 return created
             thread = self._wait_for_thread(channel, root.key)
 
@@ -330,8 +347,27 @@ class Deliverer:
         self.store.complete_delivery(
             channel, root.key, state_key, reply_ts, ttl_seconds=self.options.dedup_seconds
         )
-        self._owner_after(channel, root, event, outcome, thread)
+        self._delivered(channel, root, event, outcome, thread)
         return outcome
+
+    def _delivered(
+        self,
+        channel: str,
+        root: st.Root,
+        event: SageMakerEvent,
+        outcome: Outcome,
+        before: ThreadRecord | None = None,
+    ) -> None:
+        """What follows a delivery: the owner told, when an alert went out without them (an
+        alert's reply says it itself)."""
+        if self.owners is None or outcome is Outcome.DUPLICATE:
+            return
+        if st.is_alert(event) and outcome is Outcome.REPLIED:
+            return
+        new_alert_parent = st.is_alert(event) and outcome is Outcome.POSTED
+        self.owners.delivered(
+            channel, root.key, event, new_alert_parent=new_alert_parent, before=before
+        )
 
     def _with_pipeline_name(self, link: RunLink, subscriptions: list[Subscription]) -> RunLink:
         """A job's event does not name its pipeline; the run's thread, in a channel that has
@@ -726,44 +762,17 @@ class Deliverer:
                 self.store.update_thread_state(
                     channel, thread.resource_key, {st.ALERTED_KEY: event.id}
                 )
-        owner = self._owner_mention(event) if st.is_alert(event) else None
+        # An alert mentions its owner, or notes that it could not (a later event may).
+        owners = self.owners if st.is_alert(event) else None
+        owner = owners.mention(event) if owners is not None else None
         context = RenderContext(mode="reply", previous_status=previous, owner=owner)
         message = self._render(event, context)
         ts = self._post(channel, message, event, thread_ts=thread.ts, reply_broadcast=broadcast)
-        if self.owners is not None and st.is_alert(event):
-            self._owner_noted(channel, thread.resource_key, event, mentioned=owner is not None)
-        self._add_log_lines(channel, ts, message, event)
+        if owners is not None:
+            owners.alert_replied(channel, thread.resource_key, event, mentioned=owner is not None)
+        if self.log_lines is not None:
+            self.log_lines.reply_posted(channel, ts, message, event)
         return ts
-
-    def _add_log_lines(
-        self, channel: str, ts: str, message: dict[str, Any], event: SageMakerEvent
-    ) -> None:
-        """A failed job's reply, once posted, gets the job's last log lines by an edit. Any
-        failure (logs unreadable, too slow, the edit refused) leaves the reply as it is."""
-        limit = self.options.failure_log_lines
-        if self.failure_logs is None or not wants_log_lines(event, limit):
-            return
-        key = event.resource.key
-        try:
-            tail = self.failure_logs.last_lines(event, limit)
-        except Exception:  # never raises by contract; a bug must not cost the reply
-            logger.exception("reading the last log lines of %s failed", key)
-            tail = None
-        if tail is None or not tail.lines:
-            logger.warning(
-                "the last log lines of %s are not in its reply: %s",
-                key,
-                tail.note if tail is not None else "a bug",
-            )
-            self.metrics.count("FailureLogsUnread")
-            return
-        try:
-            self.slack.update_message(channel, ts, with_log_lines(message, tuple(tail.lines)))
-        except Exception as exc:
-            logger.warning("adding the log lines of %s to its reply failed: %s", key, exc)
-            self.metrics.count("FailureLogsNotAdded")
-            return
-        self.metrics.count("FailureLogsAdded")
 
     def _post(
         self,
@@ -846,119 +855,6 @@ class Deliverer:
         """Render with what every message of this deliverer knows: whom a package waiting for
         approval mentions."""
         return self.renderer.render(event, replace(context, approvers=self._approvers))
-
-    # --- owners (bot/delivery/owners.py decides, these hooks do) ----------------------------
-
-    def _owner_mention(self, event: SageMakerEvent) -> Trusted | None:
-        if self.owners is None:
-            return None
-        try:
-            return self.owners.mention(event)
-        except Exception:  # never raises by contract; a bug must not cost the alert
-            logger.exception("the owner of %s could not be resolved", event.resource.key)
-            return None
-
-    def _owner_noted(
-        self, channel: str, thread_key: str, event: SageMakerEvent, *, mentioned: bool
-    ) -> None:
-        """An alert reply went out: remember it when it could not mention its owner, so a
-        later event that names them tells them; forget it when it did."""
-        try:
-            current = self.store.get_thread(channel, thread_key)
-            wanted = ow.wanted_entries(current.state if current else {})
-            key = event.resource.key
-            if mentioned:
-                if any(e["key"] == key for e in wanted):
-                    entries = ow.without_wanted(wanted, key)
-                    self.store.update_thread_state(channel, thread_key, {ow.WANTED_KEY: entries})
-                return
-            entries = ow.with_wanted(wanted, key, event.status)
-            self.store.update_thread_state(channel, thread_key, {ow.WANTED_KEY: entries})
-        except Exception:  # bookkeeping: the alert is out; only a later mention is at stake
-            logger.warning("noting the owner of %s failed", event.resource.key, exc_info=True)
-
-    def _owner_after(
-        self,
-        channel: str,
-        root: st.Root,
-        event: SageMakerEvent,
-        outcome: Outcome,
-        before: ThreadRecord | None = None,
-    ) -> None:
-        """After a delivery: a new parent that is an alert, or any later event of a resource
-        whose alert went out without its owner, tells the owner in one short reply (once per
-        resource and thread), when this event's tags name them; a new parent whose owner is
-        not known yet is noted, for such a later event. ``before``: the thread as read before
-        this delivery (what alerts wait for their owner: no read again)."""
-        if self.owners is None or outcome is Outcome.DUPLICATE:
-            return
-        alert = st.is_alert(event)
-        if alert and outcome is Outcome.REPLIED:
-            return  # the reply itself mentioned them, or noted that it could not
-        shown = alert and outcome is Outcome.POSTED
-        if not shown and self.owners.owner(event) is None:
-            return  # no read, no call: the tags name nobody
-        if not shown and before is not None:
-            waiting = ow.wanted_entries(before.state)
-            if all(e["key"] != event.resource.key for e in waiting):
-                return  # no alert of it waits for its owner here: no read, no lookup
-        try:
-            thread = self.store.get_thread(channel, root.key)
-            if thread is None or thread.ts is None:
-                return
-            wanted = ow.wanted_entries(thread.state)
-            mine = next((e for e in wanted if e["key"] == event.resource.key), None)
-            if not shown and mine is None:
-                return  # no alert of it waits for its owner here: no lookup
-            who = self._owner_mention(event)
-            step = ow.owner_step(
-                alert_shown=shown, mentioned=False, wanted=mine is not None, known=who is not None
-            )
-            if step is ow.OwnerStep.WANT:
-                self._owner_noted(channel, root.key, event, mentioned=False)
-            elif step is ow.OwnerStep.FOLLOW_UP and who is not None:
-                status = event.status if shown or mine is None else mine["status"] or None
-                self._owner_follow_up(channel, thread, event, who, status)
-        except Exception:  # the event is delivered; only the follow-up is at stake
-            logger.warning("telling the owner of %s failed", event.resource.key, exc_info=True)
-            self.metrics.count("OwnerFollowUpsFailed")
-
-    def _owner_follow_up(
-        self,
-        channel: str,
-        thread: ThreadRecord,
-        event: SageMakerEvent,
-        who: Trusted,
-        status: str | None,
-    ) -> None:
-        """One short reply that mentions the owner; its delivery record makes it once, however
-        many events (or workers) find them."""
-        assert thread.ts is not None
-        key = ow.FOLLOW_UP_PREFIX + event.resource.key
-        now = self._clock()
-        if not self.store.begin_delivery(
-            channel,
-            thread.resource_key,
-            key,
-            lease_seconds=self.options.lease_seconds,
-            now=now,
-            ttl_seconds=self.options.dedup_seconds,
-        ):
-            return
-        text = ow.follow_up_text(
-            who, event.kind.title, event.resource.display_name, status or event.status
-        )
-        try:
-            ts = self.slack.post_message(channel, section_message(text), thread_ts=thread.ts)
-        except BaseException:
-            self.store.abort_delivery(channel, thread.resource_key, key)
-            raise
-        self.store.complete_delivery(
-            channel, thread.resource_key, key, ts, ttl_seconds=self.options.dedup_seconds
-        )
-        self.metrics.count("OwnersToldLater")
-        wanted = ow.without_wanted(ow.wanted_entries(thread.state), event.resource.key)
-        self.store.update_thread_state(channel, thread.resource_key, {ow.WANTED_KEY: wanted})
 
     # --- approvals -----------------------------------------------------------------------
 
