@@ -323,7 +323,7 @@ class Deliverer:
         if thread is None or thread.ts is None:
             created = self._create_thread(channel, root, event, state_key)
             if created is not None:
-                self._delivered(channel, root, event, created)
+                self._delivered(channel, root, event, created, fresh=True)
                 return created
             thread = self._wait_for_thread(channel, root.key)
 
@@ -357,14 +357,19 @@ class Deliverer:
         event: SageMakerEvent,
         outcome: Outcome,
         before: ThreadRecord | None = None,
+        *,
+        fresh: bool = False,
     ) -> None:
         """What follows a delivery: the owner told, when an alert went out without them (an
-        alert's reply says it itself)."""
+        alert's reply says it itself). ``fresh``: this event made the thread (nothing in it
+        waits for an owner yet); ``before``: the thread as read before it."""
         if self.owners is None or outcome is Outcome.DUPLICATE:
             return
         if st.is_alert(event) and outcome is Outcome.REPLIED:
             return
         new_alert_parent = st.is_alert(event) and outcome is Outcome.POSTED
+        if fresh and not new_alert_parent:
+            return
         self.owners.delivered(
             channel, root.key, event, new_alert_parent=new_alert_parent, before=before
         )
