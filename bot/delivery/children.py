@@ -19,15 +19,21 @@ STEP_PREFIX = "step:"
 JOB_PREFIX = "job:"  # a job, model or package a pipeline run made, shown on its step's line
 TRIAL_PREFIX = "trial:"
 CHILD_PREFIX = "child:"  # any other child (a deployment under its endpoint): no summary
+TASK_PREFIX = "task:"  # a labeling job's task in one status: counted, never a line
+EVENT_PREFIX = "event:"  # a HyperPod cluster's event: counted by level, the newest kept
+NODE_PREFIX = "node:"  # a HyperPod cluster's node: its health, a line while unhealthy
 
 STEPS = "steps"
 JOBS = "jobs"
 TRIALS = "trials:"  # + the tuning job's name in lower case (ARNs spell it so)
+TASKS = "tasks"
+EVENTS = "events"
+NODES = "nodes"
 
 # Lines kept per group: a run of up to 25 steps shows them all; a bigger one its failures,
 # what runs and the newest, and "and N more (…)" says what the rest did. More lines would make
 # a parent few read to the end, and each event of a big run read and write them all.
-MAX_SHOWN = {STEPS: 25, JOBS: 25}
+MAX_SHOWN = {STEPS: 25, JOBS: 25, NODES: 10}
 MAX_METRICS = 20  # per trial group: the objective is one of a trial's few metrics
 MAX_LINE_REASON = 125  # a step's line shows 120 characters of its reason
 _RECORD_ONLY = ("previous", "event", "metrics")  # kept in the child's record, not its line
@@ -50,7 +56,9 @@ def group_of(key: str, entry: dict[str, Any]) -> str | None:
         return JOBS
     if key.startswith(TRIAL_PREFIX):
         return TRIALS + str(entry.get("tuning") or "").lower()
-    return None
+    return {TASK_PREFIX: TASKS, EVENT_PREFIX: EVENTS, NODE_PREFIX: NODES}.get(
+        key[: key.find(":") + 1]
+    )
 
 
 def fold(
@@ -79,7 +87,23 @@ def fold(
         _trim(shown, group, MAX_SHOWN[group])
     elif group.startswith(TRIALS):
         _best(result.setdefault("best", {}).setdefault(group, {}), new)
+    elif group == EVENTS:
+        # A cluster's newest event, for the parent's "last event" line.
+        last = result.setdefault("last", {})
+        known = last.get(group)
+        if not isinstance(known, dict) or _order(new) >= _order(known):
+            last[group] = line_of(new)
     return result
+
+
+def newest(summary: dict[str, Any], group: str) -> dict[str, Any] | None:
+    """The newest entry of a group that keeps one (a cluster's events)."""
+    found = summary.get("last", {}).get(group)
+    return found if isinstance(found, dict) else None
+
+
+def _order(entry: dict[str, Any]) -> tuple[float, ...]:
+    return tuple(entry.get("order") or (0,))
 
 
 def line_of(entry: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from bot import approvals as ap
 from bot.delivery import state as st
+from bot.delivery import throttle
 from bot.delivery.log_follow_up import LogLinesFollowUp
 from bot.delivery.log_lines import FailureLogs
 from bot.delivery.owner_lookup import OwnerResolver
@@ -543,16 +544,29 @@ class Deliverer:
 
     def _merge_child(
         self, channel: str, thread_key: str, event: SageMakerEvent, key: str
-    ) -> ChildMerge:
-        """Store a child's new state and its thread's summary, unless a newer one is stored."""
-        return self.store.merge_child(
+    ) -> tuple[ChildMerge, bool]:
+        """Store a child's new state and its thread's summary, unless a newer one is stored;
+        and whether the summary written took its turn to refresh the parent (throttled
+        children only)."""
+        now = self._clock()
+        written: list[dict[str, Any]] = []
+
+        def build(
+            old: dict[str, Any] | None, state: dict[str, Any]
+        ) -> tuple[dict[str, Any], dict[str, Any]]:
+            entry, summary = st.fold_child(event, key, old, state, now=now)
+            written[:] = [summary]  # the store writes what the last call built
+            return entry, summary
+
+        merged = self.store.merge_child(
             channel,
             thread_key,
             key,
             event.order_key,
-            lambda old, state: st.fold_child(event, key, old, state),
+            build,
             ttl_seconds=self.options.child_seconds,
         )
+        return merged, merged.written and throttle.refreshes(written[-1], now)
 
     def _after_post(self, *writes: Callable[[], object]) -> None:
         """The store writes that record a parent just posted. Each is tried a few times: if
@@ -634,12 +648,16 @@ class Deliverer:
         if not parent_fresh:
             # The store decides, in one atomic write, whether this is the child's newest
             # state (or a retry of it): a concurrent older event can never overwrite it.
-            merged = self._merge_child(channel, thread.resource_key, event, key)
+            merged, turn = self._merge_child(channel, thread.resource_key, event, key)
             _, previous = st.child_before(event, key, merged.old, thread.state)
             current = merged.written
-            if current:
+            # A flood's child (a labeling task, a cluster's Info event) edits the parent only
+            # when its fold took the refresh turn (bot/delivery/throttle.py).
+            flood = throttle.throttled(event)
+            if current and (turn or not flood):
                 # Parent first, reply second: a retry repeats the update, never the reply.
-                self.refresh_parent(channel, thread.resource_key, thread.ts)
+                # A flood's turn is one update: what changes meanwhile shows at the next turn.
+                self.refresh_parent(channel, thread.resource_key, thread.ts, settle=not flood)
         card = None
         if root.run is not None and event.kind is ResourceKind.MODEL_PACKAGE:
             card = self.store.get_thread(channel, event.resource.key)
@@ -825,13 +843,14 @@ class Deliverer:
         message = self._render(root, st.render_context(root, thread.state))
         self.store.set_thread_ts(channel, key, self._post(channel, message, root))
 
-    def refresh_parent(self, channel: str, key: str, ts: str) -> None:
+    def refresh_parent(self, channel: str, key: str, ts: str, *, settle: bool = True) -> None:
         """Re-render the parent from the store's newest state and update it in place.
 
         Another worker may update the same parent meanwhile, and Slack may apply the two
         updates in either order (a 429 wait in between). So after updating, the state is read
         again: if it moved on, the parent is rendered and updated again, until what Slack
-        shows is what the store holds.
+        shows is what the store holds. ``settle=False``: one update only (a flood's turn,
+        whose state moves on with every child).
         """
         thread = self.store.get_thread(channel, key)
         for _ in range(self.MAX_REFRESHES):
@@ -848,6 +867,8 @@ class Deliverer:
                     raise
                 self._invalid_blocks(channel, root, exc)
                 self.slack.update_message(channel, ts, minimal_message(root))
+            if not settle:
+                return
             after = self.store.get_thread(channel, key)
             if after is None or after.state == thread.state:
                 return

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from bot.approvals import decision_from_state
 from bot.delivery import children as ch
+from bot.delivery import throttle
 from bot.delivery.children import CHILD_PREFIX, JOB_PREFIX, STEP_PREFIX, TRIAL_PREFIX
 from bot.events.identity import ResourceKind, ResourceRef
 from bot.events.models import (
@@ -214,8 +215,13 @@ def next_step(
     """The delivery rules in one place, pure: ``current`` is the store's word on whether the
     event's state is the newest of its resource, ``previous`` the status shown before it,
     ``has_card`` whether a run's package already has its card in this channel."""
+    if root.is_child and throttle.is_labeling_task(event):
+        # A task only counts in its job's parent: never a message of its own, even failed.
+        return Next.ROLL_UP if current else Next.LATE
     if not current:
         return Next.LATE_ALERT if is_alert(event) else Next.LATE
+    if root.is_child and throttle.is_info(event):
+        return Next.EDIT  # the parent's "last event" line; a busy cluster's thread stays short
     if root.is_child and is_trial(event) and (rollup_tuning or root.run is not None):
         return Next.ROLL_UP
     in_run_package = root.run is not None and event.kind is ResourceKind.MODEL_PACKAGE
@@ -267,6 +273,10 @@ def fingerprint(event: SageMakerEvent) -> str:
     """What makes one state distinct from another for this kind of resource."""
     detail = event.detail
     parts: list[str] = [event.status or "-"]
+    if throttle.is_labeling_task(event) or throttle.is_cluster_event(event):
+        # One resource may stand for many tasks or events (none named by an id): each event
+        # is a state of its own.
+        parts.append(_own_id(event))
     if isinstance(detail, TrainingJobDetail) and detail.SecondaryStatus:
         parts.append(detail.SecondaryStatus)
     elif isinstance(detail, EndpointDeploymentDetail):
@@ -276,6 +286,12 @@ def fingerprint(event: SageMakerEvent) -> str:
     elif isinstance(detail, FeatureGroupDetail) and detail.offline_store_status:
         parts.append(detail.offline_store_status)
     return "|".join(parts)
+
+
+def _own_id(event: SageMakerEvent) -> str:
+    """A task's or cluster event's own id, else the EventBridge event's."""
+    own = event.detail.field("EventId") or getattr(event.detail, "task_id", None)
+    return str(own or event.id or "-")
 
 
 def _variant_states(detail: EndpointDeploymentDetail) -> list[str]:
@@ -319,11 +335,16 @@ _PLACEHOLDERS: dict[ResourceKind, tuple[str, dict[str, str]]] = {
         {"HyperParameterTuningJobStatus": "InProgress"},
     ),
     ResourceKind.IMAGE: ("ImageArn", {}),
+    # Tasks are worked on while their job is in progress.
+    ResourceKind.LABELING: ("LabelingJobArn", {"LabelingJobStatus": "InProgress"}),
+    ResourceKind.CLUSTER: ("ClusterArn", {}),
 }
 _NAME_FIELDS = {
     ResourceKind.ENDPOINT: "EndpointName",
     ResourceKind.TUNING: "HyperParameterTuningJobName",
     ResourceKind.IMAGE: "ImageName",
+    ResourceKind.LABELING: "LabelingJobName",
+    ResourceKind.CLUSTER: "ClusterName",
 }
 
 
@@ -389,6 +410,8 @@ def child_entry(event: SageMakerEvent) -> dict[str, Any]:
             if event.status_class is StatusClass.FAILED
             else None,
         )
+    if throttle.is_cluster_event(event):
+        entry["description"] = _clip(getattr(detail, "description", None), MAX_REASON)
     if is_trial(event):
         assert event.parent is not None
         entry["tuning"] = event.parent.name
@@ -419,6 +442,14 @@ def child_key(event: SageMakerEvent, root: Root | None = None) -> str:
         and not is_trial(event)
     ):
         return f"{JOB_PREFIX}{event.kind.value}:{event.resource.name}"
+    if throttle.is_labeling_task(event):
+        # Each task counts once in each status it reports (``_own_id``: its id, or without
+        # one the event's): redelivered or out of order, the counts stay right.
+        return f"{ch.TASK_PREFIX}{_own_id(event)}#{event.status or '-'}"
+    if throttle.is_cluster_event(event):
+        return ch.EVENT_PREFIX + _own_id(event)
+    if event.kind is ResourceKind.CLUSTER:
+        return ch.NODE_PREFIX + event.resource.name  # a node's health
     prefix = {ResourceKind.STEP: STEP_PREFIX, ResourceKind.TRAINING: TRIAL_PREFIX}.get(
         event.kind, CHILD_PREFIX
     )
@@ -444,12 +475,23 @@ def child_before(
 
 
 def fold_child(
-    event: SageMakerEvent, key: str, old: dict[str, Any] | None, state: dict[str, Any]
+    event: SageMakerEvent,
+    key: str,
+    old: dict[str, Any] | None,
+    state: dict[str, Any],
+    *,
+    now: float | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A child's new entry, and its thread's new summary: what the store writes together."""
+    """A child's new entry, and its thread's new summary: what the store writes together.
+    ``now``: when it is written, for the children that refresh their parent at most so often
+    (``bot/delivery/throttle.py``)."""
     known, previous = child_before(event, key, old, state)
     entry = {**child_entry(event), **previous_entry(event, previous)}
-    return entry, ch.fold(children_summary(state), key, known, entry)
+    before = children_summary(state)
+    summary = ch.fold(before, key, known, entry)
+    if now is not None and throttle.throttled(event):
+        summary = throttle.stamp(before, summary, now)
+    return entry, summary
 
 
 def render_context(
@@ -470,7 +512,9 @@ def render_context(
         steps=steps,
         step_counts=dict(step_counts["class"]) if step_counts["total"] else None,
         jobs=unclaimed,
-        rollup=_rollup(_objective(root), summary, trials) if trials and not jobs else None,
+        rollup=_rollup(_objective(root), summary, trials)
+        if trials and not jobs
+        else _own_rollup(summary),
         note=note,
         decision=decision_from_state(state.get(DECISION_KEY)),
         evidence=PackageEvidence.from_json(state.get(EVIDENCE_KEY)),
@@ -535,6 +579,25 @@ def _rollup(
             pick = max if maximize else min
             rollup["best"] = pick(found, key=lambda b: b["value"])
     return rollup
+
+
+def _own_rollup(summary: dict[str, Any]) -> dict[str, Any] | None:
+    """A labeling job's tasks by status, or a HyperPod cluster's events by level, its newest
+    event and its unhealthy nodes; None when the thread has neither."""
+    tasks = ch.counts(summary, ch.TASKS)
+    events = ch.counts(summary, ch.EVENTS)
+    nodes = ch.counts(summary, ch.NODES)
+    if tasks["total"]:
+        return {"tasks": dict(tasks["status"]), "total": tasks["total"]}
+    if not (events["total"] or nodes["total"]):
+        return None
+    unhealthy = [n for n in ch.shown(summary, ch.NODES) if n.get("status_class") in ALERTS]
+    return {
+        "events": dict(events["status"]),
+        "last_event": ch.newest(summary, ch.EVENTS),
+        "nodes": dict(nodes["status"]),
+        "unhealthy": sorted(unhealthy, key=lambda n: tuple(n.get("order") or (0,))),
+    }
 
 
 def _objective(root: SageMakerEvent) -> tuple[str, bool] | None:

@@ -17,13 +17,17 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     PlainValidator,
+    PrivateAttr,
     ValidationError,
+    ValidationInfo,
+    model_validator,
 )
 from pydantic_core import core_schema
 
 from bot.events.coerce import first_string, parse_number, parse_tags, parse_timestamp
+from bot.events.guess import Guess, guess, status_from_detail_type
 from bot.events.identity import Arn, ResourceKind, ResourceRef
-from bot.events.status import normalize_status
+from bot.events.status import StatusClass, classify, normalize_status
 
 T = TypeVar("T")
 
@@ -130,6 +134,9 @@ class Detail(Lax):
     status_field: ClassVar[str] = ""
     failure_field: ClassVar[str] = "FailureReason"
     previous_status_field: ClassVar[str] = ""
+    # The envelope's ``resources`` name this resource when the detail has no ARN (a labeling
+    # job's event often carries its status alone).
+    arn_in_resources: ClassVar[bool] = False
 
     Tags: TagMap = None
     CreationTime: Timestamp = None
@@ -351,7 +358,9 @@ class TrainingJobDetail(Detail):
     StoppingCondition: Obj = None
     TrainingStartTime: Timestamp = None
     TrainingEndTime: Timestamp = None
+    TrainingTimeInSeconds: Number = None
     BillableTimeInSeconds: Number = None
+    EnableManagedSpotTraining: Lenient[bool | None] = None
     TuningJobArn: Text = None
     ModelArtifacts: Obj = None
     FinalMetricDataList: Objs = None
@@ -734,40 +743,338 @@ class ModelCardDetail(Detail):
     AccountId: Text = None
 
 
-class GenericDetail(Detail):
-    """Any other detail-type: identity and status are guessed from the usual field names."""
+class LabelCountersModel(Lax):
+    TotalLabeled: Number = None
+    HumanLabeled: Number = None
+    MachineLabeled: Number = None
+    FailedNonRetryableError: Number = None
+    Unlabeled: Number = None
+
+
+class LabelingJobDetail(Detail):
+    """A Ground Truth labeling job. Real events often carry ``LabelingJobStatus`` alone (the
+    name comes from ``resources``); the rest follows DescribeLabelingJob when present."""
+
+    kind = ResourceKind.LABELING
+    name_field = "LabelingJobName"
+    arn_field = "LabelingJobArn"
+    arn_in_resources = True
+    status_field = "LabelingJobStatus"
+    LabelingJobName: Text = None
+    LabelingJobArn: Text = None
+    LabelingJobStatus: StatusText = None
+    FailureReason: Text = None
+    LabelCounters: Lenient[LabelCountersModel | None] = None
+    LabelingJobOutput: Obj = None
+    OutputConfig: Obj = None
+    InputConfig: Obj = None
+    HumanTaskConfig: Obj = None
+    LabelAttributeName: Text = None
+    JobReferenceCode: Text = None
+
+
+# Where a labeling task event may name its task: the schema registry's
+# (``aws.sagemaker@SageMakerGroundTruthLabelingJobTaskStatusChange``) has none, so the event's
+# own id stands in when none of these is there (see ``bot/delivery/state.py``).
+TASK_ID_FIELDS = ("task-id", "TaskId", "taskId", "HumanTaskId", "task-arn", "TaskArn")
+
+
+class LabelingTaskDetail(Detail):
+    """A task of a labeling job changed status: ``State``, ``labeling-job-arn`` and
+    ``workteam-team-arn``, as the schema registry spells them. It belongs to its job."""
+
+    kind = ResourceKind.LABELING
+    status_field = "State"
+    State: StatusText = None
+    labeling_job_arn: Text = Field(default=None, alias="labeling-job-arn")
+    workteam_arn: Text = Field(default=None, alias="workteam-team-arn")
 
     @property
-    def arn(self) -> str | None:
-        for key, value in (self.model_extra or {}).items():
-            if key.lower().endswith("arn") and isinstance(value, str) and value.startswith("arn:"):
-                return value
+    def task_id(self) -> str | None:
+        for name in TASK_ID_FIELDS:
+            value = self.field(name)
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+                return str(value)
         return None
+
+    @property
+    def job_name(self) -> str | None:
+        arn = Arn.parse(self.labeling_job_arn)
+        return arn.resource if arn and arn.resource else None
 
     @property
     def name(self) -> str | None:
-        for key, value in (self.model_extra or {}).items():
-            if key.lower().endswith("name") and isinstance(value, str) and value:
-                return value
-        return super().name
+        job = self.job_name
+        if job is None:
+            return None
+        return f"{job}/task/{self.task_id}" if self.task_id else f"{job}/task"
+
+    @property
+    def arn(self) -> str | None:
+        if self.labeling_job_arn and self.task_id:
+            return f"{self.labeling_job_arn}/task/{self.task_id}"
+        return None
+
+    def parent(self) -> ResourceRef | None:
+        arn = Arn.parse(self.labeling_job_arn)
+        if arn is None or not arn.resource:
+            return None
+        return ResourceRef(
+            ResourceKind.LABELING, arn.resource, self.labeling_job_arn, arn.account, arn.region
+        )
+
+
+class InstanceGroupModel(Lax):
+    InstanceGroupName: Text = None
+    InstanceType: Text = None
+    CurrentCount: Number = None
+    TargetCount: Number = None
+    Status: StatusText = None
+
+
+class ClusterDetail(Detail):
+    """A HyperPod cluster's state (DescribeCluster's shape): the parent of its thread."""
+
+    kind = ResourceKind.CLUSTER
+    name_field = "ClusterName"
+    arn_field = "ClusterArn"
+    arn_in_resources = True
+    status_field = "ClusterStatus"
+    failure_field = "FailureMessage"
+    ClusterName: Text = None
+    ClusterArn: Text = None
+    ClusterStatus: StatusText = None
+    FailureMessage: Text = None
+    InstanceGroups: Lenient[list[InstanceGroupModel] | None] = None
+    NodeRecovery: Text = None
+    Orchestrator: Obj = None
+
+
+def _cluster_ref(cluster_arn: object, cluster_name: object) -> ResourceRef | None:
+    """The cluster a HyperPod event or node is about: the parent of its thread."""
+    arn = Arn.parse(cluster_arn)
+    name = cluster_name if isinstance(cluster_name, str) and cluster_name else None
+    name = name or (arn.resource if arn and arn.resource else None)
+    if name is None:
+        return None
+    return ResourceRef(
+        ResourceKind.CLUSTER,
+        name,
+        cluster_arn if isinstance(cluster_arn, str) and arn else None,
+        arn.account if arn else None,
+        arn.region if arn else None,
+    )
+
+
+# HyperPod's documentation spells the middle level ``Warn``; the brief's and some samples'
+# ``Warning`` is the same level.
+EVENT_LEVELS = {"info": "Info", "warn": "Warning", "warning": "Warning", "error": "Error"}
+
+
+class ClusterEventDetail(Detail):
+    """An event of a HyperPod cluster, an instance group or an instance. EventBridge nests the
+    record in ``detail.EventDetails`` (its own ``EventDetails.EventMetadata`` holds the
+    ``FailureMessage``); a flat record is read the same way."""
+
+    kind = ResourceKind.CLUSTER
+    EventDetails: Obj = None
+
+    @property
+    def record(self) -> dict[str, Any]:
+        nested = self.EventDetails if isinstance(self.EventDetails, dict) else {}
+        flat = {k: v for k, v in (self.model_extra or {}).items() if k != "EventDetails"}
+        return {**flat, **nested}
+
+    def field(self, name: str) -> Any:
+        value = super().field(name)
+        return self.record.get(name) if value is None else value
+
+    @property
+    def cluster_name(self) -> str | None:
+        ref = _cluster_ref(self.field("ClusterArn"), self.field("ClusterName"))
+        return ref.name if ref else None
+
+    @property
+    def event_id(self) -> str | None:
+        value = self.field("EventId")
+        return str(value) if isinstance(value, str | int) and str(value) else None
+
+    @property
+    def level(self) -> str | None:
+        raw = self.field("EventLevel")
+        if not isinstance(raw, str) or not raw.strip():
+            return None
+        return EVENT_LEVELS.get(raw.strip().lower(), normalize_status(raw))
 
     @property
     def status(self) -> str | None:
-        extra = self.model_extra or {}
-        for key, value in extra.items():
-            if key.lower().endswith("status") and isinstance(value, str | int):
-                return normalize_status(value)
-        for key in ("currentStatus", "State", "state"):
-            if isinstance(extra.get(key), str):
-                return normalize_status(extra[key])
-        return None
+        return self.level
+
+    @property
+    def description(self) -> str | None:
+        value = self.field("Description")
+        return _text(value) if value not in (None, "") else None
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """``EventMetadata``'s entry for the event's scope (Instance, InstanceGroup, Cluster),
+        or the first entry there is."""
+        details = self.field("EventDetails")
+        inner = details.get("EventDetails") if isinstance(details, dict) else None
+        meta = (inner if isinstance(inner, dict) else {}).get("EventMetadata")
+        if not isinstance(meta, dict):
+            return {}
+        scope = meta.get(str(self.field("ResourceType") or ""))
+        if isinstance(scope, dict):
+            return scope
+        return next((v for v in meta.values() if isinstance(v, dict)), {})
 
     @property
     def failure_reason(self) -> str | None:
-        for key, value in (self.model_extra or {}).items():
-            if key.lower() in ("failurereason", "failure_reason") and value:
-                return str(_text(value))
+        message = self.metadata.get("FailureMessage")
+        if message not in (None, ""):
+            return str(_text(message))
+        # An Error without a FailureMessage: its description is what went wrong.
+        return self.description if self.level == "Error" else None
+
+    @property
+    def name(self) -> str | None:
+        return self.cluster_name
+
+    @property
+    def arn(self) -> str | None:
+        cluster = self.field("ClusterArn")
+        if isinstance(cluster, str) and cluster and self.event_id:
+            return f"{cluster}/event/{self.event_id}"
         return None
+
+    @property
+    def last_modified(self) -> datetime | None:
+        value = _try(parse_timestamp)(self.field("EventTime"))
+        return value if isinstance(value, datetime) else None
+
+    def label(self) -> str | None:
+        """Where in the cluster: ``sample-cluster · p5Inst · i-0391…``."""
+        parts = [self.cluster_name, self.field("InstanceGroupName"), self.field("InstanceId")]
+        shown = [str(p) for p in parts if isinstance(p, str) and p]
+        return " · ".join(shown) if len(shown) > 1 else None
+
+    def parent(self) -> ResourceRef | None:
+        return _cluster_ref(self.field("ClusterArn"), self.field("ClusterName"))
+
+
+class HealthSummaryModel(Lax):
+    HealthStatus: StatusText = None
+    HealthStatusReason: Text = None
+    RepairAction: Text = None
+    Recommendation: Text = None
+
+
+class ClusterNodeHealthDetail(Detail):
+    """A HyperPod node's health (its Health Monitoring Agent): one node of a cluster."""
+
+    kind = ResourceKind.CLUSTER
+    ClusterName: Text = None
+    ClusterArn: Text = None
+    InstanceId: Text = None
+    InstanceGroupName: Text = None
+    HealthSummary: Lenient[HealthSummaryModel | None] = None
+
+    @property
+    def health(self) -> HealthSummaryModel:
+        summary = self.HealthSummary
+        return summary if isinstance(summary, HealthSummaryModel) else HealthSummaryModel()
+
+    @property
+    def status(self) -> str | None:
+        return self.health.HealthStatus
+
+    @property
+    def failure_reason(self) -> str | None:
+        return self.health.HealthStatusReason or None
+
+    @property
+    def name(self) -> str | None:
+        cluster = _cluster_ref(self.ClusterArn, self.ClusterName)
+        if cluster is None:
+            return self.InstanceId
+        return f"{cluster.name}/{self.InstanceId}" if self.InstanceId else cluster.name
+
+    @property
+    def arn(self) -> str | None:
+        if self.ClusterArn and self.InstanceId:
+            return f"{self.ClusterArn}/node/{self.InstanceId}"
+        return None
+
+    def label(self) -> str | None:
+        """``sample-cluster node i-0123…``: after the kind's title, a node of that cluster."""
+        cluster = _cluster_ref(self.ClusterArn, self.ClusterName)
+        if not self.InstanceId:
+            return None
+        return f"{cluster.name} node {self.InstanceId}" if cluster else f"node {self.InstanceId}"
+
+    def parent(self) -> ResourceRef | None:
+        return _cluster_ref(self.ClusterArn, self.ClusterName)
+
+
+class GenericDetail(Detail):
+    """Any other detail-type: identity, status, failure and level are found by the usual
+    field names, at the top or one level down, and the status also in the detail-type
+    (``bot/events/guess.py``); ``parse_event`` passes the detail-type as validation context."""
+
+    _detail_type: str | None = PrivateAttr(default=None)
+    _guess: Guess | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _remember_detail_type(self, info: ValidationInfo) -> GenericDetail:
+        context = info.context
+        if isinstance(context, dict) and isinstance(context.get("detail_type"), str):
+            self._detail_type = context["detail_type"]
+        return self
+
+    @property
+    def found(self) -> Guess:
+        """What the detail says about itself (computed once: every property reads it)."""
+        if self._guess is None:
+            self._guess = guess(self.model_extra or {}, self._detail_type)
+        return self._guess
+
+    @property
+    def arn(self) -> str | None:
+        found = self.found.arn
+        return found.value if found else None
+
+    @property
+    def name(self) -> str | None:
+        found = self.found.name
+        return found.value if found else super().name
+
+    @property
+    def status(self) -> str | None:
+        found = self.found.status
+        status = normalize_status(found.value) if found is not None else None
+        unknown = status is None or classify(status) is StatusClass.UNKNOWN
+        if unknown or not self.found.status_is_subjects:
+            # The state the detail-type names ("… Create Failed") beats a word nobody knows
+            # and the status of something else the detail mentions.
+            return status_from_detail_type(self._detail_type) or status
+        return status
+
+    @property
+    def previous_status(self) -> str | None:
+        found = self.found.previous_status
+        return normalize_status(found.value) if found else None
+
+    @property
+    def failure_reason(self) -> str | None:
+        found = self.found.failure or self.found.message
+        return str(found.value) if found else None
+
+    @property
+    def implied_class(self) -> StatusClass | None:
+        """How it went when no status word says: an ``Error``/``Warn`` level, else an error
+        message (a detail that carries one failed)."""
+        return self.found.level_class or (StatusClass.FAILED if self.found.failure else None)
 
 
 def execution_name(execution_arn: object) -> str | None:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.errors import EventInputError
-from bot.events.identity import Arn, ResourceKind, ResourceRef
+from bot.events.identity import ARN_KINDS, Arn, ResourceKind, ResourceRef
 from bot.events.models import Detail, EventEnvelope, GenericDetail
 from bot.events.registry import GENERIC, EventSpec, spec_for
 from bot.events.severity import Attention, assess, shows_failure_reason
@@ -141,10 +141,12 @@ def parse_event(raw: dict[str, Any]) -> SageMakerEvent:
     envelope = EventEnvelope.model_validate(raw)
     spec = spec_for(envelope.detail_type)
     detail_data = envelope.detail if isinstance(envelope.detail, dict) else {}
-    detail: Detail = spec.model.model_validate(detail_data)
+    # The generic model also reads the detail-type ("… Create Failed" is a status).
+    context = {"detail_type": envelope.detail_type}
+    detail: Detail = spec.model.model_validate(detail_data, context=context)
     if not isinstance(envelope.detail, dict) and envelope.detail is not None:
         # Keep a detail that is not an object visible to the generic template.
-        detail = GenericDetail.model_validate({"detail": envelope.detail})
+        detail = GenericDetail.model_validate({"detail": envelope.detail}, context=context)
     resource = _resource(spec, detail, envelope)
     status = detail.status
     severity = assess(detail, status, resource.kind)
@@ -161,16 +163,26 @@ def parse_event(raw: dict[str, Any]) -> SageMakerEvent:
     )
 
 
+# ARN types whose resource is a path of its own: a package's group/version, a pipeline's
+# P/execution/X, an image's image/version.
+_PATHS = frozenset({"model-package", "pipeline", "image-version"})
+
+
 def _resource(spec: EventSpec, detail: Detail, envelope: EventEnvelope) -> ResourceRef:
     resources = envelope.resources if isinstance(envelope.resources, list) else []
     arn_text = detail.arn
-    if arn_text is None and spec is GENERIC:
+    if arn_text is None and (spec is GENERIC or spec.model.arn_in_resources):
         arn_text = next((r for r in reversed(resources) if isinstance(r, str)), None)
     arn = Arn.parse(arn_text) or Arn.parse(next(iter(resources), None))
     kind = spec.kind
     name = detail.name or (arn.resource if arn and arn.resource else None)
     if kind is ResourceKind.OTHER and arn and arn.resource_type:
         name = name or arn.resource
+        # A type without a model of its own is still a kind of resource that subscriptions
+        # and threads know, when its ARN names one (not something under one, such as a
+        # model card's export job: …:model-card/card/export-job/job).
+        if arn.service == "sagemaker" and ("/" not in arn.resource or arn.resource_type in _PATHS):
+            kind = ARN_KINDS.get(arn.resource_type, kind)
     return ResourceRef(
         kind=kind,
         name=name or envelope.id or "unknown",

@@ -63,6 +63,24 @@ SPECS: tuple[EventSpec, ...] = (
         "endpoint_deployment",
     ),
     EventSpec("SageMaker Model Card State Change", models.ModelCardDetail, "model_card"),
+    # The first spec of a kind is its parent's (a placeholder parent is made of it).
+    EventSpec(
+        "SageMaker Ground Truth Labeling Job State Change",
+        models.LabelingJobDetail,
+        "labeling_job",
+    ),
+    EventSpec(
+        "SageMaker Ground Truth Labeling Job Task Status Change",
+        models.LabelingTaskDetail,
+        "labeling_task",
+    ),
+    EventSpec("SageMaker HyperPod Cluster State Change", models.ClusterDetail, "cluster"),
+    EventSpec("SageMaker HyperPod Cluster Event", models.ClusterEventDetail, "cluster_event"),
+    EventSpec(
+        "SageMaker HyperPod Cluster Node Health Event",
+        models.ClusterNodeHealthDetail,
+        "cluster_node_health",
+    ),
 )
 GENERIC = EventSpec("", models.GenericDetail, "generic")
 

@@ -69,6 +69,12 @@ KNOWN_STATUSES = (
     "SystemFailed",
     "CompletedWithViolations",
     "NotStarted",  # an algorithm's or a model package's check not begun yet
+    "Initializing",  # a labeling job
+    "Healthy",  # a HyperPod node
+    "Unhealthy",
+    "Error",  # a HyperPod cluster event's level
+    "Warning",
+    "Info",
 )
 # The first spelling of a key wins: ``RollingBack`` (endpoints) over ``Rollingback``.
 _BY_KEY: dict[str, str] = {}
@@ -140,15 +146,17 @@ _IN_PROGRESS = {
     "RollingBack", "Rollingback", "Pending", "LaunchingMLInstances", "PreparingTrainingStack",
     "Downloading", "DownloadingTrainingImage", "Training", "Uploading", "Restarting",
     "ActivatingTraffic", "Baking", "Draft", "Running", "Scheduled", "PendingMaintenance",
-    "InMaintenance", "NotStarted",
+    "InMaintenance", "NotStarted", "Initializing",
 }  # fmt: skip
-_SUCCEEDED = {"Completed", "Succeeded", "InService", "Created", "Active", "Approved", "Ready"}
+_SUCCEEDED = {
+    "Completed", "Succeeded", "InService", "Created", "Active", "Approved", "Ready", "Healthy",
+}  # fmt: skip
 _FAILED = {
     "Failed", "CompletedWithFailures", "CreateFailed", "DeleteFailed", "UpdateFailed",
     "UpdateRollbackFailed", "MaxWaitTimeExceeded", "Interrupted",
-    "OutOfService", "SystemFailed", "Blocked",
+    "OutOfService", "SystemFailed", "Blocked", "Unhealthy", "Error",
 }  # fmt: skip
-_WARNING = {"CompletedWithViolations", "MaxRuntimeExceeded"}
+_WARNING = {"CompletedWithViolations", "MaxRuntimeExceeded", "Warning"}
 _STOPPED = {"Stopped", "Archived", "Disabled", "Inactive", "Paused", "Rejected"}
 _DELETED = {"Deleting", "Deleted"}
 _WAITING = {"PendingManualApproval", "PendingReview"}
@@ -162,6 +170,10 @@ _KIND_OVERRIDES: dict[tuple[str, str], StatusClass] = {
     ("endpoint", "UpdateRollbackFailed"): StatusClass.WARNING,
     ("deployment", "RollingBack"): StatusClass.WARNING,
     ("deployment", "UpdateRollbackFailed"): StatusClass.WARNING,
+    # A HyperPod cluster rolling back an update that failed needs attention too.
+    ("hyperpod", "RollingBack"): StatusClass.WARNING,
+    # A cluster event of level Info: the cluster at work, nothing to act on.
+    ("hyperpod", "Info"): StatusClass.IN_PROGRESS,
 }
 
 
@@ -181,6 +193,44 @@ def classify(status: str | None, kind: str | None = None) -> StatusClass:
         (_IN_PROGRESS, StatusClass.IN_PROGRESS),
     ):
         if status in members:
+            return cls
+    return _by_ending(status)
+
+
+# Words SageMaker adds with new resources (a tracking server's "StartFailed", "Updated",
+# "MaintenanceComplete", a human task's "Expired") read by how they end, so a new word is not
+# a ❔ when its ending says how it went.
+_ENDINGS: tuple[tuple[tuple[str, ...], StatusClass], ...] = (
+    (("Failed", "Failure", "Error", "Unhealthy", "Unavailable"), StatusClass.FAILED),
+    # Ran out of time, like a job at its maximum runtime.
+    (("Expired", "TimedOut", "Timeout", "Warning"), StatusClass.WARNING),
+    (("Deleted",), StatusClass.DELETED),
+    (("Stopped", "Cancelled", "Canceled"), StatusClass.STOPPED),
+    (
+        (
+            "Complete",
+            "Completed",
+            "Created",
+            "Updated",
+            "Started",
+            "Succeeded",
+            "Finished",
+            "Submitted",
+            "Available",
+            "Healthy",
+        ),
+        StatusClass.SUCCEEDED,
+    ),
+    # A task a worker accepted, returned or declined is still open.
+    (("InProgress", "ing", "Accepted", "Returned", "Declined"), StatusClass.IN_PROGRESS),
+)
+
+
+def _by_ending(status: str) -> StatusClass:
+    if status.startswith(("Not", "Un")) and not status.endswith(("Unhealthy", "Unavailable")):
+        return StatusClass.UNKNOWN  # "NotStarted", "Uncompleted": the ending says the opposite
+    for endings, cls in _ENDINGS:
+        if status.endswith(endings):
             return cls
     return StatusClass.UNKNOWN
 

@@ -44,7 +44,9 @@ BUILTIN: tuple[Hint, ...] = (
         " stop jobs or endpoints that use it.",
     ),
     _hint(
-        r"InsufficientInstanceCapacity|insufficient capacity|CapacityError",
+        # HyperPod says "We currently do not have sufficient capacity to launch new …".
+        r"InsufficientInstanceCapacity|insufficient capacity|CapacityError"
+        r"|(?:not|no) (?:have )?(?:enough|sufficient) capacity",
         "AWS had no capacity for this instance type here: retry later, use another instance"
         " type or Availability Zone, or managed spot with a longer wait.",
     ),

@@ -10,6 +10,7 @@ import pytest
 from bot.delivery import state as st
 from bot.delivery.state import Next
 from bot.events.parse import SageMakerEvent, parse_event
+from tests.conftest import load_sample
 from tests.delivery.test_run_threads import execution, job, step, trial, tuning
 from tests.delivery.test_upgrade import package
 
@@ -60,6 +61,23 @@ CASES = [
      Next.REPLY),
     ("a tuning job on its own, finishing", alone(tuning("Completed", 10)), True, "InProgress",
      {}, Next.REPLY),
+    ("a labeling task", alone(load_sample("labeling_job_task_status_change_completed")), True,
+     None, {}, Next.ROLL_UP),
+    ("a failed labeling task: counted, no alert",
+     alone(load_sample("labeling_job_task_status_change_failed")), True, None, {}, Next.ROLL_UP),
+    ("an older failed labeling task", alone(load_sample("labeling_job_task_status_change_failed")),
+     False, None, {}, Next.LATE),
+    ("a cluster's Info event", alone(load_sample("hyperpod_cluster_event_info")), True, None, {},
+     Next.EDIT),
+    ("a cluster's Error event", alone(load_sample("hyperpod_cluster_event_error")), True, None,
+     {}, Next.REPLY),
+    ("a cluster's Warn event", alone(load_sample("hyperpod_cluster_event_warn")), True, None, {},
+     Next.REPLY),
+    ("a node turning unhealthy",
+     alone(load_sample("hyperpod_cluster_node_health_event_unhealthy")), True, "Healthy", {},
+     Next.REPLY),
+    ("a node healthy again", alone(load_sample("hyperpod_cluster_node_health_event_healthy")),
+     True, "Unhealthy", {}, Next.REPLY),
 ]  # fmt: skip
 
 

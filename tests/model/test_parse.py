@@ -84,6 +84,60 @@ EXPECTED = {
         "Updating",
         StatusClass.WARNING,
     ),
+    "labeling_job_state_change_minimal": (
+        ResourceKind.LABELING,
+        "InProgress",
+        StatusClass.IN_PROGRESS,
+    ),
+    "labeling_job_state_change_completed": (
+        ResourceKind.LABELING,
+        "Completed",
+        StatusClass.SUCCEEDED,
+    ),
+    "labeling_job_state_change_failed": (ResourceKind.LABELING, "Failed", StatusClass.FAILED),
+    "labeling_job_task_status_change_completed": (
+        ResourceKind.LABELING,
+        "Completed",
+        StatusClass.SUCCEEDED,
+    ),
+    "labeling_job_task_status_change_failed": (
+        ResourceKind.LABELING,
+        "Failed",
+        StatusClass.FAILED,
+    ),
+    "hyperpod_cluster_state_change_inservice": (
+        ResourceKind.CLUSTER,
+        "InService",
+        StatusClass.SUCCEEDED,
+    ),
+    "hyperpod_cluster_state_change_failed": (ResourceKind.CLUSTER, "Failed", StatusClass.FAILED),
+    "hyperpod_cluster_event_error": (ResourceKind.CLUSTER, "Error", StatusClass.FAILED),
+    "hyperpod_cluster_event_warn": (ResourceKind.CLUSTER, "Warning", StatusClass.WARNING),
+    "hyperpod_cluster_event_info": (ResourceKind.CLUSTER, "Info", StatusClass.IN_PROGRESS),
+    "hyperpod_cluster_node_health_event_unhealthy": (
+        ResourceKind.CLUSTER,
+        "Unhealthy",
+        StatusClass.FAILED,
+    ),
+    "hyperpod_cluster_node_health_event_healthy": (
+        ResourceKind.CLUSTER,
+        "Healthy",
+        StatusClass.SUCCEEDED,
+    ),
+    # Types without a card of their own (generic_*): status found by field name, or in the
+    # detail-type; the kind from the ARN when it names one we know.
+    "generic_monitoring_schedule": (ResourceKind.OTHER, "Failed", StatusClass.FAILED),
+    "generic_tracking_server_create_failed": (
+        ResourceKind.OTHER,
+        "CreateFailed",
+        StatusClass.FAILED,
+    ),
+    "generic_model_card_export_job": (ResourceKind.OTHER, "Completed", StatusClass.SUCCEEDED),
+    "training_job_state_change_completed_spot": (
+        ResourceKind.TRAINING,
+        "Completed",
+        StatusClass.SUCCEEDED,
+    ),
 }
 
 
@@ -98,7 +152,7 @@ def test_samples_resolve_kind_status_and_class(name: str) -> None:
     assert event.kind is kind
     assert event.status == status
     assert event.status_class is status_class
-    assert event.is_known_type
+    assert event.is_known_type is not name.startswith("generic_")
     assert event.resource.name
 
 
@@ -269,7 +323,8 @@ def test_anything_object_shaped_parses(raw: dict[str, Any]) -> None:
 def test_unknown_sagemaker_type_uses_generic_model_with_guessed_identity() -> None:
     event = parse_event(
         {
-            "detail-type": "SageMaker HyperPod Cluster State Change",
+            # A detail-type with no card of its own (HyperPod's state change has one now).
+            "detail-type": "SageMaker HyperPod Cluster Widget Change",
             "source": "aws.sagemaker",
             "region": "eu-west-1",
             "account": "111122223333",
@@ -278,7 +333,7 @@ def test_unknown_sagemaker_type_uses_generic_model_with_guessed_identity() -> No
         }
     )
     assert not event.is_known_type
-    assert event.kind is ResourceKind.OTHER
+    assert event.kind is ResourceKind.CLUSTER  # the ARN's type names a kind we know
     assert event.resource.name == "hp-1"
     assert event.resource.arn == "arn:aws:sagemaker:eu-west-1:111122223333:cluster/abc"
     assert event.status == "InService"

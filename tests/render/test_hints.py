@@ -31,6 +31,11 @@ REASONS = {
         " InsufficientInstanceCapacity",
         "no capacity",
     ),
+    "hyperpod capacity": (
+        "We currently do not have sufficient capacity to launch new ml.p5.48xlarge instances."
+        " Please try again.",
+        "no capacity",
+    ),
     "kms": ("ClientError: Access denied to KMS key arn:aws:kms:us-east-1:1:key/x", "KMS key"),
     "image": (
         "ClientError: CannotPullContainerError: pull access denied for 1.dkr.ecr/x:latest",

@@ -20,7 +20,10 @@ from bot.render.views import (
     catalog,
     endpoint_configs,
     endpoints,
+    generic,
+    hyperpod,
     jobs,
+    labeling,
     notebooks,
     pipelines,
     replies,
@@ -52,6 +55,13 @@ VIEWS: dict[str, View] = {
     "lifecycle_config": notebooks.lifecycle_config,
     "endpoint_config": endpoint_configs.endpoint_config,
     "algorithm": algorithms.algorithm,
+    # Unknown detail-types, and any event whose own template failed (never fails itself).
+    "generic": generic.generic,
+    "labeling_job": labeling.labeling_job,
+    "labeling_task": labeling.labeling_task,
+    "cluster": hyperpod.cluster,
+    "cluster_event": hyperpod.cluster_event,
+    "cluster_node_health": hyperpod.cluster_node_health,
     # Every thread reply, whatever the event type (templates/_reply.json.j2).
     "_reply": replies.reply,
 }

@@ -127,6 +127,11 @@ def reply_fact(event: SageMakerEvent, context: RenderContext) -> str | None:
         return _steps_done(context)
     if kind is ResourceKind.STEP:
         return _step(d)
+    if kind is ResourceKind.CLUSTER:
+        # A HyperPod event's description, a node's health reason: the text, never a dump.
+        text = getattr(d, "description", None) or d.field("HealthStatusReason")
+        text = text or getattr(getattr(d, "health", None), "HealthStatusReason", None)
+        return _line(text) if text else None
     return None
 
 
