@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
     from bot.delivery.deliverer import Deliverer, DeliveryMetrics, EvidenceSource
+    from bot.delivery.log_lines import FailureLogs
+    from bot.delivery.owner_lookup import OwnerResolver
     from bot.delivery.reminders import ReminderSender
     from bot.render.renderer import Renderer
     from bot.store import Store
@@ -79,7 +81,36 @@ class Runtime:
             options,
             metrics=self._metrics,
             evidence=self.evidence,
+            owners=self.owners,
+            failure_logs=self.failure_logs,
         )
+
+    @cached_property
+    def failure_logs(self) -> FailureLogs | None:
+        """Failed jobs' last log lines for their replies (``failure_log_lines`` > 0); None:
+        off, and no CloudWatch Logs call is ever made."""
+        if self.settings.failure_log_lines <= 0:
+            return None
+        from bot.aws.accounts import boto3_sagemakers
+        from bot.aws.failure_logs import CLIENTS, FailureLogReader
+
+        sources = boto3_sagemakers(
+            cross_account_role=self.settings.cross_account_role,
+            home_account=self.settings.account_id,
+            clients=CLIENTS,
+        )
+        return FailureLogReader(sources)
+
+    @cached_property
+    def owners(self) -> OwnerResolver | None:
+        """Whom an alert mentions, from the resource's tags (``owner_tags``); None: nobody."""
+        if not self.settings.owner_tags:
+            return None
+        from bot.delivery.owner_lookup import OwnerResolver
+        from bot.gateway import UserDirectory
+
+        directory = self.slack if isinstance(self.slack, UserDirectory) else None
+        return OwnerResolver(self.store, directory, self.settings.owner_tags, metrics=self._metrics)
 
     @cached_property
     def evidence(self) -> EvidenceSource | None:

@@ -34,6 +34,8 @@ PREFIX = "CHATOPS_"
 # An IAM role name, optionally under a path (``ops/chatops``).
 _ROLE_NAME = re.compile(r"^(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+# A failure reply shows at most this many log lines (one code block within Slack's limits).
+MAX_FAILURE_LOG_LINES = 50
 
 
 class Settings(BaseModel):
@@ -95,6 +97,15 @@ class Settings(BaseModel):
     # shown on their cards beside the approved version's; none: the cards link them only.
     metrics_buckets: list[str] = Field(default_factory=list)
 
+    # Owners: the tags of a resource that name its owner, the first one present (and well
+    # formed) wins: a Slack user id (U…/W…), a user group id (S…) or an email (looked up with
+    # users.lookupByEmail). Alert replies mention them; empty: nobody is mentioned.
+    owner_tags: list[str] = Field(default_factory=lambda: ["slack-owner", "owner"])
+    # The last lines a failed job logged, added to its failure reply by an edit; 0: off (logs
+    # may hold secrets: the operator decides). The events function may then read SageMaker's
+    # job log groups.
+    failure_log_lines: int = Field(default=0, ge=0, le=MAX_FAILURE_LOG_LINES)
+
     # Local ``serve``: when set, ``POST /events`` needs ``Authorization: Bearer <token>``.
     serve_token: SecretStr | None = None
 
@@ -118,7 +129,9 @@ class Settings(BaseModel):
         values.update(overrides)
         return cls(**values)
 
-    @field_validator("approvers", "admins", "viewers", "metrics_buckets", mode="before")
+    @field_validator(
+        "approvers", "admins", "viewers", "metrics_buckets", "owner_tags", mode="before"
+    )
     @classmethod
     def _split(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.aws import actions, documents, inspection, lookup, probes
+from bot.aws.logs import MAX_STREAMS, LogTail, tail_logs
 from bot.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -83,6 +84,16 @@ class SageMaker:
 
     def inspect(self, ref: ResourceRef, description: dict[str, Any] | None = None) -> Inspection:
         return inspection.inspect(self._sm, self._logs, ref, description)
+
+    def job_logs(self, ref: ResourceRef, limit: int, max_streams: int = MAX_STREAMS) -> LogTail:
+        """The last ``limit`` lines a job (training, processing, transform) logged, across
+        the ``max_streams`` streams that wrote last."""
+        group = inspection.LOG_GROUPS.get(ref.kind)
+        if group is None:
+            return LogTail(note=f"A {ref.kind.title.lower()} has no job logs.")
+        if self._logs is None:
+            return LogTail(note="Logs were not read (no CloudWatch Logs client).")
+        return tail_logs(self._logs, group, f"{ref.name}/", limit=limit, max_streams=max_streams)
 
     # --- actions --------------------------------------------------------------------------
 

@@ -19,6 +19,10 @@ from typing import Any, Protocol
 from bot import approvals as ap
 from bot.delivery import state as st
 from bot.delivery import throttle
+from bot.delivery.log_follow_up import LogLinesFollowUp
+from bot.delivery.log_lines import FailureLogs
+from bot.delivery.owner_lookup import OwnerResolver
+from bot.delivery.owner_pings import OwnerPings
 from bot.delivery.routing import BROKEN_AFTER_FAILURES, route, skipped_channels, wants_run
 from bot.errors import ChatOpsError, SlackDeliveryError
 from bot.events.identity import ResourceKind
@@ -104,6 +108,8 @@ class DeliveryOptions:
     approvers: tuple[str, ...] = ()
     # A package still waiting this long after it started gets a reminder; 0: none.
     reminder_seconds: float = 0.0
+    # A failed job's reply gets this many of its last log lines, by an edit; 0: none.
+    failure_log_lines: int = 0
 
     @property
     def child_seconds(self) -> float:
@@ -128,6 +134,7 @@ class DeliveryOptions:
             finished_ttl_seconds=settings.finished_ttl_days * 86400,
             approvers=tuple(settings.approvers) if settings.mention_approvers else (),
             reminder_seconds=settings.approval_reminder_hours * 3600,
+            failure_log_lines=settings.failure_log_lines,
         )
 
 
@@ -146,6 +153,8 @@ class Deliverer:
         *,
         metrics: DeliveryMetrics | None = None,
         evidence: EvidenceSource | None = None,
+        owners: OwnerResolver | None = None,
+        failure_logs: FailureLogs | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -155,6 +164,26 @@ class Deliverer:
         self.renderer = renderer
         self.options = options or DeliveryOptions()
         self.metrics = metrics or _NoMetrics()
+        # Alerts mention their owner (bot/delivery/owner_pings.py); failed jobs' replies get
+        # their last log lines (bot/delivery/log_follow_up.py). None: off.
+        self.owners = (
+            OwnerPings(
+                owners,
+                store,
+                slack,
+                self.metrics,
+                lease_seconds=self.options.lease_seconds,
+                dedup_seconds=self.options.dedup_seconds,
+                clock=clock,
+            )
+            if owners is not None
+            else None
+        )
+        self.log_lines = (
+            LogLinesFollowUp(failure_logs, slack, self.options.failure_log_lines, self.metrics)
+            if failure_logs is not None and self.options.failure_log_lines > 0
+            else None
+        )
         self._clock = clock
         self._sleep = sleep
         self._subscriptions: tuple[float, list[Subscription]] | None = None
@@ -295,6 +324,7 @@ class Deliverer:
         if thread is None or thread.ts is None:
             created = self._create_thread(channel, root, event, state_key)
             if created is not None:
+                self._delivered(channel, root, event, created, fresh=True)
                 return created
             thread = self._wait_for_thread(channel, root.key)
 
@@ -318,7 +348,32 @@ class Deliverer:
         self.store.complete_delivery(
             channel, root.key, state_key, reply_ts, ttl_seconds=self.options.dedup_seconds
         )
+        self._delivered(channel, root, event, outcome, thread)
         return outcome
+
+    def _delivered(
+        self,
+        channel: str,
+        root: st.Root,
+        event: SageMakerEvent,
+        outcome: Outcome,
+        before: ThreadRecord | None = None,
+        *,
+        fresh: bool = False,
+    ) -> None:
+        """What follows a delivery: the owner told, when an alert went out without them (an
+        alert's reply says it itself). ``fresh``: this event made the thread (nothing in it
+        waits for an owner yet); ``before``: the thread as read before it."""
+        if self.owners is None or outcome is Outcome.DUPLICATE:
+            return
+        if st.is_alert(event) and outcome is Outcome.REPLIED:
+            return
+        new_alert_parent = st.is_alert(event) and outcome is Outcome.POSTED
+        if fresh and not new_alert_parent:
+            return
+        self.owners.delivered(
+            channel, root.key, event, new_alert_parent=new_alert_parent, before=before
+        )
 
     def _with_pipeline_name(self, link: RunLink, subscriptions: list[Subscription]) -> RunLink:
         """A job's event does not name its pipeline; the run's thread, in a channel that has
@@ -730,14 +785,17 @@ class Deliverer:
                 self.store.update_thread_state(
                     channel, thread.resource_key, {st.ALERTED_KEY: event.id}
                 )
-        context = RenderContext(mode="reply", previous_status=previous)
-        return self._post(
-            channel,
-            self._render(event, context),
-            event,
-            thread_ts=thread.ts,
-            reply_broadcast=broadcast,
-        )
+        # An alert mentions its owner, or notes that it could not (a later event may).
+        owners = self.owners if st.is_alert(event) else None
+        owner = owners.mention(event) if owners is not None else None
+        context = RenderContext(mode="reply", previous_status=previous, owner=owner)
+        message = self._render(event, context)
+        ts = self._post(channel, message, event, thread_ts=thread.ts, reply_broadcast=broadcast)
+        if owners is not None:
+            owners.alert_replied(channel, thread.resource_key, event, mentioned=owner is not None)
+        if self.log_lines is not None:
+            self.log_lines.reply_posted(channel, ts, message, event)
+        return ts
 
     def _post(
         self,

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 Message = dict[str, Any]
 CallObserver = Callable[[str, float, bool], None]
@@ -27,4 +27,14 @@ class SlackGateway(Protocol):
 
     def update_message(self, channel: str, ts: str, message: Message) -> None:
         """Replace a message's text and blocks in place."""
+        ...
+
+
+@runtime_checkable
+class UserDirectory(Protocol):
+    """Who a Slack user is, by email (a resource's owner named by an email tag)."""
+
+    def user_id_by_email(self, email: str) -> str | None:
+        """The id of the workspace's user with this email; None when there is none
+        (``users_not_found``). Any other failure raises ``SlackDeliveryError``."""
         ...

@@ -24,7 +24,9 @@ class LocalMessage:
 class LocalGateway:
     """An in-memory Slack: channels, parents and their threads, as a person would see them."""
 
-    def __init__(self) -> None:
+    def __init__(self, users_by_email: dict[str, str] | None = None) -> None:
+        # The local workspace's users, by email (lower case): none unless given.
+        self.users_by_email = {k.lower(): v for k, v in (users_by_email or {}).items()}
         self.channels: dict[str, list[LocalMessage]] = {}
         self._by_ts: dict[tuple[str, str], LocalMessage] = {}
         self._clock = itertools.count(1)
@@ -67,3 +69,8 @@ class LocalGateway:
                 )
             target.message = message
             target.edits += 1
+
+    def user_id_by_email(self, email: str) -> str | None:
+        with self._lock:
+            self.calls.append("users.lookupByEmail")
+            return self.users_by_email.get(email.lower())

@@ -129,3 +129,16 @@ class WebApiGateway:
 
     def update_message(self, channel: str, ts: str, message: Message) -> None:
         self._call("chat.update", channel=channel, ts=ts, **message)
+
+    def user_id_by_email(self, email: str) -> str | None:
+        """``users.lookupByEmail`` (Tier 3; needs ``users:read.email``): the user's id, or
+        None when Slack knows nobody with this email."""
+        try:
+            data = self._call("users.lookupByEmail", email=email)
+        except SlackDeliveryError as exc:
+            if exc.code == "users_not_found":
+                return None
+            raise
+        user = data.get("user")
+        user_id = user.get("id") if isinstance(user, dict) else None
+        return user_id if isinstance(user_id, str) and user_id else None

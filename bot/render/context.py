@@ -41,6 +41,9 @@ class RenderContext:
     # Mentions of the approvers, made from configured ids: a package waiting for them says so.
     # None: nobody is mentioned.
     approvers: Trusted | None = None
+    # A mention of the resource's owner (its tags, bot/delivery/owners.py): an alert's reply
+    # mentions them. None: no owner known.
+    owner: Trusted | None = None
     show_actions: bool = True
     note: str | None = None  # a line of context, e.g. "created from its first step event"
     # A model package's metrics beside the approved version's (bot/aws/evidence.py gathers

@@ -272,7 +272,12 @@ def _variables(
         "reply": context.mode == "reply",
         "failure_reason": event.failure_reason,
         # What to do about an alert, for well-known causes; and where a job was when it failed.
-        "hint": hints.hint_for(event.failure_reason, known_hints)
+        # A timeout often comes without a reason: its word (MaxRuntimeExceeded) finds the hint.
+        "hint": hints.hint_for(
+            event.failure_reason
+            or (ATTENTION_WORDS.get(event.attention) if event.attention else None),
+            known_hints,
+        )
         if status_class in ALERTS
         else None,
         "failure_phase": hints.failure_phase(detail.field("SecondaryStatusTransitions"))

@@ -45,6 +45,8 @@ REQUIRED_SCOPES: Mapping[str, str] = {
     "usergroups:read": "approvers and admins given as user groups",
     "channels:read": "doctor: see whether a public channel is archived",
     "groups:read": "doctor: see a private channel the bot is in",
+    "users:read": "needed by users:read.email",
+    "users:read.email": "mention a resource's owner named by an email tag",
 }
 WRITE_PUBLIC = "chat:write.public"
 

@@ -1,8 +1,8 @@
 """The state store and :func:`open_store`, which picks a backend from the ``store`` setting.
 
 The store keeps threads and their deliveries, subscriptions, the audit log, locks, approvals,
-reminders and the metrics read of model package versions, behind one small interface each
-(:mod:`bot.store.interfaces`); :class:`Store` is all of them.
+reminders, the metrics read of model package versions and the Slack users found by email,
+behind one small interface each (:mod:`bot.store.interfaces`); :class:`Store` is all of them.
 
 URLs:
 
@@ -29,6 +29,7 @@ from bot.store.base import (
     ChildBuild,
     ChildMerge,
     DeliveryRecord,
+    EmailUser,
     OrderKey,
     Reminder,
     Subscription,
@@ -37,6 +38,7 @@ from bot.store.base import (
 from bot.store.interfaces import (
     Approvals,
     AuditLog,
+    EmailUsers,
     Locks,
     PackageMetricsStore,
     Reminders,
@@ -58,6 +60,8 @@ __all__ = [
     "ChildBuild",
     "ChildMerge",
     "DeliveryRecord",
+    "EmailUser",
+    "EmailUsers",
     "Locks",
     "OrderKey",
     "PackageMetricsStore",

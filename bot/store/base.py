@@ -113,3 +113,11 @@ class Reminder:
     resource_key: str
     due_at: float
     expires_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmailUser:
+    """What Slack said of an email address (``users.lookupByEmail``), as kept: the user's id,
+    or None when Slack knows no user with it."""
+
+    user_id: str | None

@@ -14,6 +14,7 @@ N). Item layout::
     reminder note pk = THREAD#<channel>#<resource_key>   sk = REMINDER
     due reminder  pk = REMINDERS                         sk = <due_at as %020.6f>#<channel>#<key>
     pkg. metrics  pk = PACKAGE#<model package ARN>       sk = METRICS
+    email user    pk = EMAIL#<digest of the address>      sk = USER
 
 A delivery or a child shares its thread's partition. Channel ids (``C…``) never contain
 ``#``, so ``<channel>#`` is an exact prefix. Every item also keeps its fields as plain
@@ -66,6 +67,7 @@ from bot.store.base import (
     ChildBuild,
     ChildMerge,
     DeliveryRecord,
+    EmailUser,
     OrderKey,
     Reminder,
     Subscription,
@@ -86,6 +88,7 @@ APPROVAL_SK = "APPROVAL"
 REMINDER_SK = "REMINDER"
 REMINDERS_PK = "REMINDERS"
 METRICS_SK = "METRICS"
+EMAIL_USER_SK = "USER"
 REVISION = "rev"  # a thread's summary of its children, and a child's entry, change by revision
 MERGE_ATTEMPTS = 8
 LOCK_TTL_GRACE_SECONDS = 3600.0
@@ -128,6 +131,10 @@ def due_sk(due_at: float, channel: str, resource_key: str) -> str:
 
 def package_pk(arn: str) -> str:
     return f"PACKAGE#{arn}"
+
+
+def email_pk(key: str) -> str:
+    return f"EMAIL#{key}"
 
 
 def create_table(client: DynamoDBClient, table_name: str) -> None:
@@ -926,6 +933,27 @@ class DynamoDBStore(Store):
                 "arn": arn,
                 "record": record,
                 TTL_ATTRIBUTE: int(expires) if expires is not None else None,
+            }
+        )
+        with self._errors():
+            self._client.put_item(TableName=self._table, Item=item)
+
+    # --- Slack users found by email ------------------------------------------------------------
+
+    def get_email_user(self, key: str) -> EmailUser | None:
+        item = self._get(email_pk(key), EMAIL_USER_SK)
+        if item is None or _expired(item, time.time()):
+            return None
+        user_id = item.get("user_id")
+        return EmailUser(user_id if isinstance(user_id, str) else None)
+
+    def put_email_user(self, key: str, user_id: str | None, *, ttl_seconds: float) -> None:
+        item = self._item(
+            {
+                "pk": email_pk(key),
+                "sk": EMAIL_USER_SK,
+                "user_id": user_id,
+                TTL_ATTRIBUTE: int(time.time() + ttl_seconds),
             }
         )
         with self._errors():

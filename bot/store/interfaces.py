@@ -11,6 +11,8 @@
 - :class:`Reminders`: reminders of packages still waiting for approval, found by due time.
 - :class:`PackageMetricsStore`: what was read of each model package version's metrics
   documents (the events function reads them once; the approval modal shows them).
+- :class:`EmailUsers`: the Slack users found by email (a resource's owner named by an email
+  tag), kept for a while so that a cold start does not ask Slack again.
 
 :class:`Store` is all of them: what the backends implement (they may keep everything in one
 table) and what :func:`bot.store.open_store` returns. A consumer's parameter names the small
@@ -32,6 +34,7 @@ from bot.store.base import (
     ChildBuild,
     ChildMerge,
     DeliveryRecord,
+    EmailUser,
     OrderKey,
     Reminder,
     Subscription,
@@ -311,6 +314,20 @@ class PackageMetricsStore(Protocol):
         (both read the same documents)."""
 
 
+class EmailUsers(Protocol):
+    """The Slack users found by email address, each kept until its expiry, an unknown address
+    too (for a shorter time). Keyed by a digest of the address (``key``), never the address."""
+
+    @abstractmethod
+    def get_email_user(self, key: str) -> EmailUser | None:
+        """What was kept for ``key``, or ``None`` (never asked, or expired)."""
+
+    @abstractmethod
+    def put_email_user(self, key: str, user_id: str | None, *, ttl_seconds: float) -> None:
+        """Keep what Slack said (``user_id``, None: no such user) for ``ttl_seconds``, in
+        place of what was kept. One write."""
+
+
 class Store(
     ThreadStore,
     SubscriptionStore,
@@ -319,6 +336,7 @@ class Store(
     Approvals,
     Reminders,
     PackageMetricsStore,
+    EmailUsers,
     Protocol,
 ):
     """The whole store: what a backend implements. Implementations are thread-safe."""

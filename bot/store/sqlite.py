@@ -39,6 +39,7 @@ from bot.store.base import (
     ChildBuild,
     ChildMerge,
     DeliveryRecord,
+    EmailUser,
     OrderKey,
     Reminder,
     Subscription,
@@ -140,6 +141,11 @@ CREATE TABLE IF NOT EXISTS package_metrics (
     arn        TEXT NOT NULL PRIMARY KEY,
     record     TEXT NOT NULL,
     expires_at REAL
+);
+CREATE TABLE IF NOT EXISTS email_users (
+    key        TEXT NOT NULL PRIMARY KEY,
+    user_id    TEXT,
+    expires_at REAL NOT NULL
 );
 """
 
@@ -685,6 +691,27 @@ class SqliteStore(Store):
                 " ON CONFLICT (arn) DO UPDATE SET record = excluded.record,"
                 " expires_at = excluded.expires_at",
                 (arn, json.dumps(record), expires),
+            )
+
+    # --- Slack users found by email ------------------------------------------------------------
+
+    def get_email_user(self, key: str) -> EmailUser | None:
+        rows = self._read(
+            "SELECT user_id FROM email_users WHERE key = ? AND expires_at > ?",
+            (key, time.time()),
+        )
+        return EmailUser(rows[0]["user_id"]) if rows else None
+
+    def put_email_user(self, key: str, user_id: str | None, *, ttl_seconds: float) -> None:
+        now = time.time()
+        with self._write() as conn:
+            # Expired rows go with each write: the table holds only what is still of use.
+            conn.execute("DELETE FROM email_users WHERE expires_at <= ?", (now,))
+            conn.execute(
+                "INSERT INTO email_users (key, user_id, expires_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET user_id = excluded.user_id,"
+                " expires_at = excluded.expires_at",
+                (key, user_id, now + ttl_seconds),
             )
 
 

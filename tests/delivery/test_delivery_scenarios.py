@@ -84,7 +84,9 @@ def test_first_event_posts_parent_and_later_states_reply_and_update(
     # The failure reply says what changed, and why, in one line; it is broadcast.
     assert "InProgress → *Failed*" in reply.text
     assert "AlgorithmError: out of memory" in reply.text
-    assert [b["type"] for b in reply.blocks] == ["section"]
+    # A well-known cause: what to do about it, on a line of its own.
+    assert [b["type"] for b in reply.blocks] == ["section", "context"]
+    assert reply.blocks[1]["elements"][0]["text"].startswith(":bulb: The container ran out")
     assert reply.reply_broadcast
     # Slack calls: 1 post, an update per later state, one reply.
     assert len(slack_api.calls("chat.postMessage")) == 2

@@ -37,11 +37,13 @@ EVERYTHING = {
     "OrganizationId": "o-a1b2c3d4e5",
     "CrossAccountRoleName": "sagemaker-chatops-access",
     "MetricsBuckets": "ml-artifacts/churn/,metrics-bucket/",
+    "FailureLogLines": "20",
 }
 OPTIONAL = {
     "CrossAccountPolicy",
     "MetricsPolicy",
     "CrossAccountMetricsPolicy",
+    "FailureLogsPolicy",
     "SecretsManagerPolicy",
     "TracingPolicy",
     "CentralEventBus",
@@ -298,9 +300,27 @@ def test_metrics_documents_are_readable_under_the_entries_only(everything: Stack
 def test_without_metrics_buckets_the_events_function_reads_nothing(stack: Stack) -> None:
     events = actions_of(role_statements(stack.resources(), "EventsRole"))
     assert not {a for a in events if a.split(":")[0] in ("sagemaker", "s3", "sts")}
+    assert not {"logs:GetLogEvents", "logs:DescribeLogStreams"} & events  # failureLogLines 0
     env = stack.resource("EventsLambdaFunction")["Properties"]["Environment"]["Variables"]
     settings = Settings.from_env(env)
     assert settings.metrics_buckets == [] and settings.cross_account_role is None
+    assert settings.failure_log_lines == 0
+
+
+def test_failure_log_lines_let_the_events_function_read_the_job_log_groups_only(
+    everything: Stack,
+) -> None:
+    statements = role_statements(everything.resources(), "EventsRole")
+    reads = [s for s in statements if "logs:GetLogEvents" in as_list(s["Action"])]
+    [statement] = reads
+    assert set(statement["Action"]) == {"logs:DescribeLogStreams", "logs:GetLogEvents"}
+    assert [r.rsplit(":log-group:", 1)[1] for r in statement["Resource"]] == [
+        "/aws/sagemaker/TrainingJobs:*",
+        "/aws/sagemaker/ProcessingJobs:*",
+        "/aws/sagemaker/TransformJobs:*",
+    ]
+    env = everything.resource("EventsLambdaFunction")["Properties"]["Environment"]["Variables"]
+    assert Settings.from_env(env).failure_log_lines == 20
 
 
 def test_cross_account_role_is_assumable_by_name_only(template: dict[str, Any]) -> None:
@@ -329,9 +349,15 @@ def test_there_are_sample_events() -> None:
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
-def test_rule_matches_sample_event(stack: Stack, path: Path) -> None:
+def test_rule_matches_sample_event(stack: Stack, template: dict[str, Any], path: Path) -> None:
+    event = sample(path)
     pattern = stack.resource("SageMakerEventsRule")["Properties"]["EventPattern"]
-    assert matches(pattern, sample(path))
+    if event["detail-type"] in BULK_DETAIL_TYPES:
+        # Left out by default (bulkDetailTypes=exclude); taken with include.
+        assert not matches(pattern, event)
+        taking = Stack(template, {"BulkDetailTypes": "include"})
+        pattern = taking.resource("SageMakerEventsRule")["Properties"]["EventPattern"]
+    assert matches(pattern, event)
 
 
 @pytest.mark.parametrize(
@@ -458,7 +484,9 @@ def test_central_bus_rule_forwards_other_accounts_events_to_the_same_queue(
     assert rule["Targets"] == home["Targets"]  # the queue, with the rules' dead-letter queue
     assert rule["Name"] != home["Name"]
     for path in SAMPLES:  # forwarded events keep their own account
-        assert matches(rule["EventPattern"], {**sample(path), "account": OTHER_ACCOUNT})
+        event = {**sample(path), "account": OTHER_ACCOUNT}
+        bulk = event["detail-type"] in BULK_DETAIL_TYPES  # left out, as on the home bus
+        assert matches(rule["EventPattern"], event) is not bulk
     statement = _queue_policy(everything)
     assert statement["Condition"]["ArnEquals"]["aws:SourceArn"] == [
         get_att("SageMakerEventsRule"),

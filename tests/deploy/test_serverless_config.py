@@ -497,7 +497,63 @@ def test_events_role_has_nothing_of_the_slack_function(resources: dict[str, Any]
     assert {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"} <= actions
     services = ("sagemaker", "lambda", "sts", "s3")
     assert {a for a in actions if a.split(":")[0] in services} == EVENTS_AWS_ACTIONS
-    assert not actions & {"logs:GetLogEvents", "logs:DescribeLogStreams"}  # SageMaker's logs
+    # SageMaker's job logs only through the optional FailureLogsPolicy (failureLogLines > 0).
+    unconditional = {**resources}
+    del unconditional["FailureLogsPolicy"]
+    logs_reads = {"logs:GetLogEvents", "logs:DescribeLogStreams"}
+    assert not actions_of(role_statements(unconditional, "EventsRole")) & logs_reads
+
+
+JOB_LOG_GROUPS = ("TrainingJobs", "ProcessingJobs", "TransformJobs")
+
+
+def test_iam_failure_logs_are_the_job_log_groups_read_only_and_only_when_asked(
+    resources: dict[str, Any],
+) -> None:
+    policy = resources["FailureLogsPolicy"]
+    assert policy["Condition"] == "ReadsFailureLogs"
+    assert policy["Properties"]["Roles"] == [{"Ref": "EventsRole"}]
+    [statement] = policy["Properties"]["PolicyDocument"]["Statement"]
+    # The calls of bot/aws/logs.py, the one reader (the Inspect button's, and the replies').
+    assert set(statement["Action"]) == {f"logs:{a}" for a in client_calls(AWS_CODE, "logs")}
+    assert set(statement["Action"]) == {"logs:DescribeLogStreams", "logs:GetLogEvents"}
+    arns = [r["Fn::Sub"] for r in statement["Resource"]]
+    assert arns == [
+        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+        f"/aws/sagemaker/{group}:*"
+        for group in JOB_LOG_GROUPS
+    ]
+    # Exactly the groups the reader reads.
+    from bot.aws.inspection import LOG_GROUPS
+
+    assert sorted(LOG_GROUPS.values()) == sorted(f"/aws/sagemaker/{g}" for g in JOB_LOG_GROUPS)
+
+
+@pytest.mark.parametrize(("lines", "reads"), [(None, False), ("0", False), ("20", True)])
+def test_failure_log_lines_setting_and_permission_follow_the_parameter(
+    raw: dict[str, Any], lines: str | None, reads: bool
+) -> None:
+    from bot.settings import Settings
+
+    params = {"failureLogLines": lines} if lines is not None else {}
+    resolved = Resolver(raw, params=params).resolve(raw)
+    settings = Settings.from_env(function_environment(resolved, "events"))
+    assert settings.failure_log_lines == int(lines or 0)
+    assert Stack(resolved["resources"]).condition("ReadsFailureLogs") is reads
+    slack = Settings.from_env(function_environment(resolved, "slack"))
+    assert slack.failure_log_lines == 0  # the events function's only
+
+
+def test_owner_tags_reach_the_events_function(raw: dict[str, Any]) -> None:
+    from bot.settings import Settings
+
+    default = Resolver(raw, params={}).resolve(raw)
+    assert Settings.from_env(function_environment(default, "events")).owner_tags == [
+        "slack-owner",
+        "owner",
+    ]
+    resolved = Resolver(raw, params={"ownerTags": "team-lead"}).resolve(raw)
+    assert Settings.from_env(function_environment(resolved, "events")).owner_tags == ["team-lead"]
 
 
 def test_iam_metrics_reads_are_what_the_evidence_calls_and_only_with_buckets(

@@ -25,6 +25,8 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     # type's: public channels, and the private ones the bot is in (direct messages and group
     # DMs are not subscribed: the bot cannot post in them).
     "conversations.info": ("channels:read", "groups:read"),
+    # an owner tag that names an email address; users:read.email needs users:read
+    "users.lookupByEmail": ("users:read", "users:read.email"),
 }
 # Scopes that no method call shows, and why the bot needs them.
 OTHER_SCOPES = {

@@ -1,6 +1,7 @@
 """Thread replies are one line: emoji, what changed, when, and the one fact that matters."""
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +9,7 @@ import pytest
 
 from bot.events.parse import parse_event
 from bot.render.context import RenderContext
+from bot.render.escape import Trusted
 from bot.render.renderer import Renderer
 from bot.render.views.replies import MAX_REPLY_CHARS, visible_length, visible_text
 from tests.conftest import load_sample, sample_paths
@@ -23,10 +25,12 @@ def reply(raw: dict[str, Any], context: RenderContext = REPLY) -> dict[str, Any]
 
 
 def line(message: dict[str, Any]) -> str:
-    """The reply's line; it must be its only block and its notification text too."""
+    """The reply's line; it must be its first block and its notification text too. Only
+    context lines may follow it (a hint, a mention)."""
     assert_valid_message(message)
     assert_no_foreign_tokens(message)
-    [block] = message["blocks"]
+    block, *after = message["blocks"]
+    assert all(b["type"] == "context" for b in after)
     assert block["type"] == "section" and set(block) == {"type", "text"}
     text: str = block["text"]["text"]
     assert message["text"] == text
@@ -210,3 +214,50 @@ def test_a_broken_reply_template_falls_back_to_the_line(tmp_path: Path) -> None:
     raw = failed_step("boom")
     message = Renderer(tmp_path).render(parse_event(raw), REPLY)
     assert line(message) == line(reply(copy.deepcopy(raw)))
+
+
+def context_lines(message: dict[str, Any]) -> list[str]:
+    """The context lines under a reply's line."""
+    return [b["elements"][0]["text"] for b in message["blocks"][1:]]
+
+
+def test_a_failure_reply_says_what_to_do_when_the_cause_is_well_known() -> None:
+    message = reply(failed_step("RuntimeError: CUDA out of memory. Tried to allocate 2 GiB"))
+    line(message)
+    assert context_lines(message) == [
+        ":bulb: The GPU ran out of memory: lower the batch size, or use an instance with more"
+        " GPU memory."
+    ]
+
+
+def test_a_timeout_reply_says_what_to_do() -> None:
+    message = reply(load_sample("training_job_state_change_max_runtime"))
+    line(message)
+    [hint] = context_lines(message)
+    assert hint.startswith(":bulb: The job hit its maximum runtime")
+
+
+def test_no_hint_for_an_unknown_cause_nor_on_a_success() -> None:
+    assert context_lines(reply(failed_step("ValueError: something new"))) == []
+    completed = reply(training_job(FailureReason="CUDA out of memory"))
+    assert context_lines(completed) == []
+
+
+def test_a_user_hint_in_a_reply_is_escaped(tmp_path: Path) -> None:
+    (tmp_path / "hints.json").write_text(
+        '[{"match": "quota", "hint": "Ask <!channel> in <#C1|ops> *now*"}]'
+    )
+    message = Renderer(tmp_path).render(parse_event(failed_step("quota reached")), REPLY)
+    line(message)
+    [hint] = context_lines(message)
+    assert "<!channel>" not in hint and "<#C1|ops>" not in hint
+    assert "&lt;!channel&gt;" in hint
+
+
+def test_an_alert_reply_mentions_the_owner_and_no_other_reply_does() -> None:
+    owner = Trusted("<@U0OWNER>")
+    failed = reply(failed_step("boom"), RenderContext(mode="reply", owner=owner))
+    line(failed)
+    assert context_lines(failed) == [":bust_in_silhouette: Owner: <@U0OWNER>"]
+    completed = reply(training_job(), RenderContext(mode="reply", owner=owner))
+    assert "U0OWNER" not in json.dumps(completed)

@@ -85,3 +85,21 @@ def test_viewers_and_the_bots_own_account(monkeypatch: pytest.MonkeyPatch) -> No
 def test_an_account_id_is_twelve_digits(value: str) -> None:
     with pytest.raises(ValidationError, match="account_id"):
         Settings.from_env({"CHATOPS_ACCOUNT_ID": value})
+
+
+def test_owner_tags_and_failure_log_lines() -> None:
+    defaults = Settings.from_env({})
+    assert defaults.owner_tags == ["slack-owner", "owner"]
+    assert defaults.failure_log_lines == 0  # off: logs may hold secrets
+    settings = Settings.from_env(
+        {"CHATOPS_OWNER_TAGS": "team-lead; owner", "CHATOPS_FAILURE_LOG_LINES": "50"}
+    )
+    assert settings.owner_tags == ["team-lead", "owner"]
+    assert settings.failure_log_lines == 50
+    assert Settings.from_env({"CHATOPS_OWNER_TAGS": ""}).owner_tags == []  # nobody mentioned
+
+
+@pytest.mark.parametrize("value", ["-1", "51", "all"])
+def test_failure_log_lines_are_bounded(value: str) -> None:
+    with pytest.raises(ValidationError, match="failure_log_lines"):
+        Settings.from_env({"CHATOPS_FAILURE_LOG_LINES": value})

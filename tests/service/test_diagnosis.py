@@ -163,8 +163,16 @@ def test_a_refused_token_says_where_to_put_the_new_one() -> None:
 
 def test_scopes_check() -> None:
     assert d.scopes_check(GOOD, SOURCE).outcome is Outcome.OK
-    extra = SlackIdentity(bot_id="B", scopes=frozenset({*d.REQUIRED_SCOPES, "users:read"}))
-    assert "Also granted, never used: `users:read`." in d.scopes_check(extra, SOURCE).detail
+    extra = SlackIdentity(bot_id="B", scopes=frozenset({*d.REQUIRED_SCOPES, "files:write"}))
+    assert "Also granted, never used: `files:write`." in d.scopes_check(extra, SOURCE).detail
+    # An app installed before owners were mentioned lacks the email lookup's scopes.
+    before = SlackIdentity(
+        bot_id="B", scopes=frozenset(d.REQUIRED_SCOPES) - {"users:read", "users:read.email"}
+    )
+    check = d.scopes_check(before, SOURCE)
+    assert check.outcome is Outcome.FAIL
+    assert "`users:read.email`: mention a resource's owner named by an email tag" in check.detail
+    assert "Reinstall" in (check.fix or "")
     missing = SlackIdentity(bot_id="B", scopes=frozenset({"chat:write", "commands"}))
     check = d.scopes_check(missing, SOURCE)
     assert check.outcome is Outcome.FAIL

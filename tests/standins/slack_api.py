@@ -112,6 +112,7 @@ DEFAULT_PER_MINUTE: Mapping[str, float] = {
     "views.open": TIER_4,
     "views.update": TIER_4,
     "users.info": TIER_4,
+    "users.lookupByEmail": TIER_3,
     "usergroups.users.list": TIER_2,
     "conversations.info": TIER_3,
     "conversations.history": TIER_3,
@@ -135,6 +136,7 @@ METHOD_SCOPES: Mapping[str, tuple[str, ...]] = {
     "chat.postEphemeral": ("chat:write",),
     "usergroups.users.list": ("usergroups:read",),
     "users.info": ("users:read",),
+    "users.lookupByEmail": ("users:read.email",),
 }
 #: Conversation type -> the scope conversations.info needs, and the one history/replies need.
 CONVERSATION_READ_SCOPES: Mapping[str, str] = {
@@ -695,7 +697,8 @@ class SlackStandin:
             None accepts any channel id.
         usergroups: user group id -> member user ids, for ``usergroups.users.list``.
         users: user id -> fields merged into the fake profile; when given, other ids get
-            ``user_not_found``.
+            ``user_not_found``, and only these users' addresses are found by
+            ``users.lookupByEmail`` (others: ``users_not_found``).
         scopes: the tokens' scopes (default :data:`DEFAULT_SCOPES`).
         rate_limits: False (default, no limits), True (Slack's limits) or a RateLimitConfig.
         time_scale: real seconds per simulated second (0.01 = 100x faster); scales the
@@ -1077,6 +1080,7 @@ class SlackStandin:
             "views.update": self._views_update,
             "usergroups.users.list": self._usergroups_users_list,
             "users.info": self._users_info,
+            "users.lookupByEmail": self._users_lookup_by_email,
             "conversations.info": self._conversations_info,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
@@ -1288,6 +1292,19 @@ class SlackStandin:
         if not user_id or (self.users is not None and user_id not in self.users):
             raise ApiError("user_not_found")
         return {"ok": True, "user": self._fake_user(user_id)}
+
+    def _users_lookup_by_email(self, p: _Params) -> dict[str, Any]:
+        """Only the users the stand-in was given (``users=``) have an address (their profile's
+        ``email``, else the fake one); any other address is ``users_not_found``, as Slack
+        answers an address nobody in the workspace has."""
+        email = (p.text("email") or "").strip().lower()
+        if not email:
+            raise _invalid_arguments(["missing required field: email"])
+        for user_id in self.users or {}:
+            user = self._fake_user(user_id)
+            if str(user["profile"].get("email", "")).lower() == email:
+                return {"ok": True, "user": user}
+        raise ApiError("users_not_found")
 
     def _fake_user(self, user_id: str) -> dict[str, Any]:
         name = f"user-{user_id.lower()}"

@@ -592,3 +592,32 @@ def test_response_url_shows_valid_blocks_and_refuses_invalid_ones(slack_api: Sla
     # THEN Slack says so and shows nothing
     assert (refused.status_code, refused.body) == (400, "invalid_blocks")
     assert [r["text"] for r in slack_api.responses("cmd")] == ["fine"]
+
+
+OWNER_PROFILE = {"profile": {"email": "Ada@Example.com", "display_name": "ada"}}
+
+
+@pytest.mark.slack_api(users={"U0ADA": OWNER_PROFILE, "U0BOB": {}})
+def test_users_lookup_by_email_finds_the_workspaces_user_whatever_the_case(
+    client: WebClient,
+) -> None:
+    user = client.users_lookupByEmail(email="ada@example.COM")["user"]
+    assert user["id"] == "U0ADA"
+    assert client.users_lookupByEmail(email="user-u0bob@example.com")["user"]["id"] == "U0BOB"
+    with pytest.raises(SlackApiError) as info:
+        client.users_lookupByEmail(email="nobody@example.com")
+    assert info.value.response["error"] == "users_not_found"
+
+
+@pytest.mark.slack_api(users={"U0ADA": OWNER_PROFILE}, scopes=["chat:write", "users:read"])
+def test_users_lookup_by_email_needs_users_read_email(client: WebClient) -> None:
+    with pytest.raises(SlackApiError) as info:
+        client.users_lookupByEmail(email="ada@example.com")
+    assert info.value.response["error"] == "missing_scope"
+    assert info.value.response["needed"] == "users:read.email"
+
+
+def test_users_lookup_by_email_is_tier_3() -> None:
+    limiter = RateLimiter(RateLimitConfig(), time_scale=1.0, clock=lambda: 0.0)
+    assert all(limiter.admit("users.lookupByEmail", None) == 0 for _ in range(50))
+    assert limiter.admit("users.lookupByEmail", None) == pytest.approx(60 / 50)

@@ -19,6 +19,7 @@ from bot.store import (
     ApprovalRecord,
     AuditRecord,
     ChannelFailure,
+    EmailUser,
     Reminder,
     Store,
     Subscription,
@@ -887,3 +888,23 @@ def test_package_metrics_past_their_expiry_are_gone(store: Store) -> None:
     assert store.get_package_metrics(METRICS_PACKAGE) is None
     store.put_package_metrics(METRICS_PACKAGE, READ, ttl_seconds=DAY)
     assert store.get_package_metrics(METRICS_PACKAGE) == READ
+
+
+EMAIL_KEY = "3f1c0e9a-digest-of-an-address"
+
+
+def test_an_email_user_is_kept_until_its_expiry(store: Store) -> None:
+    assert store.get_email_user(EMAIL_KEY) is None
+    store.put_email_user(EMAIL_KEY, "U0OWNER", ttl_seconds=DAY)
+    assert store.get_email_user(EMAIL_KEY) == EmailUser("U0OWNER")
+    assert store.get_email_user(EMAIL_KEY + "x") is None
+    store.put_email_user(EMAIL_KEY, "U0OWNER", ttl_seconds=-1)
+    assert store.get_email_user(EMAIL_KEY) is None
+
+
+def test_an_unknown_email_is_kept_as_unknown_not_as_absent(store: Store) -> None:
+    store.put_email_user(EMAIL_KEY, None, ttl_seconds=DAY)
+    assert store.get_email_user(EMAIL_KEY) == EmailUser(None)
+    # A later answer replaces it (the user joined the workspace).
+    store.put_email_user(EMAIL_KEY, "W0LATER", ttl_seconds=DAY)
+    assert store.get_email_user(EMAIL_KEY) == EmailUser("W0LATER")

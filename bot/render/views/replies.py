@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.events.identity import ResourceKind
-from bot.events.status import StatusClass
+from bot.events.status import ALERTS, StatusClass
 from bot.render.escape import Trusted, mrkdwn_escape
 from bot.render.formatting import as_list, dig, number, one_line
 
@@ -54,15 +54,18 @@ class ReplyLine(NamedTuple):
 
 def reply(event: SageMakerEvent, context: RenderContext, links: ResourceLinks) -> dict[str, Any]:
     """The view of ``_reply.json.j2``: ``reply_line`` (a ``ReplyLine``), ``reply_fact``
-    (the fact as plain text, before clipping; escaped by the template's ``finalize``) and
-    ``reply_ask``: the approvers' mentions when the reply says a package now waits for them
-    (the line's limit is the event's text; the mentions go on a line of their own)."""
+    (the fact as plain text, before clipping; escaped by the template's ``finalize``),
+    ``reply_ask``: the approvers' mentions when the reply says a package now waits for them,
+    and ``reply_owner``: the owner's mention when the reply is an alert (a failure, a timeout,
+    violations). The line's limit is the event's text; mentions and the hint (the renderer's
+    ``hint``) go on lines of their own."""
     fact = reply_fact(event, context)
     waits = event.kind is ResourceKind.MODEL_PACKAGE and event.status_class is StatusClass.WAITING
     return {
         "reply_line": reply_line(event, context, fact),
         "reply_fact": fact,
         "reply_ask": context.approvers if waits and context.decision is None else None,
+        "reply_owner": context.owner if event.status_class in ALERTS else None,
     }
 
 
