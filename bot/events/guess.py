@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.events.status import StatusClass, classify, normalize_status
+from bot.events.status import StatusClass, classify, level_status, normalize_status
 
 # Fields whose text says what went wrong, best first; and fields that say how it went.
 FAILURE_KEYS = ("failurereason", "failuremessage", "errormessage", "errorreason", "error")
@@ -27,16 +27,6 @@ _PREVIOUS = ("previous", "old", "last", "prior", "from")
 # Longer than any status word: a sentence in a status field is not a status.
 MAX_STATUS_CHARS = 64
 
-_LEVELS = {
-    "error": StatusClass.FAILED,
-    "critical": StatusClass.FAILED,
-    "fatal": StatusClass.FAILED,
-    "severe": StatusClass.FAILED,
-    "emergency": StatusClass.FAILED,
-    "alert": StatusClass.FAILED,
-    "warn": StatusClass.WARNING,
-    "warning": StatusClass.WARNING,
-}
 
 # The state a detail-type ends with: "… Create Failed", "… Created", "… Maintenance In
 # Progress", "… Expired". "… State Change", "… Event" and "… Creating Run" name no state.
@@ -79,9 +69,8 @@ class Guess:
     @property
     def level_class(self) -> StatusClass | None:
         """FAILED for an ``Error`` level, WARNING for a ``Warn``; ``None`` for the rest."""
-        if self.level is None or not isinstance(self.level.value, str):
-            return None
-        return _LEVELS.get(self.level.value.strip().lower())
+        word = level_status(self.level.value) if self.level is not None else None
+        return classify(word) if word in ("Error", "Warning") else None
 
     def shown(self) -> set[tuple[str, ...]]:
         """The paths of the fields found, which a card shows in their own places."""

@@ -27,7 +27,7 @@ from pydantic_core import core_schema
 from bot.events.coerce import first_string, parse_number, parse_tags, parse_timestamp
 from bot.events.guess import Guess, guess, status_from_detail_type
 from bot.events.identity import Arn, ResourceKind, ResourceRef
-from bot.events.status import StatusClass, classify, normalize_status
+from bot.events.status import StatusClass, classify, level_status, normalize_status
 
 T = TypeVar("T")
 
@@ -866,11 +866,6 @@ def _cluster_ref(cluster_arn: object, cluster_name: object) -> ResourceRef | Non
     )
 
 
-# HyperPod's documentation spells the middle level ``Warn``; the brief's and some samples'
-# ``Warning`` is the same level.
-EVENT_LEVELS = {"info": "Info", "warn": "Warning", "warning": "Warning", "error": "Error"}
-
-
 class ClusterEventDetail(Detail):
     """An event of a HyperPod cluster, an instance group or an instance. EventBridge nests the
     record in ``detail.EventDetails`` (its own ``EventDetails.EventMetadata`` holds the
@@ -904,7 +899,7 @@ class ClusterEventDetail(Detail):
         raw = self.field("EventLevel")
         if not isinstance(raw, str) or not raw.strip():
             return None
-        return EVENT_LEVELS.get(raw.strip().lower(), normalize_status(raw))
+        return level_status(raw) or normalize_status(raw)
 
     @property
     def status(self) -> str | None:

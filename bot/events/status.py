@@ -177,6 +177,32 @@ _KIND_OVERRIDES: dict[tuple[str, str], StatusClass] = {
 }
 
 
+# Severity levels (a HyperPod cluster event's ``EventLevel``, any detail's ``Level`` or
+# ``Severity``) as the status word a card shows; ``classify`` gives their class. HyperPod's
+# documentation spells the middle level ``Warn``; some samples say ``Warning``.
+_LEVELS = {
+    "info": "Info",
+    "informational": "Info",
+    "notice": "Info",
+    "warn": "Warning",
+    "warning": "Warning",
+    "error": "Error",
+    "critical": "Error",
+    "fatal": "Error",
+    "severe": "Error",
+    "emergency": "Error",
+    "alert": "Error",
+}
+
+
+def level_status(raw: object) -> str | None:
+    """The status word of a severity level (``Info``, ``Warning``, ``Error``); ``None`` for
+    anything that is not a level."""
+    if not isinstance(raw, str):
+        return None
+    return _LEVELS.get(raw.strip().lower())
+
+
 def classify(status: str | None, kind: str | None = None) -> StatusClass:
     """Classify a normalised status, with per-kind overrides where a word means something else."""
     if status is None:
