@@ -250,6 +250,8 @@ def _variables(
         pipeline_execution_arn=pipeline_execution if isinstance(pipeline_execution, str) else None,
         model_package_group=detail.field("ModelPackageGroupName"),
     )
+    if event.status == "Deleted":  # its page is gone with it; its logs stay
+        links = links._replace(console=None, studio=False)
     kind_title = resource.kind.title
     status_class = event.status_class
     variables = {

@@ -293,6 +293,16 @@ def test_a_deleted_model_says_deleted() -> None:
     assert "State change" not in visible(message)
 
 
+def test_a_deleted_resource_links_no_page_of_its_own() -> None:
+    # GIVEN a model that exists and the same model deleted
+    _, created = render(load_sample("model_state_change"))
+    _, deleted = render(load_sample("model_state_change_deleted"))
+    # THEN the live one links its console page and the deleted one links none: it is gone
+    assert "#/models/model-name" in json.dumps(created)
+    assert "#/models/model-name" not in json.dumps(deleted)
+    assert "Console" not in visible(deleted)
+
+
 @pytest.mark.parametrize(
     ("detail", "status"),
     [
