@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.errors import EventInputError
+from bot.events.guess import subject_of
 from bot.events.identity import ARN_KINDS, Arn, ResourceKind, ResourceRef
 from bot.events.models import Detail, EventEnvelope, GenericDetail
 from bot.events.registry import GENERIC, EventSpec, spec_for
@@ -33,6 +34,16 @@ class SageMakerEvent:
     @property
     def kind(self) -> ResourceKind:
         return self.resource.kind
+
+    @property
+    def kind_title(self) -> str:
+        """What the event is about, as a card and a reply name it: the kind's title, or for a
+        kind the bot does not know, what its detail-type names ("Tracking server")."""
+        if self.resource.kind is ResourceKind.OTHER:
+            subject = subject_of(self.envelope.detail_type)
+            if subject:
+                return subject[:1].upper() + subject[1:].lower()
+        return self.resource.kind.title
 
     @property
     def id(self) -> str | None:

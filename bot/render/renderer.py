@@ -252,7 +252,7 @@ def _variables(
     )
     if event.status == "Deleted":  # its page is gone with it; its logs stay
         links = links._replace(console=None, studio=False)
-    kind_title = resource.kind.title
+    kind_title = event.kind_title
     status_class = event.status_class
     variables = {
         "e": event,

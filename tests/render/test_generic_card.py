@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.events.parse import parse_event
+from bot.render.context import RenderContext
 from bot.render.renderer import Renderer
 from bot.render.views import generic
 from tests.conftest import load_sample
@@ -91,6 +92,16 @@ def test_the_status_can_come_from_the_detail_type() -> None:
     assert facts["*CreationTime*"].startswith("<!date^")  # in each reader's time zone
     # The name and the ARN are the title and the context, not facts again.
     assert "*TrackingServerName*" not in facts and "*TrackingServerArn*" not in facts
+
+
+def test_a_reply_names_what_the_detail_type_is_about() -> None:
+    # GIVEN a tracking server's failure, a kind the bot has no card for
+    event = parse_event(load_sample("generic_tracking_server_create_failed"))
+    # WHEN it is a one-line reply in its thread
+    reply = RENDERER.render(event, RenderContext(mode="reply"))
+    # THEN the line says "Tracking server", as the card does, not "SageMaker resource"
+    assert reply["text"].startswith(":x: Tracking server *team-mlflow*: ")
+    assert "SageMaker resource" not in json.dumps(reply)
 
 
 def test_a_level_field_sets_the_severity_and_the_description_is_text() -> None:

@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.events.coerce import parse_timestamp
-from bot.events.guess import FAILURE_KEYS, Found, Guess, guess, scalar_fields, subject_of
-from bot.events.identity import ResourceKind
+from bot.events.guess import FAILURE_KEYS, Found, Guess, guess, scalar_fields
 from bot.events.status import ALERTS, StatusClass
 from bot.render.escape import Trusted, code
 from bot.render.formatting import as_list, compact_json, one_line, s3, when
@@ -82,7 +81,6 @@ def _view(event: SageMakerEvent) -> dict[str, Any]:
     raw = event.raw.get("detail")
     detail = raw if isinstance(raw, Mapping) else {}
     found = guess(detail, detail_type)
-    subject = subject_of(detail_type)
     failure_label = _failure_label(event.status_class, found) if event.failure_reason else None
     title = " ".join(detail_type.split()) if isinstance(detail_type, str) else ""
     facts = _facts(event, detail, found)
@@ -90,9 +88,7 @@ def _view(event: SageMakerEvent) -> dict[str, Any]:
     return {
         "title": title or DEFAULT_TITLE,
         # "Tracking server is CreateFailed": the detail-type's words when they name a subject.
-        "subject": subject[:1].upper() + subject[1:].lower()
-        if subject and event.resource.kind is ResourceKind.OTHER
-        else event.resource.kind.title,
+        "subject": event.kind_title,
         "level": one_line(found.level.value, 40) if found.level else None,
         "failure_label": failure_label,
         "texts": _texts(found, event.failure_reason if failure_label else None),

@@ -73,7 +73,7 @@ def reply_line(event: SageMakerEvent, context: RenderContext, fact: str | None) 
     """The line of a reply, ``fact`` clipped so that it shows at most ``MAX_REPLY_CHARS``."""
     emoji = event.style.emoji
     name = _bold(one_line(event.resource.display_name, MAX_NAME))
-    subject = f"{event.resource.kind.title} {name.text}"
+    subject = f"{event.kind_title} {name.text}"
     status = one_line(event.status or "State change", MAX_STATUS)
     previous = context.previous_status or event.detail.previous_status
     sub_status = event.detail.sub_status
@@ -86,7 +86,7 @@ def reply_line(event: SageMakerEvent, context: RenderContext, fact: str | None) 
         (len(before) + 3 if before else 0) + len(status) + (len(after) + 3 if after else 0)
     )
     when = _time(event.time)
-    used = len(f"{emoji} {event.resource.kind.title} : ") + name.visible + change_visible
+    used = len(f"{emoji} {event.kind_title} : ") + name.visible + change_visible
     used += len(SEPARATOR) + when[1] if when else 0
     room = MAX_REPLY_CHARS - used - len(SEPARATOR)
     clipped = _clip(fact, room) if fact else None
