@@ -670,6 +670,74 @@ def failed_training_events(ids: _Ids) -> list[dict[str, Any]]:
     ]
 
 
+HYPERPOD = f"{PREFIX}:cluster/k7r2m9x4q1dz"  # a HyperPod cluster's ARN names its id
+
+
+def hyperpod_events(ids: _Ids) -> list[dict[str, Any]]:
+    """A HyperPod cluster scaling its GPU group out: one instance cannot be had (an Error
+    event, the alert), the cluster settles one short."""
+
+    def state(minutes: float, status: str, p5_now: int) -> dict[str, Any]:
+        groups = [
+            ("controller", "ml.m5.xlarge", 1, 1),
+            ("worker-p5", "ml.p5.48xlarge", p5_now, 4),
+        ]
+        return _event(
+            ids,
+            "SageMaker HyperPod Cluster State Change",
+            minutes,
+            HYPERPOD,
+            {
+                "ClusterArn": HYPERPOD,
+                "ClusterName": "llm-pretrain",
+                "ClusterStatus": status,
+                "InstanceGroups": [
+                    {
+                        "InstanceGroupName": name,
+                        "InstanceType": instance_type,
+                        "CurrentCount": now,
+                        "TargetCount": target,
+                        "Status": "InService" if now == target else "Updating",
+                    }
+                    for name, instance_type, now, target in groups
+                ],
+                "NodeRecovery": "Automatic",
+            },
+        )
+
+    def cluster_event(minutes: float, level: str, text: str, failure: str | None) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "EventId": f"0c1d2e3f-0000-4000-8000-{int(minutes * 100):012d}",
+            "ClusterArn": HYPERPOD,
+            "ClusterName": "llm-pretrain",
+            "InstanceGroupName": "worker-p5",
+            "ResourceType": "InstanceGroup",
+            "EventTime": _ms(minutes),
+            "EventLevel": level,
+            "Description": text,
+        }
+        if failure:
+            record["EventDetails"] = {
+                "EventMetadata": {"InstanceGroup": {"FailureMessage": failure}}
+            }
+        return _event(
+            ids, "SageMaker HyperPod Cluster Event", minutes, HYPERPOD, {"EventDetails": record}
+        )
+
+    return [
+        state(12, "Updating", 2),
+        cluster_event(13, "Info", "Scaling InstanceGroup worker-p5 from 2 to 4 instances", None),
+        cluster_event(
+            21,
+            "Error",
+            "Instance creation in Cluster llm-pretrain and InstanceGroup worker-p5 failed",
+            "We currently do not have sufficient capacity to launch new ml.p5.48xlarge "
+            "instances. Please try again.",
+        ),
+        state(24, "InService", 3),
+    ]
+
+
 def scenario(*, seed: int = 7) -> list[dict[str, Any]]:
     """The demo events in arrival order: mostly chronological, with duplicates and a few
     late arrivals, as EventBridge and SQS really deliver them."""
@@ -680,6 +748,7 @@ def scenario(*, seed: int = 7) -> list[dict[str, Any]]:
         failed_training_events(ids),
         endpoint_events(ids),
         failed_pipeline_events(ids),
+        hyperpod_events(ids),
     ]
     events = sorted((e for stream in streams for e in stream), key=lambda e: e["time"])
     rng = random.Random(seed)

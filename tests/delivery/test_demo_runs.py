@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.demo import NIGHTLY, _Ids, failed_pipeline_events, pipeline_events
+from bot.demo import NIGHTLY, _Ids, failed_pipeline_events, hyperpod_events, pipeline_events
 from bot.events.identity import ResourceKind
 from bot.events.parse import parse_event
 from tests.delivery.conftest import CHANNEL, DelivererFactory
@@ -57,6 +57,26 @@ def test_the_nightly_run_is_one_thread_with_one_broadcast_the_approval_card(
     assert buttons(card) == ["Approve", "Reject"]
     # the jobs are on their steps' lines, not replies of their own
     assert not any(f"pipelines-{NIGHTLY}" in r.text for r in replies)
+
+
+def test_the_clusters_scale_out_is_one_thread_and_its_capacity_error_one_alert(
+    make_deliverer: DelivererFactory, slack_api: SlackStandin
+) -> None:
+    # GIVEN the demo's HyperPod cluster: it scales out, one instance cannot be had
+    deliverer = make_deliverer()
+    for event in hyperpod_events(_Ids()):
+        deliverer.deliver_raw(event)
+
+    # THEN one thread, its parent the cluster in service
+    [parent] = parents(slack_api)
+    assert header(parent).startswith(":white_check_mark: InService · HyperPod cluster llm-pretrain")
+    replies = slack_api.thread(CHANNEL, parent.ts)
+    # the Info event posts nothing; the Error is the one broadcast, with its message and hint
+    assert not any("Scaling InstanceGroup" in r.text for r in replies)
+    [alert] = [r for r in replies if r.reply_broadcast]
+    assert alert.text.startswith(":x: HyperPod cluster *llm-pretrain")
+    assert "sufficient capacity to launch new ml.p5.48xlarge" in alert.text
+    assert ":bulb:" in json.dumps(alert.blocks)
 
 
 def test_the_failed_run_broadcasts_once_with_the_jobs_reason(

@@ -31,7 +31,7 @@ def test_demo_without_token_prints_threads_and_writes_page(
     # package the nightly run made are in the run's thread (the package as its approval card,
     # broadcast), and so is the failed run's training job
     parents = [line for line in lines if line.startswith("  ● ")]
-    assert len(parents) == 5
+    assert len(parents) == 6
     assert any(
         "↳ ✋ Model package churn-models/7: PendingManualApproval  [also sent to the channel]" in ln
         for ln in lines
@@ -39,14 +39,16 @@ def test_demo_without_token_prints_threads_and_writes_page(
     assert any("Pipeline execution nightly-2026-11-25: Executing → Succeeded" in p for p in parents)
     assert any("Training job churn-experiment-gpu-03: Failed" in p for p in parents)
     assert any("Endpoint churn-scoring: InService" in p for p in parents)
+    assert any("HyperPod cluster llm-pretrain: InService" in p for p in parents)
     assert any("Pipeline execution tenure-buckets-test: Executing → Failed" in p for p in parents)
     assert not any("pipelines-" in p for p in parents)  # a run's jobs have no thread of their own
     # Steps reply in their execution's thread; the failures are broadcast, once per thread
     assert any("↳ ✅ Pipeline step *RegisterModel*: Starting → *Succeeded*" in ln for ln in lines)
     broadcasts = [line for line in lines if "[also sent to the channel]" in line]
-    assert len(broadcasts) == 3  # the approval card, the failed run's job, the failed job
+    # the approval card, the failed run's job, the failed job, the cluster's capacity error
+    assert len(broadcasts) == 4
     assert any("AlgorithmError" in line and "pipelines-w5n8d2h6kq3j" in line for line in broadcasts)
-    assert "16 duplicate" in out
+    assert "17 duplicate" in out
     html = page.read_text()
     assert "churn-scoring" in html
     assert "<script" not in html
