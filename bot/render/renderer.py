@@ -267,7 +267,10 @@ def _variables(
         "ctx": context,
         # What the base template shows of every event, computed once here.
         "display_name": resource.display_name,
-        "status_text": event.status or "State change",
+        # A parent known only through its children (a placeholder: no time of its own) has
+        # no status yet; saying "State change" would claim an event nobody saw.
+        "status_text": event.status
+        or ("Status not reported yet" if event.time is None else "State change"),
         "previous": context.previous_status or detail.previous_status,
         "sub_status": detail.sub_status
         or (ATTENTION_WORDS.get(event.attention) if event.attention else None),

@@ -94,6 +94,9 @@ def test_an_error_is_broadcast_once(store: Store, slack_api: SlackStandin) -> No
     # THEN one broadcast reply, in the cluster's thread
     [cluster] = parents(slack_api)
     assert "HyperPod cluster sample-cluster" in cluster.blocks[0]["text"]["text"]
+    # whose status nobody reported yet: it says so, it claims no "State change"
+    assert "Status not reported yet" in cluster.blocks[0]["text"]["text"]
+    assert "State change" not in text(cluster)
     broadcasts = [c for c in slack_api.calls("chat.postMessage") if c.params.get("reply_broadcast")]
     assert len(broadcasts) == 1
     assert len(slack_api.thread(CHANNEL, cluster.ts)) == 1
