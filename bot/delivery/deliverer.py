@@ -653,7 +653,7 @@ class Deliverer:
             current = merged.written
             # A flood's child (a labeling task, a cluster's Info event) edits the parent only
             # when its fold took the refresh turn (bot/delivery/throttle.py).
-            flood = throttle.throttled(event)
+            flood = st.throttled(event)
             if current and (turn or not flood):
                 # Parent first, reply second: a retry repeats the update, never the reply.
                 # A flood's turn is one update: what changes meanwhile shows at the next turn.

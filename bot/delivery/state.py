@@ -11,8 +11,10 @@ from bot.delivery import throttle
 from bot.delivery.children import CHILD_PREFIX, JOB_PREFIX, STEP_PREFIX, TRIAL_PREFIX
 from bot.events.identity import ResourceKind, ResourceRef
 from bot.events.models import (
+    ClusterEventDetail,
     EndpointDeploymentDetail,
     FeatureGroupDetail,
+    LabelingTaskDetail,
     ModelPackageDetail,
     ProductionVariantModel,
     TrainingJobDetail,
@@ -150,6 +152,26 @@ def is_trial(event: SageMakerEvent) -> bool:
     )
 
 
+def is_labeling_task(event: SageMakerEvent) -> bool:
+    """A task of a labeling job: it counts in its job's parent, never posts a message."""
+    return isinstance(event.detail, LabelingTaskDetail) and event.parent is not None
+
+
+def is_cluster_event(event: SageMakerEvent) -> bool:
+    """An event of a HyperPod cluster (not a node's health): it belongs in the cluster's."""
+    return isinstance(event.detail, ClusterEventDetail)
+
+
+def is_info(event: SageMakerEvent) -> bool:
+    """A cluster event of level Info: the cluster at work, its parent's "last event" line."""
+    return is_cluster_event(event) and event.status == "Info"
+
+
+def throttled(event: SageMakerEvent) -> bool:
+    """A child whose parent refreshes at most every ``throttle.REFRESH_SECONDS``."""
+    return is_labeling_task(event) or is_info(event)
+
+
 def run_pointer_key(tuning: str) -> str:
     """Where a channel notes that a tuning job belongs to a run's thread. A tuning job's name
     cannot carry its run (32 characters at most): only its step's metadata says so."""
@@ -215,12 +237,12 @@ def next_step(
     """The delivery rules in one place, pure: ``current`` is the store's word on whether the
     event's state is the newest of its resource, ``previous`` the status shown before it,
     ``has_card`` whether a run's package already has its card in this channel."""
-    if root.is_child and throttle.is_labeling_task(event):
+    if root.is_child and is_labeling_task(event):
         # A task only counts in its job's parent: never a message of its own, even failed.
         return Next.ROLL_UP if current else Next.LATE
     if not current:
         return Next.LATE_ALERT if is_alert(event) else Next.LATE
-    if root.is_child and throttle.is_info(event):
+    if root.is_child and is_info(event):
         return Next.EDIT  # the parent's "last event" line; a busy cluster's thread stays short
     if root.is_child and is_trial(event) and (rollup_tuning or root.run is not None):
         return Next.ROLL_UP
@@ -273,7 +295,7 @@ def fingerprint(event: SageMakerEvent) -> str:
     """What makes one state distinct from another for this kind of resource."""
     detail = event.detail
     parts: list[str] = [event.status or "-"]
-    if throttle.is_labeling_task(event) or throttle.is_cluster_event(event):
+    if is_labeling_task(event) or is_cluster_event(event):
         # One resource may stand for many tasks or events (none named by an id): each event
         # is a state of its own.
         parts.append(_own_id(event))
@@ -290,7 +312,8 @@ def fingerprint(event: SageMakerEvent) -> str:
 
 def _own_id(event: SageMakerEvent) -> str:
     """A task's or cluster event's own id, else the EventBridge event's."""
-    own = event.detail.field("EventId") or getattr(event.detail, "task_id", None)
+    detail = event.detail
+    own = detail.task_id if isinstance(detail, LabelingTaskDetail) else detail.field("EventId")
     return str(own or event.id or "-")
 
 
@@ -410,8 +433,8 @@ def child_entry(event: SageMakerEvent) -> dict[str, Any]:
             if event.status_class is StatusClass.FAILED
             else None,
         )
-    if throttle.is_cluster_event(event):
-        entry["description"] = _clip(getattr(detail, "description", None), MAX_REASON)
+    if isinstance(detail, ClusterEventDetail):  # a cluster event: its parent's "last event"
+        entry["description"] = _clip(detail.description, MAX_REASON)
     if is_trial(event):
         assert event.parent is not None
         entry["tuning"] = event.parent.name
@@ -442,11 +465,11 @@ def child_key(event: SageMakerEvent, root: Root | None = None) -> str:
         and not is_trial(event)
     ):
         return f"{JOB_PREFIX}{event.kind.value}:{event.resource.name}"
-    if throttle.is_labeling_task(event):
+    if is_labeling_task(event):
         # Each task counts once in each status it reports (``_own_id``: its id, or without
         # one the event's): redelivered or out of order, the counts stay right.
         return f"{ch.TASK_PREFIX}{_own_id(event)}#{event.status or '-'}"
-    if throttle.is_cluster_event(event):
+    if is_cluster_event(event):
         return ch.EVENT_PREFIX + _own_id(event)
     if event.kind is ResourceKind.CLUSTER:
         return ch.NODE_PREFIX + event.resource.name  # a node's health
@@ -489,7 +512,7 @@ def fold_child(
     entry = {**child_entry(event), **previous_entry(event, previous)}
     before = children_summary(state)
     summary = ch.fold(before, key, known, entry)
-    if now is not None and throttle.throttled(event):
+    if now is not None and throttled(event):
         summary = throttle.stamp(before, summary, now)
     return entry, summary
 

@@ -1,6 +1,7 @@
 """How often the children that come in floods refresh their parent: pure.
 
-A labeling job's tasks (one event per task and status: 10,000 for a job of 10,000 objects)
+Which children these are is ``bot/delivery/state.py``'s ``throttled``. A labeling job's tasks
+(one event per task and status: 10,000 for a job of 10,000 objects)
 and a HyperPod cluster's Info events (several per instance it starts) would each edit their
 parent, and Slack's ``chat.update`` is Tier 3: about 50 a minute per workspace. So these
 children change the parent's counters at most once every ``REFRESH_SECONDS``: the thread's
@@ -21,35 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.events.identity import ResourceKind
-from bot.events.parse import SageMakerEvent
-
 REFRESH_SECONDS = 30.0  # two edits a minute per parent leaves room for 20 busy ones
 REFRESHED_KEY = "refreshed_at"
-
-
-def is_labeling_task(event: SageMakerEvent) -> bool:
-    """A task of a labeling job: it counts in its job's parent, never posts a message."""
-    return (
-        event.kind is ResourceKind.LABELING
-        and event.parent is not None
-        and event.spec.template == "labeling_task"
-    )
-
-
-def is_cluster_event(event: SageMakerEvent) -> bool:
-    """An event of a HyperPod cluster (not a node's health): it belongs in the cluster's."""
-    return event.kind is ResourceKind.CLUSTER and event.spec.template == "cluster_event"
-
-
-def is_info(event: SageMakerEvent) -> bool:
-    """A cluster event of level Info: the cluster at work, its parent's "last event" line."""
-    return is_cluster_event(event) and event.status == "Info"
-
-
-def throttled(event: SageMakerEvent) -> bool:
-    """A child whose parent refreshes at most every ``REFRESH_SECONDS``."""
-    return is_labeling_task(event) or is_info(event)
 
 
 def stamp(before: dict[str, Any], after: dict[str, Any], now: float) -> dict[str, Any]:
