@@ -190,6 +190,11 @@ class Detail(Lax):
         variant status), when it says more than the status itself."""
         return None
 
+    @property
+    def implied_class(self) -> StatusClass | None:
+        """How it went when no status word says (only a detail of an unknown type can tell)."""
+        return None
+
     def parent(self) -> ResourceRef | None:
         return None
 
@@ -197,27 +202,34 @@ class Detail(Lax):
         return None
 
 
-def existence_status(detail: Detail, described_by: tuple[str, ...]) -> str:
-    """Created or Deleted, for the resources whose events carry no status (models, endpoint
-    configs, lifecycle configs: AWS's schemas name none, and its guide says a model's event
-    comes when it "is either created or deleted"). A status field, when one is there, wins.
-    Otherwise an event that describes the resource (its containers, variants, scripts or
+class ExistenceDetail(Detail):
+    """A resource whose events carry no status (models, endpoint configs, lifecycle configs:
+    AWS's schemas name none, and its guide says a model's event comes when it "is either
+    created or deleted"). A status field, when one is there, wins. Otherwise an event that
+    describes the resource (``describing_fields``: its containers, variants, scripts or
     creation time) is its creation; one that only names it is its deletion: a deleted
     resource has nothing left to describe, and its tags are gone too (awslabs/mlspace reads a
     model's or an endpoint config's event without tags as its deletion)."""
-    explicit = detail.status_field and normalize_status(detail.field(detail.status_field))
-    if explicit:
-        return explicit
-    described = any(detail.field(name) not in (None, "", [], {}) for name in described_by)
-    return "Created" if described else "Deleted"
+
+    describing_fields: ClassVar[tuple[str, ...]] = ("CreationTime",)
+
+    @property
+    def status(self) -> str | None:
+        explicit = normalize_status(self.field(self.status_field))
+        if explicit:
+            return explicit
+        described = any(
+            self.field(name) not in (None, "", [], {}) for name in self.describing_fields
+        )
+        return "Created" if described else "Deleted"
 
 
-class ModelDetail(Detail):
+class ModelDetail(ExistenceDetail):
     kind = ResourceKind.MODEL
     name_field = "ModelName"
     arn_field = "ModelArn"
     status_field = "ModelStatus"
-    describing_fields: ClassVar[tuple[str, ...]] = (
+    describing_fields = (
         "PrimaryContainer",
         "Containers",
         "ExecutionRoleArn",
@@ -230,10 +242,6 @@ class ModelDetail(Detail):
     Containers: Objs = None
     ExecutionRoleArn: Text = None
     EnableNetworkIsolation: Lenient[bool | None] = None
-
-    @property
-    def status(self) -> str | None:
-        return existence_status(self, self.describing_fields)
 
 
 class NotebookInstanceDetail(Detail):
@@ -260,26 +268,24 @@ class NotebookInstanceDetail(Detail):
     AdditionalCodeRepositories: Objs = None
 
 
-class LifecycleConfigDetail(Detail):
+class LifecycleConfigDetail(ExistenceDetail):
     kind = ResourceKind.LIFECYCLE_CONFIG
     name_field = "NotebookInstanceLifecycleConfigName"
     arn_field = "NotebookInstanceLifecycleConfigArn"
     status_field = "NotebookInstanceLifecycleConfigStatus"
+    describing_fields = ("OnCreate", "OnStart", "CreationTime")
     NotebookInstanceLifecycleConfigName: Text = None
     NotebookInstanceLifecycleConfigArn: Text = None
     OnCreate: Objs = None
     OnStart: Objs = None
 
-    @property
-    def status(self) -> str | None:
-        return existence_status(self, ("OnCreate", "OnStart", "CreationTime"))
 
-
-class EndpointConfigDetail(Detail):
+class EndpointConfigDetail(ExistenceDetail):
     kind = ResourceKind.ENDPOINT_CONFIG
     name_field = "EndpointConfigName"
     arn_field = "EndpointConfigArn"
     status_field = "EndpointConfigStatus"
+    describing_fields = ("ProductionVariants", "CreationTime")
     EndpointConfigName: Text = None
     EndpointConfigArn: Text = None
     ProductionVariants: Objs = None
@@ -288,10 +294,6 @@ class EndpointConfigDetail(Detail):
     KmsKeyId: Text = None
     AsyncInferenceConfig: Obj = None
     ExplainerConfig: Obj = None
-
-    @property
-    def status(self) -> str | None:
-        return existence_status(self, ("ProductionVariants", "CreationTime"))
 
 
 class AlgorithmDetail(Detail):

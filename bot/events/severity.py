@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.events.identity import ResourceKind
-from bot.events.models import Detail, GenericDetail
+from bot.events.models import Detail
 from bot.events.status import StatusClass, classify
 
 K = ResourceKind
@@ -69,8 +69,8 @@ def assess(detail: Detail, status: str | None, kind: ResourceKind) -> Severity:
         return Severity(StatusClass.WARNING, Attention.ROLLBACK)
     if status == "MaxRuntimeExceeded":
         return Severity(StatusClass.WARNING, Attention.TIMEOUT)
-    if base is StatusClass.UNKNOWN and isinstance(detail, GenericDetail):
-        # An unknown type without a status word: its level (Error, Warn) or error message.
+    if base is StatusClass.UNKNOWN:
+        # No status word: an unknown type's level (Error, Warn) or error message may say.
         return Severity(detail.implied_class or base)
     return Severity(base)
 
