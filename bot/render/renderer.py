@@ -254,6 +254,8 @@ def _variables(
         links = links._replace(console=None, studio=False)
     kind_title = event.kind_title
     status_class = event.status_class
+    # What a warning's status word does not say (MaxRuntimeExceeded, CompletedWithViolations).
+    attention_word = ATTENTION_WORDS.get(event.attention) if event.attention else None
     variables = {
         "e": event,
         "d": detail,
@@ -272,17 +274,12 @@ def _variables(
         "status_text": event.status
         or ("Status not reported yet" if event.time is None else "State change"),
         "previous": context.previous_status or detail.previous_status,
-        "sub_status": detail.sub_status
-        or (ATTENTION_WORDS.get(event.attention) if event.attention else None),
+        "sub_status": detail.sub_status or attention_word,
         "reply": context.mode == "reply",
         "failure_reason": event.failure_reason,
         # What to do about an alert, for well-known causes; and where a job was when it failed.
         # A timeout often comes without a reason: its word (MaxRuntimeExceeded) finds the hint.
-        "hint": hints.hint_for(
-            event.failure_reason
-            or (ATTENTION_WORDS.get(event.attention) if event.attention else None),
-            known_hints,
-        )
+        "hint": hints.hint_for(event.failure_reason or attention_word, known_hints)
         if status_class in ALERTS
         else None,
         "failure_phase": hints.failure_phase(detail.field("SecondaryStatusTransitions"))

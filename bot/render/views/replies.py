@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.events.identity import ResourceKind
+from bot.events.models import ClusterEventDetail, ClusterNodeHealthDetail
 from bot.events.status import ALERTS, StatusClass
 from bot.render.escape import Trusted, mrkdwn_escape
 from bot.render.formatting import as_list, dig, number, one_line
@@ -129,8 +130,11 @@ def reply_fact(event: SageMakerEvent, context: RenderContext) -> str | None:
         return _step(d)
     if kind is ResourceKind.CLUSTER:
         # A HyperPod event's description, a node's health reason: the text, never a dump.
-        text = getattr(d, "description", None) or d.field("HealthStatusReason")
-        text = text or getattr(getattr(d, "health", None), "HealthStatusReason", None)
+        text = None
+        if isinstance(d, ClusterEventDetail):
+            text = d.description
+        elif isinstance(d, ClusterNodeHealthDetail):
+            text = d.field("HealthStatusReason") or d.health.HealthStatusReason
         return _line(text) if text else None
     return None
 
