@@ -67,10 +67,11 @@ class OwnerPings:
         later event that names them tells them; forget it when it did."""
         try:
             current = self._store.get_thread(channel, thread_key)
-            wanted = ow.wanted_entries(current.state if current else {})
+            state = current.state if current else {}
+            wanted = ow.wanted_entries(state)
             key = event.resource.key
             if mentioned:
-                if any(e["key"] == key for e in wanted):
+                if ow.wanted_entry(state, key) is not None:
                     entries = ow.without_wanted(wanted, key)
                     self._store.update_thread_state(channel, thread_key, {ow.WANTED_KEY: entries})
                 return
@@ -95,16 +96,13 @@ class OwnerPings:
         if not new_alert_parent:
             if self._resolver.owner(event) is None:
                 return  # the tags name nobody
-            if before is not None and not _waits(before, event):
+            if before is not None and ow.wanted_entry(before.state, event.resource.key) is None:
                 return  # no alert of it waits for its owner here
         try:
             thread = self._store.get_thread(channel, thread_key)
             if thread is None or thread.ts is None:
                 return
-            mine = next(
-                (e for e in ow.wanted_entries(thread.state) if e["key"] == event.resource.key),
-                None,
-            )
+            mine = ow.wanted_entry(thread.state, event.resource.key)
             if not new_alert_parent and mine is None:
                 return
             who = self.mention(event)
@@ -145,7 +143,7 @@ class OwnerPings:
         ):
             return
         text = ow.follow_up_text(
-            who, event.kind.title, event.resource.display_name, status or event.status
+            who, event.kind_title, event.resource.display_name, status or event.status
         )
         try:
             ts = self._slack.post_message(channel, section_message(text), thread_ts=thread.ts)
@@ -158,7 +156,3 @@ class OwnerPings:
         self._metrics.count("OwnersToldLater")
         wanted = ow.without_wanted(ow.wanted_entries(thread.state), event.resource.key)
         self._store.update_thread_state(channel, thread.resource_key, {ow.WANTED_KEY: wanted})
-
-
-def _waits(thread: ThreadRecord, event: SageMakerEvent) -> bool:
-    return any(e["key"] == event.resource.key for e in ow.wanted_entries(thread.state))

@@ -142,6 +142,11 @@ def wanted_entries(state: Mapping[str, Any]) -> list[dict[str, str]]:
     ]
 
 
+def wanted_entry(state: Mapping[str, Any], key: str) -> dict[str, str] | None:
+    """The alert of resource ``key`` that its thread showed without its owner, if any."""
+    return next((e for e in wanted_entries(state) if e["key"] == key), None)
+
+
 def with_wanted(
     entries: list[dict[str, str]], key: str, status: str | None
 ) -> list[dict[str, str]]:
