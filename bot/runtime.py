@@ -26,8 +26,9 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
-    from bot.delivery.deliverer import Deliverer, DeliveryMetrics, EvidenceSource
+    from bot.delivery.deliverer import Deliverer, EvidenceSource
     from bot.delivery.log_lines import FailureLogs
+    from bot.delivery.metrics import Counter
     from bot.delivery.owner_lookup import OwnerResolver
     from bot.delivery.reminders import ReminderSender
     from bot.render.renderer import Renderer
@@ -47,7 +48,7 @@ class Runtime:
         web_client: WebClient | None = None,  # None in local mode (no token)
         *,
         store: Store | None = None,
-        metrics: DeliveryMetrics | None = None,
+        metrics: Counter | None = None,
     ) -> None:
         self.settings = settings
         self.slack = slack
@@ -190,7 +191,7 @@ def build_runtime(
     *,
     store: Store | None = None,
     slack: SlackGateway | None = None,
-    metrics: DeliveryMetrics | None = None,
+    metrics: Counter | None = None,
     slack_observer: CallObserver | None = None,
 ) -> Runtime:
     """Wire the parts. Without a bot token, Slack is the in-memory ``LocalGateway``. The store

@@ -21,6 +21,7 @@ from bot.delivery import state as st
 from bot.delivery import throttle
 from bot.delivery.log_follow_up import LogLinesFollowUp
 from bot.delivery.log_lines import FailureLogs
+from bot.delivery.metrics import NO_METRICS, Counter
 from bot.delivery.owner_lookup import OwnerResolver
 from bot.delivery.owner_pings import OwnerPings
 from bot.delivery.routing import BROKEN_AFTER_FAILURES, route, skipped_channels, wants_run
@@ -77,15 +78,6 @@ class EvidenceSource(Protocol):
     gathered within a time budget; None for any other event. Never raises."""
 
     def for_package(self, event: SageMakerEvent, known: Any) -> dict[str, Any] | None: ...
-
-
-class DeliveryMetrics(Protocol):
-    def count(self, name: str, value: float = 1) -> None: ...
-
-
-class _NoMetrics:
-    def count(self, name: str, value: float = 1) -> None:
-        return None
 
 
 @dataclass
@@ -151,7 +143,7 @@ class Deliverer:
         renderer: Renderer,
         options: DeliveryOptions | None = None,
         *,
-        metrics: DeliveryMetrics | None = None,
+        metrics: Counter | None = None,
         evidence: EvidenceSource | None = None,
         owners: OwnerResolver | None = None,
         failure_logs: FailureLogs | None = None,
@@ -163,7 +155,7 @@ class Deliverer:
         self.slack = slack
         self.renderer = renderer
         self.options = options or DeliveryOptions()
-        self.metrics = metrics or _NoMetrics()
+        self.metrics = metrics or NO_METRICS
         # Alerts mention their owner (bot/delivery/owner_pings.py); failed jobs' replies get
         # their last log lines (bot/delivery/log_follow_up.py). None: off.
         self.owners = (

@@ -7,9 +7,10 @@ too slow, the edit refused) leaves the reply as it is, with a log line and a met
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from bot.delivery.log_lines import FailureLogs, wants_log_lines
+from bot.delivery.metrics import Counter
 from bot.render.log_lines import with_log_lines
 
 if TYPE_CHECKING:
@@ -17,10 +18,6 @@ if TYPE_CHECKING:
     from bot.gateway import SlackGateway
 
 logger = logging.getLogger(__name__)
-
-
-class Counter(Protocol):
-    def count(self, name: str, value: float = 1) -> None: ...
 
 
 class LogLinesFollowUp:

@@ -14,9 +14,10 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from bot.delivery import owners as ow
+from bot.delivery.metrics import NO_METRICS, Counter
 from bot.errors import SlackDeliveryError
 from bot.store import EmailUser, EmailUsers
 
@@ -30,15 +31,6 @@ logger = logging.getLogger(__name__)
 FOUND_SECONDS = 7 * 86_400.0  # a person's address rarely moves to another user
 UNKNOWN_SECONDS = 3_600.0  # nobody has it yet: they may join the workspace within the hour
 MEMO_SIZE = 256  # addresses remembered in this process, the least recently used go first
-
-
-class Counter(Protocol):
-    def count(self, name: str, value: float = 1) -> None: ...
-
-
-class _NoMetrics:
-    def count(self, name: str, value: float = 1) -> None:
-        return None
 
 
 class OwnerResolver:
@@ -57,7 +49,7 @@ class OwnerResolver:
         self._store = store
         self._directory = directory
         self.tag_names = tuple(tag_names)
-        self._metrics = metrics or _NoMetrics()
+        self._metrics = metrics or NO_METRICS
         self._clock = clock
         self._memo: OrderedDict[str, tuple[float, str | None]] = OrderedDict()
 

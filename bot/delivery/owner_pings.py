@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from bot.delivery import owners as ow
+from bot.delivery.metrics import Counter
 from bot.render.renderer import section_message
 
 if TYPE_CHECKING:
@@ -26,10 +27,6 @@ if TYPE_CHECKING:
     from bot.store import ThreadRecord, ThreadStore
 
 logger = logging.getLogger(__name__)
-
-
-class Counter(Protocol):
-    def count(self, name: str, value: float = 1) -> None: ...
 
 
 class OwnerPings:

@@ -17,6 +17,7 @@ from typing import Protocol
 from bot import approvals as ap
 from bot.deadline import current_deadline
 from bot.delivery import state as st
+from bot.delivery.metrics import Counter
 from bot.errors import SlackDeliveryError
 from bot.gateway import SlackGateway
 from bot.render.escape import Trusted
@@ -32,10 +33,6 @@ SECONDS_PER_REMINDER = 2.0  # one Slack post, a few store calls: started only wi
 class ReminderStore(ThreadStore, Approvals, Reminders, Protocol):
     """What the reminders use of the store: the due reminders, the card's thread and the
     approvals given so far."""
-
-
-class ReminderMetrics(Protocol):
-    def count(self, name: str, value: float = 1) -> None: ...
 
 
 def still_waiting(thread: ThreadRecord | None) -> bool:
@@ -59,7 +56,7 @@ class ReminderSender:
         hours: float,
         approvers: Trusted | None,
         approvals_required: int = 1,
-        metrics: ReminderMetrics | None = None,
+        metrics: Counter | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
