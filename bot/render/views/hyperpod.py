@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.events.status import STYLES, StatusClass, classify
+from bot.evidence.model import is_number
 from bot.render.escape import Trusted, code
 from bot.render.formatting import as_list, join_trusted, number, when
 
@@ -34,9 +35,9 @@ class NodeLine(NamedTuple):
 def cluster(event: SageMakerEvent, context: RenderContext, links: ResourceLinks) -> dict[str, Any]:
     d: Any = event.detail
     groups = as_list(d.InstanceGroups)
-    counted = [g for g in groups if _is_number(getattr(g, "CurrentCount", None))]
+    counted = [g for g in groups if is_number(getattr(g, "CurrentCount", None))]
     current = sum(g.CurrentCount for g in counted)
-    target = sum(g.TargetCount for g in groups if _is_number(getattr(g, "TargetCount", None)))
+    target = sum(g.TargetCount for g in groups if is_number(getattr(g, "TargetCount", None)))
     orchestrator = d.Orchestrator
     facts = [
         ("Instances", f"{number(current)} of {number(target)}" if counted else None),
@@ -137,7 +138,7 @@ def _last_event(entry: Any) -> Trusted | None:
     )
     order = entry.get("order")
     moment = None
-    if isinstance(order, list) and order and _is_number(order[0]) and order[0] > 0:
+    if isinstance(order, list) and order and is_number(order[0]) and order[0] > 0:
         moment = when(datetime.fromtimestamp(order[0], UTC))
     text = entry.get("failure_reason") or entry.get("description")
     return Trusted(emoji + " " + join_trusted([status, moment, text or None]))
@@ -145,7 +146,3 @@ def _last_event(entry: Any) -> Trusted | None:
 
 def _code(value: Any) -> Trusted | None:
     return code(value) if isinstance(value, str) and value else None
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.events.severity import Attention
+from bot.evidence.model import is_number
 from bot.render.escape import Trusted, code, code_block, link, mrkdwn_escape
 from bot.render.formatting import (
     arn_info,
@@ -124,7 +125,7 @@ def training_cost(billable: Any, training: Any, spot: Any) -> Trusted | None:
 
 
 def _seconds(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+    return is_number(value) and value >= 0
 
 
 class ProcessingInput(NamedTuple):

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from bot.events.identity import Arn
+from bot.evidence.model import is_number
 from bot.render.escape import Trusted, code, mrkdwn_escape
 from bot.render.formatting import dig, join_trusted, number, s3, when
 
@@ -97,4 +98,4 @@ def _workteam(arn: Any) -> str | None:
 
 
 def _count(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    return is_number(value) and value > 0
